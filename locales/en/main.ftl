@@ -1,0 +1,179 @@
+site-name = Sala
+skip-to-content = Skip to content
+nav-main = Main menu
+nav-home = Home
+nav-login = Log in
+nav-logout = Log out
+nav-register = Sign up
+nav-settings = Settings
+footer-tagline = Sala — where communities of practice meet, and conversation becomes organisational knowledge
+back-home = Back to the home page
+save = Save
+edit = Edit
+delete = Delete
+preview = Preview
+
+month-short-1 = Jan
+month-short-2 = Feb
+month-short-3 = Mar
+month-short-4 = Apr
+month-short-5 = May
+month-short-6 = Jun
+month-short-7 = Jul
+month-short-8 = Aug
+month-short-9 = Sep
+month-short-10 = Oct
+month-short-11 = Nov
+month-short-12 = Dec
+
+home-title = Communities of practice
+home-lead = Ask what you wonder about, share what worked, and turn it together into knowledge people can find
+home-communities = Communities
+home-no-communities = No communities yet
+home-recent = Recent activity
+no-threads = No threads yet
+last-activity = last activity
+count-members = { $count ->
+    [one] 1 member
+   *[other] { $count } members
+}
+count-threads = { $count ->
+    [one] 1 thread
+   *[other] { $count } threads
+}
+count-replies = { $count ->
+    [one] 1 reply
+   *[other] { $count } replies
+}
+
+community-new = New community
+community-edit = Edit community
+community-private = Private
+community-join = Join community
+community-leave = Leave community
+community-login-to-join = Log in to join
+community-boards = Boards
+community-no-boards = No boards yet
+community-members = Members
+community-all-members = All members
+members-role = Role
+members-joined = Joined
+members-actions = Actions
+members-appoint = Make facilitator
+members-remove-facilitator = Remove as facilitator
+members-appoint-other = Appoint a facilitator
+role-admin = Admin
+role-facilitator = Facilitator
+role-member = Member
+
+board-new = New board
+board-edit = Edit board
+board-join-to-post = Join the community to start threads and reply
+board-login-to-post = Log in to start a thread
+
+kind-question = Question
+kind-experience = Experience
+kind-question-help = Ask something you want to know; members answer
+kind-experience-help = Share something that worked, or a lesson learned
+
+thread-new = New thread
+thread-post = Post thread
+thread-posts = Posts in this thread
+thread-reply = Reply to the thread
+thread-pinned = Pinned
+thread-locked = Locked
+thread-lock = Lock thread
+thread-unlock = Unlock thread
+thread-pin = Pin
+thread-unpin = Unpin
+thread-locked-notice = This thread is locked: no more replies
+thread-login-to-reply = Log in to reply
+thread-continue = Continue this thread
+thread-subtree-notice = You are viewing part of a thread.
+thread-show-parent = Show the post above
+thread-show-all = Show the whole thread
+
+post-reply = Reply
+post-edit = Edit post
+post-edited = edited
+post-history = Edit history
+post-permalink = Permalink
+post-deleted = This post was deleted
+post-delete-confirm = Delete this post?
+post-in-reply-to = In reply to the post above
+reply-to = Reply to { $name }
+revision-number = Revision { $number }
+revision-source = Markdown source
+
+pager-label = Pages
+pager-prev = Previous
+pager-next = Next
+pager-position = Page { $page } of { $pages }
+
+login-title = Log in
+login-submit = Log in
+login-no-account = No account yet?
+register-title = Sign up
+register-submit = Create account
+register-have-account = Already have an account?
+
+settings-title = Account settings
+settings-language = Language
+settings-password = Change password
+settings-change-password = Change password
+settings-password-changed = Password changed. Other devices where you were logged in must log in again.
+settings-sessions = Logged-in devices
+settings-logout-everywhere = Log out everywhere
+settings-logout-everywhere-help = Use this if you forgot to log out on another computer, or suspect someone else is using your account.
+
+profile-joined = Member since
+profile-communities = Communities
+profile-posts = Recent posts
+profile-no-posts = No posts yet
+
+field-login = Username or email
+field-username = Username
+field-display_name = Display name
+field-email = Email
+field-password = Password
+field-current_password = Current password
+field-new_password = New password
+field-name = Name
+field-slug = Short name for links
+field-description = Description
+field-is_public = Anyone can read it
+field-position = Position
+field-kind = Kind of thread
+field-title = Title
+field-body = Message
+field-parent_id = Post replied to
+field-lang = Language
+hint-username = Lower-case letters, digits and . _ -, 3–32 characters
+hint-password = At least 8 characters
+hint-slug = Lower-case letters, digits and hyphens, used in links
+hint-markdown = Markdown works: **bold**, *italic*, lists, tables, links
+
+error-not-found = The page you asked for does not exist
+error-unauthenticated = Please log in first
+error-forbidden = You are not allowed to do that
+error-csrf = The form has expired or is not valid. Reload the page and try again.
+error-invalid = Some fields are not valid
+error-conflict = That { $field } is already taken
+error-thread-locked = This thread is locked: no more replies
+error-bad-credentials = Wrong username or password
+error-too-many-attempts = Too many failed attempts. Please wait { $minutes } minutes.
+error-bad-request = The request is malformed
+error-payload-too-large = What you sent is too large
+error-method-not-allowed = That method is not allowed here
+error-unsupported-media-type = That content type is not supported
+error-internal = Something went wrong on our side. Please try again.
+error-required = Please fill in this field
+error-too-long = Longer than { $limit } characters
+error-password-too-short = The password must be at least { $limit } characters
+error-username-format = Use lower-case letters, digits and . _ -, 3–32 characters
+error-email-format = That is not a valid email address
+error-slug-format = Use lower-case letters, digits and hyphens, 2–48 characters
+error-invalid-choice = That is not one of the choices
+error-no-such-user = There is no such user
+error-parent-not-in-thread = The post you replied to is not in this thread
+error-wrong-password = The current password is wrong

@@ -1,0 +1,87 @@
+//! Who may do what. Every domain write asks [`authorize`]; pages ask [`can`]
+//! to decide which buttons to show. Nothing else in the code decides access.
+
+use crate::error::{Error, Result};
+
+/// The person acting: anonymous, or a user (possibly a site admin).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Viewer {
+    pub user_id: Option<i64>,
+    pub is_admin: bool,
+}
+
+impl Viewer {
+    pub fn anonymous() -> Viewer {
+        Viewer::default()
+    }
+    pub fn user(user_id: i64, is_admin: bool) -> Viewer {
+        Viewer { user_id: Some(user_id), is_admin }
+    }
+}
+
+/// A viewer's place in one community of practice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Standing {
+    Outsider,
+    Member,
+    Facilitator,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Action {
+    CreateCommunity,
+    EditCommunity,
+    AppointFacilitator,
+    ReadCommunity { is_public: bool },
+    ViewMembers { is_public: bool },
+    JoinCommunity { is_public: bool },
+    LeaveCommunity,
+    ManageBoards,
+    StartThread,
+    Reply { thread_locked: bool },
+    EditPost { author_id: i64 },
+    DeletePost { author_id: i64 },
+    ModerateThread,
+}
+
+fn needs_login(action: Action) -> bool {
+    !matches!(action, Action::ReadCommunity { is_public: true } | Action::ViewMembers { is_public: true })
+}
+
+/// The rules, in one table.
+pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
+    let Some(user_id) = viewer.user_id else { return !needs_login(action) };
+    let admin = viewer.is_admin;
+    let member = standing >= Standing::Member;
+    let facilitator = standing == Standing::Facilitator || admin;
+    match action {
+        Action::CreateCommunity | Action::EditCommunity | Action::AppointFacilitator => admin,
+        Action::ReadCommunity { is_public } | Action::ViewMembers { is_public } => is_public || member || admin,
+        // Private communities are joined by invitation of a facilitator.
+        Action::JoinCommunity { is_public } => standing == Standing::Outsider && (is_public || admin),
+        Action::LeaveCommunity => member,
+        Action::ManageBoards | Action::ModerateThread => facilitator,
+        Action::StartThread => member || admin,
+        Action::Reply { thread_locked } => (member || admin) && (!thread_locked || facilitator),
+        Action::EditPost { author_id } => author_id == user_id || admin,
+        Action::DeletePost { author_id } => author_id == user_id || facilitator,
+    }
+}
+
+/// [`can`], as an error a handler can return: 401 for the anonymous, a
+/// specific refusal for a locked thread, 403 otherwise.
+pub fn authorize(viewer: Viewer, standing: Standing, action: Action) -> Result<()> {
+    if can(viewer, standing, action) {
+        return Ok(());
+    }
+    if viewer.user_id.is_none() {
+        return Err(Error::Unauthenticated);
+    }
+    match action {
+        Action::Reply { thread_locked: true } if can(viewer, standing, Action::Reply { thread_locked: false }) => {
+            Err(Error::ThreadLocked)
+        }
+        _ => Err(Error::Forbidden),
+    }
+}

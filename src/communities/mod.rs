@@ -1,0 +1,274 @@
+//! Communities of practice, their boards and their members: the write rules.
+//! What pages show lives in [`views`].
+
+pub mod views;
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::authz::{authorize, Action, Standing, Viewer};
+use crate::db::schema::{boards, communities, memberships};
+use crate::db::{now, unique_violation_as, write_tx, AnyConnection};
+use crate::error::{Error, FieldError, Result, Validator};
+use crate::markdown;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = communities)]
+pub struct Community {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description_md: String,
+    pub description_html: String,
+    pub is_public: bool,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = boards)]
+pub struct Board {
+    pub id: i64,
+    pub community_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub position: i32,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CommunityInput {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_true")]
+    pub is_public: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct BoardInput {
+    pub slug: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub position: i32,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+pub const ROLE_MEMBER: &str = "member";
+pub const ROLE_FACILITATOR: &str = "facilitator";
+
+fn valid_slug(slug: &str) -> bool {
+    (2..=48).contains(&slug.len())
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+}
+
+fn validate_slug_and_name(slug: &str, name: &str, description: &str) -> Result<()> {
+    let mut v = Validator::default();
+    v.check(valid_slug(slug), FieldError::new("slug", "error-slug-format"));
+    v.text("name", name, 120);
+    v.check(description.chars().count() <= 20_000, FieldError::with_limit("description", "error-too-long", 20_000));
+    v.finish()
+}
+
+/// The viewer's standing in a community (outsider when not logged in).
+pub fn standing(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Result<Standing> {
+    let Some(user_id) = viewer.user_id else { return Ok(Standing::Outsider) };
+    let role: Option<String> =
+        memberships::table.find((community_id, user_id)).select(memberships::role).first(conn).optional()?;
+    Ok(match role.as_deref() {
+        Some(ROLE_FACILITATOR) => Standing::Facilitator,
+        Some(_) => Standing::Member,
+        None => Standing::Outsider,
+    })
+}
+
+pub fn by_slug(conn: &mut AnyConnection, slug: &str) -> Result<Community> {
+    Ok(communities::table.filter(communities::slug.eq(slug)).select(Community::as_select()).first(conn)?)
+}
+
+pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Community> {
+    Ok(communities::table.find(id).select(Community::as_select()).first(conn)?)
+}
+
+/// Loads a community the viewer may read, with the viewer's standing in it.
+/// A private community is reported as missing to outsiders.
+pub fn readable(conn: &mut AnyConnection, viewer: Viewer, slug: &str) -> Result<(Community, Standing)> {
+    let community = by_slug(conn, slug)?;
+    let standing = standing(conn, viewer, community.id)?;
+    authorize(viewer, standing, Action::ReadCommunity { is_public: community.is_public }).map_err(|e| match e {
+        Error::Forbidden => Error::NotFound,
+        other => other,
+    })?;
+    Ok((community, standing))
+}
+
+pub fn create(conn: &mut AnyConnection, viewer: Viewer, input: &CommunityInput) -> Result<Community> {
+    authorize(viewer, Standing::Outsider, Action::CreateCommunity)?;
+    let slug = input.slug.trim().to_lowercase();
+    validate_slug_and_name(&slug, &input.name, &input.description)?;
+    let description_html = markdown::render(&input.description);
+    write_tx(conn, |conn| {
+        diesel::insert_into(communities::table)
+            .values((
+                communities::slug.eq(&slug),
+                communities::name.eq(input.name.trim()),
+                communities::description_md.eq(&input.description),
+                communities::description_html.eq(&description_html),
+                communities::is_public.eq(input.is_public),
+                communities::created_at.eq(now()),
+            ))
+            .returning(communities::all_columns)
+            .get_result(conn)
+            .map_err(unique_violation_as("slug"))
+    })
+}
+
+pub fn update(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    community_id: i64,
+    input: &CommunityInput,
+) -> Result<Community> {
+    let standing = standing(conn, viewer, community_id)?;
+    authorize(viewer, standing, Action::EditCommunity)?;
+    let slug = input.slug.trim().to_lowercase();
+    validate_slug_and_name(&slug, &input.name, &input.description)?;
+    let description_html = markdown::render(&input.description);
+    diesel::update(communities::table.find(community_id))
+        .set((
+            communities::slug.eq(&slug),
+            communities::name.eq(input.name.trim()),
+            communities::description_md.eq(&input.description),
+            communities::description_html.eq(&description_html),
+            communities::is_public.eq(input.is_public),
+        ))
+        .returning(communities::all_columns)
+        .get_result(conn)
+        .map_err(unique_violation_as("slug"))
+}
+
+pub fn join(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Result<()> {
+    let community = by_id(conn, community_id)?;
+    write_tx(conn, |conn| {
+        let standing = standing(conn, viewer, community_id)?;
+        if standing >= Standing::Member {
+            return Ok(()); // joining twice is harmless
+        }
+        authorize(viewer, standing, Action::JoinCommunity { is_public: community.is_public })?;
+        let user_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
+        diesel::insert_into(memberships::table)
+            .values((
+                memberships::community_id.eq(community_id),
+                memberships::user_id.eq(user_id),
+                memberships::role.eq(ROLE_MEMBER),
+                memberships::joined_at.eq(now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+pub fn leave(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Result<()> {
+    let standing = standing(conn, viewer, community_id)?;
+    authorize(viewer, standing, Action::LeaveCommunity)?;
+    let user_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
+    diesel::delete(memberships::table.find((community_id, user_id))).execute(conn)?;
+    Ok(())
+}
+
+/// Makes `user_id` a facilitator (adding the membership if needed), or back
+/// into a plain member.
+pub fn set_facilitator(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    community_id: i64,
+    user_id: i64,
+    facilitator: bool,
+) -> Result<()> {
+    authorize(viewer, Standing::Outsider, Action::AppointFacilitator)?;
+    let role = if facilitator { ROLE_FACILITATOR } else { ROLE_MEMBER };
+    write_tx(conn, |conn| {
+        let exists = memberships::table.find((community_id, user_id)).count().get_result::<i64>(conn)? > 0;
+        if exists {
+            diesel::update(memberships::table.find((community_id, user_id)))
+                .set(memberships::role.eq(role))
+                .execute(conn)?;
+        } else {
+            diesel::insert_into(memberships::table)
+                .values((
+                    memberships::community_id.eq(community_id),
+                    memberships::user_id.eq(user_id),
+                    memberships::role.eq(role),
+                    memberships::joined_at.eq(now()),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+fn validate_board(input: &BoardInput) -> Result<String> {
+    let slug = input.slug.trim().to_lowercase();
+    let mut v = Validator::default();
+    v.check(valid_slug(&slug), FieldError::new("slug", "error-slug-format"));
+    v.text("name", &input.name, 120);
+    v.check(input.description.chars().count() <= 2_000, FieldError::with_limit("description", "error-too-long", 2_000));
+    v.finish()?;
+    Ok(slug)
+}
+
+pub fn create_board(conn: &mut AnyConnection, viewer: Viewer, community_id: i64, input: &BoardInput) -> Result<Board> {
+    by_id(conn, community_id)?;
+    let standing = standing(conn, viewer, community_id)?;
+    authorize(viewer, standing, Action::ManageBoards)?;
+    let slug = validate_board(input)?;
+    diesel::insert_into(boards::table)
+        .values((
+            boards::community_id.eq(community_id),
+            boards::slug.eq(&slug),
+            boards::name.eq(input.name.trim()),
+            boards::description.eq(input.description.trim()),
+            boards::position.eq(input.position),
+            boards::created_at.eq(now()),
+        ))
+        .returning(boards::all_columns)
+        .get_result(conn)
+        .map_err(unique_violation_as("slug"))
+}
+
+pub fn update_board(conn: &mut AnyConnection, viewer: Viewer, board_id: i64, input: &BoardInput) -> Result<Board> {
+    let board = board_by_id(conn, board_id)?;
+    let standing = standing(conn, viewer, board.community_id)?;
+    authorize(viewer, standing, Action::ManageBoards)?;
+    let slug = validate_board(input)?;
+    diesel::update(boards::table.find(board_id))
+        .set((
+            boards::slug.eq(&slug),
+            boards::name.eq(input.name.trim()),
+            boards::description.eq(input.description.trim()),
+            boards::position.eq(input.position),
+        ))
+        .returning(boards::all_columns)
+        .get_result(conn)
+        .map_err(unique_violation_as("slug"))
+}
+
+pub fn board_by_id(conn: &mut AnyConnection, board_id: i64) -> Result<Board> {
+    Ok(boards::table.find(board_id).select(Board::as_select()).first(conn)?)
+}
+
+pub fn board_by_slug(conn: &mut AnyConnection, community_id: i64, slug: &str) -> Result<Board> {
+    Ok(boards::table
+        .filter(boards::community_id.eq(community_id))
+        .filter(boards::slug.eq(slug))
+        .select(Board::as_select())
+        .first(conn)?)
+}

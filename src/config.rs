@@ -1,0 +1,149 @@
+//! Settings: defaults that work on a laptop, overridden by an optional
+//! `sala.toml`, overridden in turn by environment variables.
+
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub base_url: String,
+    pub data_dir: PathBuf,
+    pub secret: Vec<u8>,
+    /// Posts per thread page (the tree is cut between pages, never inside).
+    pub page_size: usize,
+    /// Threads per board page.
+    pub threads_per_page: usize,
+    /// Deepest reply shown in place; deeper chains get "continue this thread".
+    pub max_visible_depth: usize,
+    pub body_limit_bytes: usize,
+    pub session_hours: i64,
+    pub db_pool_size: u32,
+    pub login_max_failures_per_account: i32,
+    pub login_max_failures_per_ip: i32,
+    pub login_lockout_minutes: i64,
+}
+
+/// The shape of `sala.toml`; every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    bind: Option<String>,
+    base_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    secret: Option<String>,
+    page_size: Option<usize>,
+    threads_per_page: Option<usize>,
+    max_visible_depth: Option<usize>,
+    body_limit_bytes: Option<usize>,
+    session_hours: Option<i64>,
+    db_pool_size: Option<u32>,
+}
+
+impl Config {
+    /// Reads `SALA_CONFIG` (or `./sala.toml` when present) and the environment.
+    pub fn load() -> Result<Config> {
+        let path = std::env::var("SALA_CONFIG").ok().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("sala.toml"));
+        let file = if path.exists() {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::Internal(format!("cannot read {}: {e}", path.display())))?;
+            toml::from_str::<FileConfig>(&text)
+                .map_err(|e| Error::Internal(format!("{} is not valid: {e}", path.display())))?
+        } else {
+            FileConfig::default()
+        };
+        Self::from_sources(file, |key| std::env::var(key).ok().filter(|v| !v.is_empty()))
+    }
+
+    fn from_sources(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        let data_dir =
+            env("SALA_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = env("DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("sala.db").display()));
+        let bind = env("SALA_BIND").or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let base_url = env("SALA_BASE_URL").or(file.base_url).unwrap_or_else(|| format!("http://{bind}"));
+        let secret = match env("SALA_SECRET").or(file.secret) {
+            Some(s) if s.len() >= 32 => s.into_bytes(),
+            Some(_) => return Err(Error::Internal("SALA_SECRET must be at least 32 characters".into())),
+            None => load_or_create_secret(&data_dir)?,
+        };
+        let parse = |key: &str| -> Result<Option<usize>> {
+            env(key)
+                .map(|v| v.parse::<usize>().map_err(|_| Error::Internal(format!("{key} must be a whole number"))))
+                .transpose()
+        };
+        Ok(Config {
+            database_url,
+            bind,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            data_dir,
+            secret,
+            page_size: parse("SALA_PAGE_SIZE")?.or(file.page_size).unwrap_or(50).max(5),
+            threads_per_page: file.threads_per_page.unwrap_or(30).max(5),
+            max_visible_depth: parse("SALA_MAX_VISIBLE_DEPTH")?.or(file.max_visible_depth).unwrap_or(8).max(2),
+            body_limit_bytes: parse("SALA_BODY_LIMIT")?.or(file.body_limit_bytes).unwrap_or(256 * 1024),
+            session_hours: file.session_hours.unwrap_or(24 * 14),
+            db_pool_size: file.db_pool_size.unwrap_or(10),
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: 30,
+            login_lockout_minutes: 15,
+        })
+    }
+
+    /// A config for tests and tools: everything default but the database and
+    /// data directory, with a given secret.
+    pub fn for_database(database_url: &str, data_dir: &Path, secret: &[u8]) -> Config {
+        let mut config = Self::from_sources(FileConfig::default(), |key| match key {
+            "DATABASE_URL" => Some(database_url.to_owned()),
+            "SALA_DATA_DIR" => Some(data_dir.display().to_string()),
+            "SALA_SECRET" => Some(String::from_utf8_lossy(secret).into_owned()),
+            _ => None,
+        })
+        .expect("static test config is valid");
+        config.secret = secret.to_vec();
+        config
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// The signing secret is generated on first run and kept in the data
+/// directory, so restarts keep sessions and nothing secret lives in the code.
+fn load_or_create_secret(data_dir: &Path) -> Result<Vec<u8>> {
+    let path = data_dir.join("secret.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let decoded =
+            hex::decode(existing.trim()).map_err(|_| Error::Internal(format!("{} is corrupt", path.display())))?;
+        if decoded.len() >= 32 {
+            return Ok(decoded);
+        }
+    }
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| Error::Internal(format!("cannot create {}: {e}", data_dir.display())))?;
+    let mut secret = vec![0u8; 64];
+    rand::rngs::OsRng.fill_bytes(&mut secret);
+    write_private(&path, hex::encode(&secret).as_bytes())?;
+    Ok(secret)
+}
+
+fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))?;
+    file.write_all(contents).map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))
+}

@@ -1,0 +1,175 @@
+//! Database access: one connection type for SQLite and PostgreSQL, the pool,
+//! the embedded migrations, and the helpers that keep blocking diesel calls
+//! off the async workers.
+
+pub mod schema;
+
+use diesel::connection::{AnsiTransactionManager, Connection, SimpleConnection, TransactionManager};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::{Error, Result};
+
+/// Both backends behind one diesel connection. Queries written against it run
+/// on either; backend-specific SQL goes through a `match` on the variant.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+
+pub type DbPool = Pool<ConnectionManager<AnyConnection>>;
+pub type PooledConn = PooledConnection<ConnectionManager<AnyConnection>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Postgres,
+    Sqlite,
+}
+
+impl BackendKind {
+    pub fn of_url(url: &str) -> BackendKind {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            BackendKind::Postgres
+        } else {
+            BackendKind::Sqlite
+        }
+    }
+}
+
+/// Turns `sqlite://path` or a bare path into what diesel's SQLite expects.
+fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
+}
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> std::result::Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            // WAL lets readers run beside the one writer; busy_timeout makes a
+            // second writer wait instead of failing at once.
+            c.batch_execute(
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// The shared handle: a pool plus which backend it talks to.
+#[derive(Clone)]
+pub struct Db {
+    pool: DbPool,
+    pub backend: BackendKind,
+}
+
+impl Db {
+    pub fn connect(url: &str, max_connections: u32) -> Result<Db> {
+        let backend = BackendKind::of_url(url);
+        let url = match backend {
+            BackendKind::Postgres => url.to_owned(),
+            BackendKind::Sqlite => {
+                let path = sqlite_path(url);
+                if let Some(parent) = std::path::Path::new(path).parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| Error::Internal(format!("cannot create {}: {e}", parent.display())))?;
+                    }
+                }
+                path.to_owned()
+            }
+        };
+        let manager = ConnectionManager::<AnyConnection>::new(url);
+        let pool = Pool::builder()
+            .max_size(max_connections)
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build(manager)
+            .map_err(|e| Error::Internal(format!("cannot open the database: {e}")))?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn conn(&self) -> Result<PooledConn> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Applies any pending migrations of this backend's set.
+    pub fn migrate(&self) -> Result<usize> {
+        let mut conn = self.conn()?;
+        let applied = match &mut *conn {
+            AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        }
+        .map_err(|e| Error::Internal(format!("migration failed: {e}")))?;
+        Ok(applied)
+    }
+
+    /// Runs blocking database work on actix's blocking thread pool, never on
+    /// an async worker.
+    pub async fn run<T, F>(&self, work: F) -> Result<T>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("blocking task failed: {e}")))?
+    }
+
+    pub fn ping(&self) -> Result<()> {
+        let mut conn = self.conn()?;
+        conn.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+}
+
+/// A transaction for work that writes. On SQLite it starts with
+/// `BEGIN IMMEDIATE`, so a transaction that reads before it writes waits for
+/// the write lock up front (honouring busy_timeout) instead of failing with
+/// SQLITE_BUSY when it later tries to upgrade.
+pub fn write_tx<T, F>(conn: &mut AnyConnection, work: F) -> Result<T>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T>,
+{
+    match conn {
+        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Maps a unique-constraint violation to a conflict on `field`.
+pub fn unique_violation_as(field: &'static str) -> impl Fn(diesel::result::Error) -> Error {
+    move |e| match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            Error::Conflict(field)
+        }
+        other => Error::from(other),
+    }
+}
+
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

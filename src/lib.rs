@@ -1,0 +1,15 @@
+//! Sala: a community-of-practice webboard that turns discussion into
+//! curated knowledge. See ARCHITECTURE.md for the map.
+
+pub mod accounts;
+pub mod authz;
+pub mod cli;
+pub mod communities;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod markdown;
+pub mod threads;
+pub mod web;

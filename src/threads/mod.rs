@@ -1,0 +1,334 @@
+//! Threads and posts: who may post where, and what each write changes.
+//! A thread's opening post is its root (depth 0); every reply has a parent.
+//! What pages show lives in [`views`] and the reply tree in [`tree`].
+
+pub mod tree;
+pub mod views;
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::authz::{authorize, Action, Standing, Viewer};
+use crate::communities::{self, Board};
+use crate::db::schema::{boards, post_revisions, posts, threads};
+use crate::db::{now, write_tx, AnyConnection};
+use crate::error::{Error, FieldError, Result, Validator};
+use crate::markdown;
+
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_BODY_CHARS: usize = 50_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThreadKind {
+    Question,
+    Experience,
+}
+
+impl ThreadKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ThreadKind::Question => "question",
+            ThreadKind::Experience => "experience",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ThreadKind> {
+        match s {
+            "question" => Some(ThreadKind::Question),
+            "experience" => Some(ThreadKind::Experience),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = threads)]
+pub struct Thread {
+    pub id: i64,
+    pub board_id: i64,
+    pub author_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub is_locked: bool,
+    pub is_pinned: bool,
+    pub reply_count: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub last_activity_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = posts)]
+pub struct Post {
+    pub id: i64,
+    pub thread_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub depth: i32,
+    pub body_md: String,
+    pub body_html: String,
+    pub is_deleted: bool,
+    pub edit_count: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = post_revisions)]
+pub struct PostRevision {
+    pub id: i64,
+    pub post_id: i64,
+    pub editor_id: i64,
+    pub body_md: String,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewThread {
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// Where a thread lives, and the viewer's standing there.
+pub struct ThreadContext {
+    pub thread: Thread,
+    pub board: Board,
+    pub community: communities::Community,
+    pub standing: Standing,
+}
+
+fn validate_body(v: &mut Validator, body: &str) {
+    v.text("body", body, MAX_BODY_CHARS);
+}
+
+pub fn by_id(conn: &mut AnyConnection, thread_id: i64) -> Result<Thread> {
+    Ok(threads::table.find(thread_id).select(Thread::as_select()).first(conn)?)
+}
+
+pub fn post_by_id(conn: &mut AnyConnection, post_id: i64) -> Result<Post> {
+    Ok(posts::table.find(post_id).select(Post::as_select()).first(conn)?)
+}
+
+/// Loads a thread the viewer may read, with its board, community and the
+/// viewer's standing (a private community's thread is "not found").
+pub fn readable(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -> Result<ThreadContext> {
+    let thread = by_id(conn, thread_id)?;
+    let board = communities::board_by_id(conn, thread.board_id)?;
+    let community = communities::by_id(conn, board.community_id)?;
+    let (community, standing) = communities::readable(conn, viewer, &community.slug)?;
+    Ok(ThreadContext { thread, board, community, standing })
+}
+
+fn insert_post(
+    conn: &mut AnyConnection,
+    thread_id: i64,
+    parent: Option<&Post>,
+    author_id: i64,
+    body: &str,
+) -> Result<Post> {
+    let at = now();
+    let post: Post = diesel::insert_into(posts::table)
+        .values((
+            posts::thread_id.eq(thread_id),
+            posts::parent_id.eq(parent.map(|p| p.id)),
+            posts::author_id.eq(author_id),
+            posts::depth.eq(parent.map_or(0, |p| p.depth + 1)),
+            posts::body_md.eq(body),
+            posts::body_html.eq(markdown::render(body)),
+            posts::is_deleted.eq(false),
+            posts::edit_count.eq(0),
+            posts::created_at.eq(at),
+            posts::updated_at.eq(at),
+        ))
+        .returning(posts::all_columns)
+        .get_result(conn)?;
+    record_revision(conn, post.id, author_id, body)?;
+    Ok(post)
+}
+
+fn record_revision(conn: &mut AnyConnection, post_id: i64, editor_id: i64, body: &str) -> Result<()> {
+    diesel::insert_into(post_revisions::table)
+        .values((
+            post_revisions::post_id.eq(post_id),
+            post_revisions::editor_id.eq(editor_id),
+            post_revisions::body_md.eq(body),
+            post_revisions::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Starts a thread: the thread row and its opening post, in one transaction.
+pub fn create_thread(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    board_id: i64,
+    input: &NewThread,
+) -> Result<(Thread, Post)> {
+    let board = communities::board_by_id(conn, board_id)?;
+    let standing = communities::standing(conn, viewer, board.community_id)?;
+    authorize(viewer, standing, Action::StartThread)?;
+    let author_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
+    let kind = ThreadKind::parse(input.kind.trim());
+    let mut v = Validator::default();
+    v.check(kind.is_some(), FieldError::new("kind", "error-invalid-choice"));
+    v.text("title", &input.title, MAX_TITLE_CHARS);
+    validate_body(&mut v, &input.body);
+    v.finish()?;
+    let kind = kind.unwrap_or(ThreadKind::Question);
+    write_tx(conn, |conn| {
+        let at = now();
+        let thread: Thread = diesel::insert_into(threads::table)
+            .values((
+                threads::board_id.eq(board_id),
+                threads::author_id.eq(author_id),
+                threads::kind.eq(kind.as_str()),
+                threads::title.eq(input.title.trim()),
+                threads::is_locked.eq(false),
+                threads::is_pinned.eq(false),
+                threads::reply_count.eq(0),
+                threads::created_at.eq(at),
+                threads::last_activity_at.eq(at),
+            ))
+            .returning(threads::all_columns)
+            .get_result(conn)?;
+        let post = insert_post(conn, thread.id, None, author_id, &input.body)?;
+        Ok((thread, post))
+    })
+}
+
+/// Replies to a post of the thread, or to the thread itself (its opening
+/// post) when `parent_id` is `None`.
+pub fn reply(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    thread_id: i64,
+    parent_id: Option<i64>,
+    body: &str,
+) -> Result<Post> {
+    let ctx = readable(conn, viewer, thread_id)?;
+    authorize(viewer, ctx.standing, Action::Reply { thread_locked: ctx.thread.is_locked })?;
+    let author_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
+    let mut v = Validator::default();
+    validate_body(&mut v, body);
+    v.finish()?;
+    write_tx(conn, |conn| {
+        let parent: Post = match parent_id {
+            Some(id) => posts::table
+                .find(id)
+                .filter(posts::thread_id.eq(thread_id))
+                .select(Post::as_select())
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| Error::invalid("parent_id", "error-parent-not-in-thread"))?,
+            None => opening_post(conn, thread_id)?,
+        };
+        let post = insert_post(conn, thread_id, Some(&parent), author_id, body)?;
+        diesel::update(threads::table.find(thread_id))
+            .set((threads::reply_count.eq(threads::reply_count + 1), threads::last_activity_at.eq(post.created_at)))
+            .execute(conn)?;
+        Ok(post)
+    })
+}
+
+pub fn opening_post(conn: &mut AnyConnection, thread_id: i64) -> Result<Post> {
+    Ok(posts::table
+        .filter(posts::thread_id.eq(thread_id))
+        .filter(posts::parent_id.is_null())
+        .select(Post::as_select())
+        .first(conn)?)
+}
+
+/// Edits a post (and, for an opening post, optionally the thread's title),
+/// keeping the new text as a revision.
+pub fn edit_post(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    post_id: i64,
+    body: &str,
+    title: Option<&str>,
+) -> Result<Post> {
+    let post = post_by_id(conn, post_id)?;
+    let ctx = readable(conn, viewer, post.thread_id)?;
+    authorize(viewer, ctx.standing, Action::EditPost { author_id: post.author_id })?;
+    if post.is_deleted {
+        return Err(Error::NotFound);
+    }
+    let editor_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
+    let mut v = Validator::default();
+    validate_body(&mut v, body);
+    let title = title.filter(|_| post.parent_id.is_none());
+    if let Some(title) = title {
+        v.text("title", title, MAX_TITLE_CHARS);
+    }
+    v.finish()?;
+    write_tx(conn, |conn| {
+        if let Some(title) = title {
+            diesel::update(threads::table.find(post.thread_id)).set(threads::title.eq(title.trim())).execute(conn)?;
+        }
+        if body == post.body_md {
+            return Ok(post.clone());
+        }
+        let updated: Post = diesel::update(posts::table.find(post_id))
+            .set((
+                posts::body_md.eq(body),
+                posts::body_html.eq(markdown::render(body)),
+                posts::edit_count.eq(posts::edit_count + 1),
+                posts::updated_at.eq(now()),
+            ))
+            .returning(posts::all_columns)
+            .get_result(conn)?;
+        record_revision(conn, post_id, editor_id, body)?;
+        Ok(updated)
+    })
+}
+
+/// Soft-deletes a post: its place in the tree stays, with a placeholder, so
+/// the replies under it keep their context.
+pub fn delete_post(conn: &mut AnyConnection, viewer: Viewer, post_id: i64) -> Result<Post> {
+    let post = post_by_id(conn, post_id)?;
+    let ctx = readable(conn, viewer, post.thread_id)?;
+    authorize(viewer, ctx.standing, Action::DeletePost { author_id: post.author_id })?;
+    Ok(diesel::update(posts::table.find(post_id))
+        .set((posts::is_deleted.eq(true), posts::updated_at.eq(now())))
+        .returning(posts::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn set_locked(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, locked: bool) -> Result<Thread> {
+    let ctx = readable(conn, viewer, thread_id)?;
+    authorize(viewer, ctx.standing, Action::ModerateThread)?;
+    Ok(diesel::update(threads::table.find(thread_id))
+        .set(threads::is_locked.eq(locked))
+        .returning(threads::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn set_pinned(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, pinned: bool) -> Result<Thread> {
+    let ctx = readable(conn, viewer, thread_id)?;
+    authorize(viewer, ctx.standing, Action::ModerateThread)?;
+    Ok(diesel::update(threads::table.find(thread_id))
+        .set(threads::is_pinned.eq(pinned))
+        .returning(threads::all_columns)
+        .get_result(conn)?)
+}
+
+/// A post's revisions, oldest first (the first is the original text).
+pub fn revisions(conn: &mut AnyConnection, viewer: Viewer, post_id: i64) -> Result<(Post, Vec<PostRevision>)> {
+    let post = post_by_id(conn, post_id)?;
+    readable(conn, viewer, post.thread_id)?;
+    if post.is_deleted {
+        return Err(Error::NotFound);
+    }
+    let list = post_revisions::table
+        .filter(post_revisions::post_id.eq(post_id))
+        .order(post_revisions::id.asc())
+        .select(PostRevision::as_select())
+        .load(conn)?;
+    Ok((post, list))
+}
+
+/// Which community a board belongs to, for breadcrumbs and checks.
+pub fn community_of_board(conn: &mut AnyConnection, board_id: i64) -> Result<i64> {
+    Ok(boards::table.find(board_id).select(boards::community_id).first(conn)?)
+}

@@ -1,0 +1,321 @@
+//! Read models for thread pages and listings.
+
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::tree::{self, Node};
+use super::{readable, Thread};
+use crate::authz::{Standing, Viewer};
+use crate::communities::{Board, Community};
+use crate::db::schema::{boards, communities, memberships, posts, threads, users};
+use crate::db::AnyConnection;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct AuthorRef {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PostView {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    /// Depth in the whole thread (0 = opening post).
+    pub depth: i32,
+    /// Indentation on this page (depth below the page's root).
+    pub indent: usize,
+    pub author: AuthorRef,
+    /// Empty for a deleted post; the page shows a placeholder instead.
+    pub body_html: String,
+    pub is_deleted: bool,
+    pub edit_count: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+    /// Replies below the depth cap are behind a "continue this thread" link.
+    pub continues: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ThreadPage {
+    pub thread: Thread,
+    pub author: AuthorRef,
+    pub board: Board,
+    pub community: Community,
+    pub standing: Standing,
+    pub posts: Vec<PostView>,
+    pub page: usize,
+    pub pages: usize,
+    /// Posts in the laid-out tree (the whole thread, or the subtree shown).
+    pub total: usize,
+    /// Set when the page shows a subtree ("continue this thread").
+    pub root_post_id: Option<i64>,
+    pub root_parent_id: Option<i64>,
+}
+
+pub struct TreeWindow {
+    pub page: usize,
+    pub page_size: usize,
+    pub max_depth: usize,
+    /// Show the subtree under this post instead of the whole thread.
+    pub root: Option<i64>,
+}
+
+/// The shape of a thread's tree (ids and parents only, in creation order)
+/// and the id of its opening post.
+fn load_skeleton(conn: &mut AnyConnection, thread_id: i64) -> Result<(Vec<Node>, i64)> {
+    let nodes: Vec<Node> = posts::table
+        .filter(posts::thread_id.eq(thread_id))
+        .order(posts::id.asc())
+        .select((posts::id, posts::parent_id))
+        .load::<(i64, Option<i64>)>(conn)?
+        .into_iter()
+        .map(|(id, parent_id)| Node { id, parent_id })
+        .collect();
+    let opening = nodes.iter().find(|n| n.parent_id.is_none()).map(|n| n.id).ok_or(Error::NotFound)?;
+    Ok((nodes, opening))
+}
+
+/// A page of a thread's tree. Loads only (id, parent) for the whole thread to
+/// lay out the tree, then the full rows of the posts on this page.
+pub fn thread_page(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    thread_id: i64,
+    window: &TreeWindow,
+) -> Result<ThreadPage> {
+    let ctx = readable(conn, viewer, thread_id)?;
+    let (skeleton, opening) = load_skeleton(conn, thread_id)?;
+    let root = window.root.unwrap_or(opening);
+    let root_parent_id = skeleton.iter().find(|n| n.id == root).ok_or(Error::NotFound)?.parent_id;
+    let placed = tree::layout(&skeleton, root, window.max_depth);
+    let total = placed.len();
+    let pages = total.div_ceil(window.page_size).max(1);
+    let page = window.page.clamp(1, pages);
+    let slice = &placed[((page - 1) * window.page_size).min(total)..(page * window.page_size).min(total)];
+    let ids: Vec<i64> = slice.iter().map(|p| p.id).collect();
+    let rows: Vec<(super::Post, AuthorRef)> = posts::table
+        .inner_join(users::table)
+        .filter(posts::id.eq_any(&ids))
+        .select((super::Post::as_select(), (users::id, users::username, users::display_name)))
+        .load(conn)?;
+    let mut by_id: std::collections::HashMap<i64, (super::Post, AuthorRef)> =
+        rows.into_iter().map(|r| (r.0.id, r)).collect();
+    let posts = slice
+        .iter()
+        .filter_map(|placed| {
+            let (post, author) = by_id.remove(&placed.id)?;
+            Some(PostView {
+                id: post.id,
+                parent_id: post.parent_id,
+                depth: post.depth,
+                indent: placed.depth,
+                author,
+                body_html: if post.is_deleted { String::new() } else { post.body_html },
+                is_deleted: post.is_deleted,
+                edit_count: post.edit_count,
+                created_at: post.created_at,
+                updated_at: post.updated_at,
+                continues: placed.continues,
+            })
+        })
+        .collect();
+    let author = users::table
+        .find(ctx.thread.author_id)
+        .select((users::id, users::username, users::display_name))
+        .first(conn)?;
+    Ok(ThreadPage {
+        thread: ctx.thread,
+        author,
+        board: ctx.board,
+        community: ctx.community,
+        standing: ctx.standing,
+        posts,
+        page,
+        pages,
+        total,
+        root_post_id: window.root.filter(|r| *r != opening),
+        root_parent_id: window.root.filter(|r| *r != opening).and(root_parent_id),
+    })
+}
+
+/// One line of a thread listing.
+#[derive(Debug, Serialize, Queryable)]
+pub struct ThreadRow {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub is_locked: bool,
+    pub is_pinned: bool,
+    pub reply_count: i32,
+    pub created_at: chrono::NaiveDateTime,
+    pub last_activity_at: chrono::NaiveDateTime,
+    pub author_username: String,
+    pub author_display_name: String,
+    pub board_slug: String,
+    pub board_name: String,
+    pub community_slug: String,
+    pub community_name: String,
+}
+
+type ThreadRowColumns = (
+    threads::id,
+    threads::kind,
+    threads::title,
+    threads::is_locked,
+    threads::is_pinned,
+    threads::reply_count,
+    threads::created_at,
+    threads::last_activity_at,
+    users::username,
+    users::display_name,
+    boards::slug,
+    boards::name,
+    communities::slug,
+    communities::name,
+);
+
+const THREAD_ROW: ThreadRowColumns = (
+    threads::id,
+    threads::kind,
+    threads::title,
+    threads::is_locked,
+    threads::is_pinned,
+    threads::reply_count,
+    threads::created_at,
+    threads::last_activity_at,
+    users::username,
+    users::display_name,
+    boards::slug,
+    boards::name,
+    communities::slug,
+    communities::name,
+);
+
+/// A board's threads: pinned first, then by last activity.
+pub fn board_threads(
+    conn: &mut AnyConnection,
+    board_id: i64,
+    page: usize,
+    per_page: usize,
+) -> Result<(Vec<ThreadRow>, i64)> {
+    let total: i64 = threads::table.filter(threads::board_id.eq(board_id)).count().get_result(conn)?;
+    let rows = threads::table
+        .inner_join(users::table)
+        .inner_join(boards::table.inner_join(communities::table))
+        .filter(threads::board_id.eq(board_id))
+        .order((threads::is_pinned.desc(), threads::last_activity_at.desc(), threads::id.desc()))
+        .limit(per_page as i64)
+        .offset(((page.max(1) - 1) * per_page) as i64)
+        .select(THREAD_ROW)
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Recently active threads the viewer may read, optionally in one community.
+pub fn recent_threads(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    community_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ThreadRow>> {
+    let mut query = threads::table
+        .inner_join(users::table)
+        .inner_join(boards::table.inner_join(communities::table))
+        .order((threads::last_activity_at.desc(), threads::id.desc()))
+        .limit(limit)
+        .select(THREAD_ROW)
+        .into_boxed();
+    if let Some(cid) = community_id {
+        query = query.filter(boards::community_id.eq(cid));
+    }
+    if !viewer.is_admin {
+        let mine: Vec<i64> = match viewer.user_id {
+            Some(uid) => {
+                memberships::table.filter(memberships::user_id.eq(uid)).select(memberships::community_id).load(conn)?
+            }
+            None => Vec::new(),
+        };
+        query = query.filter(communities::is_public.eq(true).or(communities::id.eq_any(mine)));
+    }
+    Ok(query.load(conn)?)
+}
+
+#[derive(Debug, Serialize, Queryable)]
+pub struct UserPostRow {
+    pub post_id: i64,
+    pub thread_id: i64,
+    pub thread_title: String,
+    pub body_html: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub community_slug: String,
+    pub community_name: String,
+}
+
+/// A user's posts that the viewer may read, newest first.
+pub fn user_posts(conn: &mut AnyConnection, viewer: Viewer, user_id: i64, limit: i64) -> Result<Vec<UserPostRow>> {
+    let mut query = posts::table
+        .inner_join(threads::table.inner_join(boards::table.inner_join(communities::table)))
+        .filter(posts::author_id.eq(user_id))
+        .filter(posts::is_deleted.eq(false))
+        .order(posts::id.desc())
+        .limit(limit)
+        .select((
+            posts::id,
+            threads::id,
+            threads::title,
+            posts::body_html,
+            posts::created_at,
+            communities::slug,
+            communities::name,
+        ))
+        .into_boxed();
+    if !viewer.is_admin {
+        let mine: Vec<i64> = match viewer.user_id {
+            Some(uid) => {
+                memberships::table.filter(memberships::user_id.eq(uid)).select(memberships::community_id).load(conn)?
+            }
+            None => Vec::new(),
+        };
+        query = query.filter(communities::is_public.eq(true).or(communities::id.eq_any(mine)));
+    }
+    Ok(query.load(conn)?)
+}
+
+/// Where a post's permalink leads: the thread page (and subtree root, for a
+/// post below the depth cap) that shows it.
+#[derive(Debug, Serialize)]
+pub struct PostLocation {
+    pub thread_id: i64,
+    pub page: usize,
+    pub root: Option<i64>,
+}
+
+pub fn locate_post(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    post_id: i64,
+    page_size: usize,
+    max_depth: usize,
+) -> Result<PostLocation> {
+    let post = super::post_by_id(conn, post_id)?;
+    readable(conn, viewer, post.thread_id)?;
+    let (skeleton, opening) = load_skeleton(conn, post.thread_id)?;
+    let whole = tree::layout(&skeleton, opening, max_depth);
+    if let Some(index) = whole.iter().position(|p| p.id == post_id) {
+        return Ok(PostLocation { thread_id: post.thread_id, page: index / page_size + 1, root: None });
+    }
+    // Below the depth cap: show it a few levels under an ancestor, for context.
+    let parents: std::collections::HashMap<i64, Option<i64>> = skeleton.iter().map(|n| (n.id, n.parent_id)).collect();
+    let mut root = post_id;
+    for _ in 0..max_depth.min(3) {
+        match parents.get(&root).copied().flatten() {
+            Some(parent) => root = parent,
+            None => break,
+        }
+    }
+    let sub = tree::layout(&skeleton, root, max_depth);
+    let index = sub.iter().position(|p| p.id == post_id).unwrap_or(0);
+    Ok(PostLocation { thread_id: post.thread_id, page: index / page_size + 1, root: Some(root) })
+}

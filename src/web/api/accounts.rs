@@ -1,0 +1,50 @@
+//! `/api/v1/auth/*`: register, log in (→ token), log out everywhere, me.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::accounts::{self, tokens, Registration};
+use crate::web::errors::WebResult;
+use crate::web::session::ApiUser;
+use crate::web::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/register", web::post().to(register))
+        .route("/auth/login", web::post().to(login))
+        .route("/auth/logout-everywhere", web::post().to(logout_everywhere))
+        .route("/me", web::get().to(me));
+}
+
+async fn register(state: web::Data<AppState>, body: web::Json<Registration>) -> WebResult<HttpResponse> {
+    let reg = body.into_inner();
+    let user = state.db.run(move |conn| accounts::register(conn, &reg, false)).await?;
+    let token = tokens::issue(&state.config.secret, &user, state.config.session_hours)?;
+    Ok(HttpResponse::Created().json(json!({"user": user, "token": token})))
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    /// Username or email.
+    login: String,
+    password: String,
+}
+
+async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginBody>) -> WebResult<HttpResponse> {
+    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned());
+    let LoginBody { login, password } = body.into_inner();
+    let st = state.clone();
+    let user = state.db.run(move |conn| accounts::authenticate(conn, &st.config, &login, &password, &ip)).await?;
+    let token = tokens::issue(&state.config.secret, &user, state.config.session_hours)?;
+    Ok(HttpResponse::Ok().json(json!({"user": user, "token": token, "expires_in": state.config.session_hours * 3600})))
+}
+
+async fn logout_everywhere(state: web::Data<AppState>, user: ApiUser) -> WebResult<HttpResponse> {
+    let id = user.0.id;
+    state.db.run(move |conn| accounts::revoke_sessions(conn, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn me(user: ApiUser) -> HttpResponse {
+    HttpResponse::Ok().json(json!({"user": user.0}))
+}

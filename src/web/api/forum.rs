@@ -1,0 +1,271 @@
+//! Communities, boards, threads and posts as JSON.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::communities::{self, views as community_views, BoardInput, CommunityInput};
+use crate::threads::views::{self as thread_views, TreeWindow};
+use crate::threads::{self, NewThread};
+use crate::web::errors::WebResult;
+use crate::web::session::{ApiUser, MaybeApiUser};
+use crate::web::{AppState, PageQuery};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/communities", web::get().to(list_communities))
+        .route("/communities", web::post().to(create_community))
+        .route("/communities/{slug}", web::get().to(get_community))
+        .route("/communities/{slug}", web::patch().to(update_community))
+        .route("/communities/{slug}/join", web::post().to(join))
+        .route("/communities/{slug}/leave", web::post().to(leave))
+        .route("/communities/{slug}/members", web::get().to(members))
+        .route("/communities/{slug}/boards", web::get().to(list_boards))
+        .route("/communities/{slug}/boards", web::post().to(create_board))
+        .route("/boards/{id}/threads", web::get().to(list_threads))
+        .route("/boards/{id}/threads", web::post().to(create_thread))
+        .route("/threads/{id}", web::get().to(get_thread))
+        .route("/threads/{id}/posts", web::post().to(create_post))
+        .route("/posts/{id}", web::patch().to(edit_post))
+        .route("/posts/{id}", web::delete().to(delete_post));
+}
+
+async fn list_communities(state: web::Data<AppState>, caller: MaybeApiUser) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let list = state.db.run(move |conn| community_views::list_communities(conn, viewer)).await?;
+    Ok(HttpResponse::Ok().json(json!({"communities": list})))
+}
+
+async fn create_community(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    body: web::Json<CommunityInput>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let input = body.into_inner();
+    let community = state.db.run(move |conn| communities::create(conn, viewer, &input)).await?;
+    Ok(HttpResponse::Created().json(community))
+}
+
+async fn get_community(
+    state: web::Data<AppState>,
+    caller: MaybeApiUser,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let slug = path.into_inner();
+    let (community, standing, boards, count) = state
+        .db
+        .run(move |conn| {
+            let (community, standing) = communities::readable(conn, viewer, &slug)?;
+            let boards = community_views::boards_of(conn, community.id)?;
+            let count = community_views::member_count(conn, community.id)?;
+            Ok((community, standing, boards, count))
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .json(json!({"community": community, "standing": standing, "boards": boards, "member_count": count})))
+}
+
+async fn update_community(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<String>,
+    body: web::Json<CommunityInput>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let slug = path.into_inner();
+    let input = body.into_inner();
+    let community = state
+        .db
+        .run(move |conn| {
+            let current = communities::by_slug(conn, &slug)?;
+            communities::update(conn, viewer, current.id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(community))
+}
+
+async fn join(state: web::Data<AppState>, caller: ApiUser, path: web::Path<String>) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let slug = path.into_inner();
+    let standing = state
+        .db
+        .run(move |conn| {
+            let (community, _) = communities::readable(conn, viewer, &slug)?;
+            communities::join(conn, viewer, community.id)?;
+            communities::standing(conn, viewer, community.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"standing": standing})))
+}
+
+async fn leave(state: web::Data<AppState>, caller: ApiUser, path: web::Path<String>) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let slug = path.into_inner();
+    state
+        .db
+        .run(move |conn| {
+            let community = communities::by_slug(conn, &slug)?;
+            communities::leave(conn, viewer, community.id)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn members(state: web::Data<AppState>, caller: MaybeApiUser, path: web::Path<String>) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let slug = path.into_inner();
+    let list = state
+        .db
+        .run(move |conn| {
+            let (community, standing) = communities::readable(conn, viewer, &slug)?;
+            crate::authz::authorize(
+                viewer,
+                standing,
+                crate::authz::Action::ViewMembers { is_public: community.is_public },
+            )?;
+            community_views::members_of(conn, community.id, 1000)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"members": list})))
+}
+
+async fn list_boards(
+    state: web::Data<AppState>,
+    caller: MaybeApiUser,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let slug = path.into_inner();
+    let boards = state
+        .db
+        .run(move |conn| {
+            let (community, _) = communities::readable(conn, viewer, &slug)?;
+            community_views::boards_of(conn, community.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"boards": boards})))
+}
+
+async fn create_board(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<String>,
+    body: web::Json<BoardInput>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let slug = path.into_inner();
+    let input = body.into_inner();
+    let board = state
+        .db
+        .run(move |conn| {
+            let (community, _) = communities::readable(conn, viewer, &slug)?;
+            communities::create_board(conn, viewer, community.id, &input)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(board))
+}
+
+async fn list_threads(
+    state: web::Data<AppState>,
+    caller: MaybeApiUser,
+    path: web::Path<i64>,
+    q: web::Query<PageQuery>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let board_id = path.into_inner();
+    let page = q.page();
+    let per_page = state.config.threads_per_page;
+    let (threads, total) = state
+        .db
+        .run(move |conn| {
+            let board = communities::board_by_id(conn, board_id)?;
+            let community = communities::by_id(conn, board.community_id)?;
+            communities::readable(conn, viewer, &community.slug)?;
+            thread_views::board_threads(conn, board_id, page, per_page)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "threads": threads,
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": (total as usize).div_ceil(per_page).max(1),
+    })))
+}
+
+async fn create_thread(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<NewThread>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let board_id = path.into_inner();
+    let input = body.into_inner();
+    let (thread, post) = state.db.run(move |conn| threads::create_thread(conn, viewer, board_id, &input)).await?;
+    Ok(HttpResponse::Created().json(json!({"thread": thread, "post": post})))
+}
+
+async fn get_thread(
+    state: web::Data<AppState>,
+    caller: MaybeApiUser,
+    path: web::Path<i64>,
+    q: web::Query<PageQuery>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let thread_id = path.into_inner();
+    let window = TreeWindow {
+        page: q.page(),
+        page_size: state.config.page_size,
+        max_depth: state.config.max_visible_depth,
+        root: q.root,
+    };
+    let page = state.db.run(move |conn| thread_views::thread_page(conn, viewer, thread_id, &window)).await?;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[derive(Deserialize)]
+struct NewPost {
+    parent_id: Option<i64>,
+    body: String,
+}
+
+async fn create_post(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<NewPost>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let thread_id = path.into_inner();
+    let NewPost { parent_id, body } = body.into_inner();
+    let post = state.db.run(move |conn| threads::reply(conn, viewer, thread_id, parent_id, &body)).await?;
+    Ok(HttpResponse::Created().json(post))
+}
+
+#[derive(Deserialize)]
+struct PostEdit {
+    body: String,
+    title: Option<String>,
+}
+
+async fn edit_post(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<PostEdit>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let post_id = path.into_inner();
+    let PostEdit { body, title } = body.into_inner();
+    let post = state.db.run(move |conn| threads::edit_post(conn, viewer, post_id, &body, title.as_deref())).await?;
+    Ok(HttpResponse::Ok().json(post))
+}
+
+async fn delete_post(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let post_id = path.into_inner();
+    state.db.run(move |conn| threads::delete_post(conn, viewer, post_id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

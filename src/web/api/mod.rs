@@ -1,0 +1,12 @@
+//! The JSON API under `/api/v1`. It mirrors the pages and shares their
+//! domain calls; errors come out as `application/problem+json`.
+
+mod accounts;
+mod forum;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    accounts::routes(cfg);
+    forum::routes(cfg);
+}

@@ -1,0 +1,130 @@
+//! The web layer: thin handlers that extract, call the domain, and render.
+//! `pages` serves HTML for browsers, `api` serves JSON under `/api/v1`.
+
+pub mod api;
+pub mod assets;
+pub mod errors;
+pub mod pages;
+pub mod session;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpResponse};
+use serde::{Deserialize, Deserializer};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::Error;
+use assets::Assets;
+use errors::{AppError, WebResult};
+use session::Session;
+
+pub struct AppState {
+    pub db: Db,
+    pub config: Config,
+    pub templates: tera::Tera,
+    pub assets: Assets,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config) -> Result<AppState, Error> {
+        Ok(AppState { db, config, templates: assets::load_templates()?, assets: Assets::load() })
+    }
+
+    /// Renders a page with what every page needs: language, user, CSRF token
+    /// and asset URLs.
+    pub fn render(&self, session: &Session, template: &str, ctx: &mut tera::Context) -> WebResult<HttpResponse> {
+        self.render_with_status(session, template, ctx, actix_web::http::StatusCode::OK)
+    }
+
+    pub fn render_with_status(
+        &self,
+        session: &Session,
+        template: &str,
+        ctx: &mut tera::Context,
+        status: actix_web::http::StatusCode,
+    ) -> WebResult<HttpResponse> {
+        ctx.insert("lang", &session.lang);
+        ctx.insert("user", &session.user);
+        ctx.insert("current_path", &session.current_path);
+        if !ctx.contains_key("errors") {
+            ctx.insert("errors", &std::collections::HashMap::<String, String>::new());
+        }
+        ctx.insert("csrf", &session.csrf_token(&self.config.secret));
+        ctx.insert("assets", &self.assets.urls);
+        let html = self
+            .templates
+            .render(template, ctx)
+            .map_err(|e| AppError(Error::Internal(format!("template {template}: {e:?}"))))?;
+        Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+    }
+}
+
+/// The whole application, as `sala serve` and the tests run it.
+pub fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let limit = state.config.body_limit_bytes;
+    App::new()
+        .app_data(state)
+        .app_data(web::JsonConfig::default().limit(limit).error_handler(errors::json_error))
+        .app_data(web::FormConfig::default().limit(limit).error_handler(errors::form_error))
+        .app_data(web::PayloadConfig::default().limit(limit))
+        .app_data(web::QueryConfig::default().error_handler(errors::query_error))
+        .app_data(web::PathConfig::default().error_handler(errors::path_error))
+        .wrap(from_fn(session::ensure_csrf_cookie))
+        .wrap(from_fn(errors::render_errors))
+        .wrap(Compress::default())
+        .wrap(tracing_actix_web::TracingLogger::default())
+        .route("/healthz", web::get().to(healthz))
+        .service(web::scope("/api/v1").configure(api::routes))
+        .configure(assets::routes)
+        .configure(pages::routes)
+        .default_service(web::to(errors::not_found))
+}
+
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let db = state.db.clone();
+    match web::block(move || db.ping()).await {
+        Ok(Ok(())) => HttpResponse::Ok().json(serde_json::json!({"status": "ok"})),
+        _ => HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "database unavailable"})),
+    }
+}
+
+/// Form fields that may be blank: `""` means absent.
+pub fn blank_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let raw: Option<String> = Option::deserialize(d)?;
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+/// `?page=` on listings; anything unparsable means the first page.
+#[derive(Debug, Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub page: Option<usize>,
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub root: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> usize {
+        self.page.unwrap_or(1).max(1)
+    }
+}

@@ -1,0 +1,463 @@
+//! Home, community, member and board pages, and their admin forms.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{form_failure, see_other};
+use crate::accounts;
+use crate::authz::{can, Action, Standing, Viewer};
+use crate::communities::{self, views, BoardInput, Community, CommunityInput};
+use crate::threads::views as thread_views;
+use crate::web::errors::WebResult;
+use crate::web::session::{CsrfForm, Session};
+use crate::web::{AppState, PageQuery};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .route("/c/new", web::get().to(new_community_page))
+        .route("/c/new", web::post().to(create_community))
+        .route("/c/{slug}", web::get().to(community_page))
+        .route("/c/{slug}/edit", web::get().to(edit_community_page))
+        .route("/c/{slug}/edit", web::post().to(update_community))
+        .route("/c/{slug}/join", web::post().to(join))
+        .route("/c/{slug}/leave", web::post().to(leave))
+        .route("/c/{slug}/members", web::get().to(members_page))
+        .route("/c/{slug}/facilitators", web::post().to(set_facilitator))
+        .route("/c/{slug}/boards/new", web::get().to(new_board_page))
+        .route("/c/{slug}/boards/new", web::post().to(create_board))
+        .route("/c/{slug}/b/{board}", web::get().to(board_page))
+        .route("/c/{slug}/b/{board}/edit", web::get().to(edit_board_page))
+        .route("/c/{slug}/b/{board}/edit", web::post().to(update_board));
+}
+
+/// What the viewer may do here, for showing or hiding buttons. The domain
+/// checks again on every write.
+fn permissions(viewer: Viewer, standing: Standing, community: &Community) -> serde_json::Value {
+    json!({
+        "edit": can(viewer, standing, Action::EditCommunity),
+        "appoint": can(viewer, standing, Action::AppointFacilitator),
+        "manage_boards": can(viewer, standing, Action::ManageBoards),
+        "start_thread": can(viewer, standing, Action::StartThread),
+        "join": viewer.user_id.is_some() && can(viewer, standing, Action::JoinCommunity { is_public: community.is_public }),
+        "leave": can(viewer, standing, Action::LeaveCommunity),
+        "members": can(viewer, standing, Action::ViewMembers { is_public: community.is_public }),
+    })
+}
+
+async fn home(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let (list, recent) = state
+        .db
+        .run(move |conn| {
+            Ok((views::list_communities(conn, viewer)?, thread_views::recent_threads(conn, viewer, None, 15)?))
+        })
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("communities", &list);
+    ctx.insert("recent", &recent);
+    ctx.insert("can_create", &can(viewer, Standing::Outsider, Action::CreateCommunity));
+    state.render(&session, "home.html", &mut ctx)
+}
+
+async fn community_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let slug = path.into_inner();
+    let (community, standing, boards, recent, members, member_count) = state
+        .db
+        .run(move |conn| {
+            let (community, standing) = communities::readable(conn, viewer, &slug)?;
+            let boards = views::boards_of(conn, community.id)?;
+            let recent = thread_views::recent_threads(conn, viewer, Some(community.id), 10)?;
+            let members = views::members_of(conn, community.id, 12)?;
+            let count = views::member_count(conn, community.id)?;
+            Ok((community, standing, boards, recent, members, count))
+        })
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("can", &permissions(viewer, standing, &community));
+    ctx.insert("community", &community);
+    ctx.insert("standing", &standing);
+    ctx.insert("boards", &boards);
+    ctx.insert("recent", &recent);
+    ctx.insert("members", &members);
+    ctx.insert("member_count", &member_count);
+    state.render(&session, "community.html", &mut ctx)
+}
+
+#[derive(Deserialize)]
+struct CommunityForm {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    /// A checkbox: present ("on") when ticked.
+    is_public: Option<String>,
+}
+
+impl CommunityForm {
+    fn input(&self) -> CommunityInput {
+        CommunityInput {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            is_public: self.is_public.is_some(),
+        }
+    }
+}
+
+fn community_form_ctx(form: serde_json::Value, action: &str) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("form", &form);
+    ctx.insert("action", action);
+    ctx
+}
+
+async fn new_community_page(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+    crate::authz::authorize(session.viewer(), Standing::Outsider, Action::CreateCommunity)?;
+    let mut ctx = community_form_ctx(json!({"is_public": true}), "/c/new");
+    state.render(&session, "community_form.html", &mut ctx)
+}
+
+async fn save_community(
+    state: web::Data<AppState>,
+    session: Session,
+    form: CommunityForm,
+    existing: Option<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let input = form.input();
+    let target = existing.clone();
+    let result = state
+        .db
+        .run(move |conn| match target {
+            Some(slug) => {
+                let current = communities::by_slug(conn, &slug)?;
+                communities::update(conn, viewer, current.id, &input)
+            }
+            None => communities::create(conn, viewer, &input),
+        })
+        .await;
+    match result {
+        Ok(c) => Ok(see_other(&format!("/c/{}", c.slug))),
+        Err(e) => {
+            let (status, errors) = form_failure(session.lang, e)?;
+            let action = existing.map_or_else(|| "/c/new".to_owned(), |s| format!("/c/{s}/edit"));
+            let mut ctx = community_form_ctx(
+                json!({"slug": form.slug, "name": form.name, "description": form.description, "is_public": form.is_public.is_some()}),
+                &action,
+            );
+            ctx.insert("errors", &errors);
+            state.render_with_status(&session, "community_form.html", &mut ctx, status)
+        }
+    }
+}
+
+async fn create_community(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<CommunityForm>,
+) -> WebResult<HttpResponse> {
+    save_community(state, session, form, None).await
+}
+
+async fn edit_community_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let slug = path.into_inner();
+    let community = state
+        .db
+        .run(move |conn| {
+            let (community, standing) = communities::readable(conn, viewer, &slug)?;
+            crate::authz::authorize(viewer, standing, Action::EditCommunity)?;
+            Ok(community)
+        })
+        .await?;
+    let mut ctx = community_form_ctx(
+        json!({"slug": community.slug, "name": community.name, "description": community.description_md, "is_public": community.is_public}),
+        &format!("/c/{}/edit", community.slug),
+    );
+    ctx.insert("editing", &true);
+    state.render(&session, "community_form.html", &mut ctx)
+}
+
+async fn update_community(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<CommunityForm>,
+) -> WebResult<HttpResponse> {
+    save_community(state, session, form, Some(path.into_inner())).await
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {}
+
+async fn join(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+    _: CsrfForm<CsrfOnly>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let slug = path.into_inner();
+    let target = slug.clone();
+    state
+        .db
+        .run(move |conn| {
+            let (community, _) = communities::readable(conn, viewer, &target)?;
+            communities::join(conn, viewer, community.id)
+        })
+        .await?;
+    Ok(see_other(&format!("/c/{slug}")))
+}
+
+async fn leave(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+    _: CsrfForm<CsrfOnly>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let slug = path.into_inner();
+    let target = slug.clone();
+    state
+        .db
+        .run(move |conn| {
+            let community = communities::by_slug(conn, &target)?;
+            communities::leave(conn, viewer, community.id)
+        })
+        .await?;
+    Ok(see_other(&format!("/c/{slug}")))
+}
+
+async fn members_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let slug = path.into_inner();
+    let (community, standing, members) = state
+        .db
+        .run(move |conn| {
+            let (community, standing) = communities::readable(conn, viewer, &slug)?;
+            crate::authz::authorize(viewer, standing, Action::ViewMembers { is_public: community.is_public })?;
+            let members = views::members_of(conn, community.id, 1000)?;
+            Ok((community, standing, members))
+        })
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("can", &permissions(viewer, standing, &community));
+    ctx.insert("community", &community);
+    ctx.insert("members", &members);
+    state.render(&session, "members.html", &mut ctx)
+}
+
+#[derive(Deserialize)]
+struct FacilitatorForm {
+    username: String,
+    /// "appoint" or "remove".
+    action: String,
+}
+
+async fn set_facilitator(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<FacilitatorForm>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let slug = path.into_inner();
+    let target = slug.clone();
+    state
+        .db
+        .run(move |conn| {
+            let community = communities::by_slug(conn, &target)?;
+            let person = accounts::find_by_username(conn, &form.username)
+                .map_err(|_| crate::error::Error::invalid("username", "error-no-such-user"))?;
+            communities::set_facilitator(conn, viewer, community.id, person.id, form.action == "appoint")
+        })
+        .await?;
+    Ok(see_other(&format!("/c/{slug}/members")))
+}
+
+#[derive(Deserialize)]
+struct BoardForm {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default, deserialize_with = "crate::web::blank_as_none")]
+    position: Option<i32>,
+}
+
+impl BoardForm {
+    fn input(&self) -> BoardInput {
+        BoardInput {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            position: self.position.unwrap_or(0),
+        }
+    }
+}
+
+async fn new_board_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let slug = path.into_inner();
+    let community = state
+        .db
+        .run(move |conn| {
+            let (community, standing) = communities::readable(conn, viewer, &slug)?;
+            crate::authz::authorize(viewer, standing, Action::ManageBoards)?;
+            Ok(community)
+        })
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("action", &format!("/c/{}/boards/new", community.slug));
+    ctx.insert("community", &community);
+    ctx.insert("form", &json!({"position": 0}));
+    state.render(&session, "board_form.html", &mut ctx)
+}
+
+async fn save_board(
+    state: web::Data<AppState>,
+    session: Session,
+    slug: String,
+    board_slug: Option<String>,
+    form: BoardForm,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let input = form.input();
+    let (cslug, bslug) = (slug.clone(), board_slug.clone());
+    let result = state
+        .db
+        .run(move |conn| {
+            let community = communities::by_slug(conn, &cslug)?;
+            let board = match bslug {
+                Some(b) => {
+                    let board = communities::board_by_slug(conn, community.id, &b)?;
+                    communities::update_board(conn, viewer, board.id, &input)?
+                }
+                None => communities::create_board(conn, viewer, community.id, &input)?,
+            };
+            Ok((community, board))
+        })
+        .await;
+    match result {
+        Ok((c, b)) => Ok(see_other(&format!("/c/{}/b/{}", c.slug, b.slug))),
+        Err(e) => {
+            let (status, errors) = form_failure(session.lang, e)?;
+            let community = {
+                let s = slug.clone();
+                state.db.run(move |conn| communities::by_slug(conn, &s)).await?
+            };
+            let mut ctx = tera::Context::new();
+            let action = match &board_slug {
+                Some(b) => format!("/c/{slug}/b/{b}/edit"),
+                None => format!("/c/{slug}/boards/new"),
+            };
+            ctx.insert("action", &action);
+            ctx.insert("community", &community);
+            ctx.insert(
+                "form",
+                &json!({"slug": form.slug, "name": form.name, "description": form.description, "position": form.position}),
+            );
+            ctx.insert("errors", &errors);
+            state.render_with_status(&session, "board_form.html", &mut ctx, status)
+        }
+    }
+}
+
+async fn create_board(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<BoardForm>,
+) -> WebResult<HttpResponse> {
+    save_board(state, session, path.into_inner(), None, form).await
+}
+
+async fn edit_board_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let (slug, board_slug) = path.into_inner();
+    let (community, board) = state
+        .db
+        .run(move |conn| {
+            let (community, standing) = communities::readable(conn, viewer, &slug)?;
+            crate::authz::authorize(viewer, standing, Action::ManageBoards)?;
+            let board = communities::board_by_slug(conn, community.id, &board_slug)?;
+            Ok((community, board))
+        })
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("action", &format!("/c/{}/b/{}/edit", community.slug, board.slug));
+    ctx.insert("community", &community);
+    ctx.insert("editing", &true);
+    ctx.insert(
+        "form",
+        &json!({"slug": board.slug, "name": board.name, "description": board.description, "position": board.position}),
+    );
+    state.render(&session, "board_form.html", &mut ctx)
+}
+
+async fn update_board(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(String, String)>,
+    CsrfForm(form): CsrfForm<BoardForm>,
+) -> WebResult<HttpResponse> {
+    let (slug, board_slug) = path.into_inner();
+    save_board(state, session, slug, Some(board_slug), form).await
+}
+
+async fn board_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(String, String)>,
+    q: web::Query<PageQuery>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let (slug, board_slug) = path.into_inner();
+    let page = q.page();
+    let per_page = state.config.threads_per_page;
+    let (community, standing, board, threads, total) = state
+        .db
+        .run(move |conn| {
+            let (community, standing) = communities::readable(conn, viewer, &slug)?;
+            let board = communities::board_by_slug(conn, community.id, &board_slug)?;
+            let (threads, total) = thread_views::board_threads(conn, board.id, page, per_page)?;
+            Ok((community, standing, board, threads, total))
+        })
+        .await?;
+    let pages = (total as usize).div_ceil(per_page).max(1);
+    let mut ctx = tera::Context::new();
+    ctx.insert("can", &permissions(viewer, standing, &community));
+    ctx.insert("community", &community);
+    ctx.insert("board", &board);
+    ctx.insert("threads", &threads);
+    ctx.insert("page", &page);
+    ctx.insert("pages", &pages);
+    ctx.insert("total", &total);
+    state.render(&session, "board.html", &mut ctx)
+}

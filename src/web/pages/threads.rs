@@ -1,0 +1,401 @@
+//! Thread pages: reading the tree, starting threads, replying, editing,
+//! history, deleting, and facilitators' lock and pin.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{form_failure, see_other};
+use crate::authz::{authorize, can, Action, Viewer};
+use crate::communities;
+use crate::markdown;
+use crate::threads::views::{self, ThreadPage, TreeWindow};
+use crate::threads::{self, NewThread};
+use crate::web::errors::WebResult;
+use crate::web::session::{CsrfForm, Session};
+use crate::web::{AppState, PageQuery};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c/{slug}/b/{board}/new", web::get().to(new_thread_page))
+        .route("/c/{slug}/b/{board}/new", web::post().to(create_thread))
+        .route("/t/{id}", web::get().to(thread_page))
+        .route("/t/{id}/reply", web::post().to(reply))
+        .route("/t/{id}/lock", web::post().to(lock))
+        .route("/t/{id}/pin", web::post().to(pin))
+        .route("/p/{id}", web::get().to(permalink))
+        .route("/p/{id}/reply", web::get().to(reply_page))
+        .route("/p/{id}/edit", web::get().to(edit_page))
+        .route("/p/{id}/edit", web::post().to(edit))
+        .route("/p/{id}/history", web::get().to(history))
+        .route("/p/{id}/delete", web::post().to(delete));
+}
+
+fn is_preview(action: &Option<String>) -> bool {
+    action.as_deref() == Some("preview")
+}
+
+#[derive(Deserialize)]
+struct ThreadForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    action: Option<String>,
+}
+
+async fn new_thread_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    render_new_thread(&state, &session, path.into_inner(), json!({"kind": "question"}), None, StatusCode::OK).await
+}
+
+async fn render_new_thread(
+    state: &AppState,
+    session: &Session,
+    (slug, board_slug): (String, String),
+    form: serde_json::Value,
+    errors: Option<std::collections::HashMap<String, String>>,
+    status: StatusCode,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let (community, board) = state
+        .db
+        .run(move |conn| {
+            let (community, standing) = communities::readable(conn, viewer, &slug)?;
+            authorize(viewer, standing, Action::StartThread)?;
+            let board = communities::board_by_slug(conn, community.id, &board_slug)?;
+            Ok((community, board))
+        })
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("community", &community);
+    ctx.insert("board", &board);
+    ctx.insert("form", &form);
+    ctx.insert("errors", &errors.unwrap_or_default());
+    state.render_with_status(session, "thread_form.html", &mut ctx, status)
+}
+
+async fn create_thread(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(String, String)>,
+    CsrfForm(form): CsrfForm<ThreadForm>,
+) -> WebResult<HttpResponse> {
+    let (slug, board_slug) = path.into_inner();
+    let echo = json!({"kind": form.kind, "title": form.title, "body": form.body});
+    if is_preview(&form.action) {
+        let mut echo = echo;
+        echo["preview_html"] = json!(markdown::render(&form.body));
+        return render_new_thread(&state, &session, (slug, board_slug), echo, None, StatusCode::OK).await;
+    }
+    let viewer = session.viewer();
+    let input = NewThread { kind: form.kind, title: form.title, body: form.body };
+    let (s, b) = (slug.clone(), board_slug.clone());
+    let result = state
+        .db
+        .run(move |conn| {
+            let community = communities::by_slug(conn, &s)?;
+            let board = communities::board_by_slug(conn, community.id, &b)?;
+            threads::create_thread(conn, viewer, board.id, &input)
+        })
+        .await;
+    match result {
+        Ok((thread, _)) => Ok(see_other(&format!("/t/{}", thread.id))),
+        Err(e) => {
+            let (status, errors) = form_failure(session.lang, e)?;
+            render_new_thread(&state, &session, (slug, board_slug), echo, Some(errors), status).await
+        }
+    }
+}
+
+/// Per-post permissions for the page's buttons (the domain checks again).
+fn decorate(page: &ThreadPage, viewer: Viewer) -> Vec<serde_json::Value> {
+    page.posts
+        .iter()
+        .map(|post| {
+            let mut v = serde_json::to_value(post).unwrap_or_default();
+            v["can_edit"] =
+                json!(!post.is_deleted && can(viewer, page.standing, Action::EditPost { author_id: post.author.id }));
+            v["can_delete"] =
+                json!(!post.is_deleted && can(viewer, page.standing, Action::DeletePost { author_id: post.author.id }));
+            v
+        })
+        .collect()
+}
+
+async fn load_thread_page(state: &AppState, viewer: Viewer, thread_id: i64, q: &PageQuery) -> WebResult<ThreadPage> {
+    let window = TreeWindow {
+        page: q.page(),
+        page_size: state.config.page_size,
+        max_depth: state.config.max_visible_depth,
+        root: q.root,
+    };
+    Ok(state.db.run(move |conn| views::thread_page(conn, viewer, thread_id, &window)).await?)
+}
+
+async fn thread_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    q: web::Query<PageQuery>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let page = load_thread_page(&state, viewer, path.into_inner(), &q).await?;
+    render_thread(&state, &session, page, json!({}), None, StatusCode::OK)
+}
+
+fn render_thread(
+    state: &AppState,
+    session: &Session,
+    page: ThreadPage,
+    reply_form: serde_json::Value,
+    errors: Option<std::collections::HashMap<String, String>>,
+    status: StatusCode,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let mut ctx = tera::Context::new();
+    ctx.insert("posts", &decorate(&page, viewer));
+    ctx.insert("can_reply", &can(viewer, page.standing, Action::Reply { thread_locked: page.thread.is_locked }));
+    ctx.insert("can_moderate", &can(viewer, page.standing, Action::ModerateThread));
+    ctx.insert("is_member", &(page.standing >= crate::authz::Standing::Member));
+    ctx.insert("page", &page);
+    ctx.insert("reply_form", &reply_form);
+    ctx.insert("errors", &errors.unwrap_or_default());
+    state.render_with_status(session, "thread.html", &mut ctx, status)
+}
+
+#[derive(Deserialize)]
+struct ReplyForm {
+    #[serde(default, deserialize_with = "crate::web::blank_as_none")]
+    parent_id: Option<i64>,
+    #[serde(default)]
+    body: String,
+    action: Option<String>,
+}
+
+async fn reply(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ReplyForm>,
+) -> WebResult<HttpResponse> {
+    let thread_id = path.into_inner();
+    let viewer = session.viewer();
+    let echo = json!({"parent_id": form.parent_id, "body": form.body});
+    if is_preview(&form.action) || form.parent_id.is_some() && form.body.trim().is_empty() {
+        if let Some(parent_id) = form.parent_id {
+            return render_reply_page(&state, &session, parent_id, echo, None, StatusCode::OK, true).await;
+        }
+        let mut echo = echo;
+        echo["preview_html"] = json!(markdown::render(&form.body));
+        let page = load_thread_page(&state, viewer, thread_id, &PageQuery::default()).await?;
+        return render_thread(&state, &session, page, echo, None, StatusCode::OK);
+    }
+    let body = form.body.clone();
+    let parent = form.parent_id;
+    let result = state.db.run(move |conn| threads::reply(conn, viewer, thread_id, parent, &body)).await;
+    match result {
+        Ok(post) => Ok(see_other(&format!("/p/{}", post.id))),
+        Err(e) => {
+            let (status, errors) = form_failure(session.lang, e)?;
+            match form.parent_id {
+                Some(parent_id) => {
+                    render_reply_page(&state, &session, parent_id, echo, Some(errors), status, false).await
+                }
+                None => {
+                    let page = load_thread_page(&state, viewer, thread_id, &PageQuery::default()).await?;
+                    render_thread(&state, &session, page, echo, Some(errors), status)
+                }
+            }
+        }
+    }
+}
+
+async fn render_reply_page(
+    state: &AppState,
+    session: &Session,
+    parent_id: i64,
+    form: serde_json::Value,
+    errors: Option<std::collections::HashMap<String, String>>,
+    status: StatusCode,
+    preview: bool,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let (parent, ctx_thread, author) = state
+        .db
+        .run(move |conn| {
+            let parent = threads::post_by_id(conn, parent_id)?;
+            let ctx = threads::readable(conn, viewer, parent.thread_id)?;
+            authorize(viewer, ctx.standing, Action::Reply { thread_locked: ctx.thread.is_locked })?;
+            let author = crate::accounts::find(conn, parent.author_id)?;
+            Ok((parent, ctx.thread, author))
+        })
+        .await?;
+    let mut form = form;
+    if preview {
+        form["preview_html"] = json!(markdown::render(form["body"].as_str().unwrap_or("")));
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("parent", &parent);
+    ctx.insert("parent_author", &author);
+    ctx.insert("thread", &ctx_thread);
+    ctx.insert("form", &form);
+    ctx.insert("errors", &errors.unwrap_or_default());
+    state.render_with_status(session, "reply.html", &mut ctx, status)
+}
+
+async fn reply_page(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    let parent_id = path.into_inner();
+    render_reply_page(&state, &session, parent_id, json!({"parent_id": parent_id}), None, StatusCode::OK, false).await
+}
+
+async fn permalink(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let post_id = path.into_inner();
+    let (page_size, max_depth) = (state.config.page_size, state.config.max_visible_depth);
+    let loc = state.db.run(move |conn| views::locate_post(conn, viewer, post_id, page_size, max_depth)).await?;
+    let mut url = format!("/t/{}?page={}", loc.thread_id, loc.page);
+    if let Some(root) = loc.root {
+        url.push_str(&format!("&root={root}"));
+    }
+    url.push_str(&format!("#p{post_id}"));
+    Ok(see_other(&url))
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    body: String,
+    title: Option<String>,
+    action: Option<String>,
+}
+
+async fn render_edit(
+    state: &AppState,
+    session: &Session,
+    post_id: i64,
+    form: Option<serde_json::Value>,
+    errors: Option<std::collections::HashMap<String, String>>,
+    status: StatusCode,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let (post, thread) = state
+        .db
+        .run(move |conn| {
+            let post = threads::post_by_id(conn, post_id)?;
+            let ctx = threads::readable(conn, viewer, post.thread_id)?;
+            authorize(viewer, ctx.standing, Action::EditPost { author_id: post.author_id })?;
+            Ok((post, ctx.thread))
+        })
+        .await?;
+    let form = form.unwrap_or_else(|| json!({"body": post.body_md, "title": thread.title}));
+    let mut ctx = tera::Context::new();
+    ctx.insert("post", &post);
+    ctx.insert("thread", &thread);
+    ctx.insert("is_opening", &post.parent_id.is_none());
+    ctx.insert("form", &form);
+    ctx.insert("errors", &errors.unwrap_or_default());
+    state.render_with_status(session, "post_edit.html", &mut ctx, status)
+}
+
+async fn edit_page(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    render_edit(&state, &session, path.into_inner(), None, None, StatusCode::OK).await
+}
+
+async fn edit(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<EditForm>,
+) -> WebResult<HttpResponse> {
+    let post_id = path.into_inner();
+    let mut echo = json!({"body": form.body, "title": form.title});
+    if is_preview(&form.action) {
+        echo["preview_html"] = json!(markdown::render(&form.body));
+        return render_edit(&state, &session, post_id, Some(echo), None, StatusCode::OK).await;
+    }
+    let viewer = session.viewer();
+    let (body, title) = (form.body, form.title);
+    let result = state.db.run(move |conn| threads::edit_post(conn, viewer, post_id, &body, title.as_deref())).await;
+    match result {
+        Ok(post) => Ok(see_other(&format!("/p/{}", post.id))),
+        Err(e) => {
+            let (status, errors) = form_failure(session.lang, e)?;
+            render_edit(&state, &session, post_id, Some(echo), Some(errors), status).await
+        }
+    }
+}
+
+async fn history(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let post_id = path.into_inner();
+    let (post, revisions, thread) = state
+        .db
+        .run(move |conn| {
+            let (post, revisions) = threads::revisions(conn, viewer, post_id)?;
+            let thread = threads::by_id(conn, post.thread_id)?;
+            Ok((post, revisions, thread))
+        })
+        .await?;
+    let revisions: Vec<_> = revisions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| json!({"number": i + 1, "created_at": r.created_at, "body_html": markdown::render(&r.body_md), "body_md": r.body_md}))
+        .rev()
+        .collect();
+    let mut ctx = tera::Context::new();
+    ctx.insert("post", &post);
+    ctx.insert("thread", &thread);
+    ctx.insert("revisions", &revisions);
+    state.render(&session, "post_history.html", &mut ctx)
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {}
+
+async fn delete(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    _: CsrfForm<CsrfOnly>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let post_id = path.into_inner();
+    let post = state.db.run(move |conn| threads::delete_post(conn, viewer, post_id)).await?;
+    Ok(see_other(&format!("/p/{}", post.id)))
+}
+
+#[derive(Deserialize)]
+struct ToggleForm {
+    /// "1" to set, anything else to clear.
+    value: String,
+}
+
+async fn lock(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ToggleForm>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let thread_id = path.into_inner();
+    state.db.run(move |conn| threads::set_locked(conn, viewer, thread_id, form.value == "1")).await?;
+    Ok(see_other(&format!("/t/{thread_id}")))
+}
+
+async fn pin(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ToggleForm>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let thread_id = path.into_inner();
+    state.db.run(move |conn| threads::set_pinned(conn, viewer, thread_id, form.value == "1")).await?;
+    Ok(see_other(&format!("/t/{thread_id}")))
+}

@@ -1,0 +1,252 @@
+//! Who is asking, in which language, and whether their form is genuine.
+//! Browsers carry a JWT in an HttpOnly cookie; API clients send it as a
+//! Bearer token. The API never reads the cookie, so it needs no CSRF check.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header;
+use actix_web::middleware::Next;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use rand::RngCore;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use super::errors::{is_api_path, AppError};
+use super::AppState;
+use crate::accounts::{self, tokens, User};
+use crate::authz::Viewer;
+use crate::error::Error;
+use crate::i18n::Lang;
+
+pub const SESSION_COOKIE: &str = "sala_session";
+pub const CSRF_COOKIE: &str = "sala_csrf";
+pub const LANG_COOKIE: &str = "sala_lang";
+
+/// The browser's CSRF nonce when this request is the one that sets it.
+#[derive(Clone)]
+struct FreshNonce(String);
+
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError(Error::Internal("application state missing".into())))
+}
+
+/// Resolves a session token to its user, refusing tokens from before the
+/// user's last "log out everywhere" or password change.
+async fn user_for_token(state: &AppState, token: &str) -> Result<Option<User>, AppError> {
+    let Some((user_id, version)) = tokens::verify(&state.config.secret, token) else { return Ok(None) };
+    let user = state
+        .db
+        .run(move |conn| match accounts::find(conn, user_id) {
+            Ok(u) => Ok(Some(u)),
+            Err(Error::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        })
+        .await?;
+    Ok(user.filter(|u| u.token_version == version))
+}
+
+/// A browser's session: the logged-in user (if any), the page language and
+/// the CSRF nonce forms are bound to.
+#[derive(Clone)]
+pub struct Session {
+    pub user: Option<User>,
+    pub lang: Lang,
+    /// This request's path and query, for "come back here" links.
+    pub current_path: String,
+    csrf_nonce: String,
+}
+
+impl Session {
+    pub fn viewer(&self) -> Viewer {
+        self.user.as_ref().map_or_else(Viewer::anonymous, |u| Viewer::user(u.id, u.is_admin))
+    }
+
+    pub fn require_user(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or(AppError(Error::Unauthenticated))
+    }
+
+    pub fn csrf_token(&self, secret: &[u8]) -> String {
+        tokens::csrf_token(secret, &self.csrf_nonce, self.user.as_ref())
+    }
+
+    async fn load(req: &HttpRequest) -> Result<Session, AppError> {
+        if let Some(cached) = req.extensions().get::<Session>() {
+            return Ok(cached.clone());
+        }
+        let state = state_of(req)?;
+        let user = match req.cookie(SESSION_COOKIE) {
+            Some(c) => user_for_token(&state, c.value()).await?,
+            None => None,
+        };
+        let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let lang_cookie = req.cookie(LANG_COOKIE);
+        let lang = Lang::negotiate(
+            user.as_ref().and_then(|u| u.locale.as_deref()),
+            lang_cookie.as_ref().map(|c| c.value()),
+            accept,
+        );
+        let csrf_nonce = req
+            .extensions()
+            .get::<FreshNonce>()
+            .map(|n| n.0.clone())
+            .or_else(|| req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()))
+            .unwrap_or_default();
+        let current_path = req.uri().path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        let session = Session { user, lang, current_path, csrf_nonce };
+        req.extensions_mut().insert(session.clone());
+        Ok(session)
+    }
+}
+
+impl FromRequest for Session {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Session::load(&req).await })
+    }
+}
+
+/// A form body whose CSRF token has been checked against the session.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let body = web::Bytes::from_request(&req, payload);
+        Box::pin(async move {
+            let session = Session::load(&req).await?;
+            let state = state_of(&req)?;
+            let bytes = body.await.map_err(|e| match e.as_response_error().status_code().as_u16() {
+                413 => AppError(Error::PayloadTooLarge),
+                _ => AppError(Error::BadRequest(e.to_string())),
+            })?;
+            let csrf: CsrfField =
+                serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError(Error::BadRequest(e.to_string())))?;
+            if session.csrf_nonce.is_empty()
+                || !tokens::csrf_matches(&state.config.secret, &session.csrf_nonce, session.user.as_ref(), &csrf.csrf)
+            {
+                return Err(AppError(Error::CsrfRejected));
+            }
+            let value = serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError(Error::BadRequest(e.to_string())))?;
+            Ok(CsrfForm(value))
+        })
+    }
+}
+
+/// The API caller, from `Authorization: Bearer <token>`; 401 without one.
+pub struct ApiUser(pub User);
+
+/// The API caller if a valid token was sent.
+pub struct MaybeApiUser(pub Option<User>);
+
+impl MaybeApiUser {
+    pub fn viewer(&self) -> Viewer {
+        self.0.as_ref().map_or_else(Viewer::anonymous, |u| Viewer::user(u.id, u.is_admin))
+    }
+}
+
+impl ApiUser {
+    pub fn viewer(&self) -> Viewer {
+        Viewer::user(self.0.id, self.0.is_admin)
+    }
+}
+
+async fn bearer_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
+    let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(AppError(Error::Unauthenticated))?;
+    let state = state_of(req)?;
+    // A token that was sent but is no longer good is an error, not anonymity.
+    user_for_token(&state, token.trim()).await?.map(Some).ok_or(AppError(Error::Unauthenticated))
+}
+
+impl FromRequest for MaybeApiUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { Ok(MaybeApiUser(bearer_user(&req).await?)) })
+    }
+}
+
+impl FromRequest for ApiUser {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { bearer_user(&req).await?.map(ApiUser).ok_or(AppError(Error::Unauthenticated)) })
+    }
+}
+
+pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token.to_owned())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies())
+        .max_age(CookieDuration::hours(state.config.session_hours))
+        .finish()
+}
+
+pub fn expired_session_cookie(state: &AppState) -> Cookie<'static> {
+    let mut c = session_cookie(state, "");
+    c.make_removal();
+    c
+}
+
+pub fn lang_cookie(state: &AppState, lang: Lang) -> Cookie<'static> {
+    Cookie::build(LANG_COOKIE, lang.code())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies())
+        .max_age(CookieDuration::days(365))
+        .finish()
+}
+
+/// Gives every browser a random CSRF nonce cookie on its first page view.
+pub async fn ensure_csrf_cookie(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let path = req.path();
+    let needs = !is_api_path(path) && !path.starts_with("/assets/") && req.cookie(CSRF_COOKIE).is_none();
+    let fresh = needs.then(|| {
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    });
+    if let Some(nonce) = &fresh {
+        req.extensions_mut().insert(FreshNonce(nonce.clone()));
+    }
+    let secure = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.config.secure_cookies());
+    let mut res = next.call(req).await?;
+    if let Some(nonce) = fresh {
+        let cookie = Cookie::build(CSRF_COOKIE, nonce)
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(secure)
+            .finish();
+        res.response_mut().add_cookie(&cookie).ok();
+    }
+    Ok(res)
+}
