@@ -104,7 +104,9 @@ pub fn readable(conn: &mut AnyConnection, viewer: Viewer, slug: &str) -> Result<
     let community = by_slug(conn, slug)?;
     let standing = standing(conn, viewer, community.id)?;
     authorize(viewer, standing, Action::ReadCommunity { is_public: community.is_public }).map_err(|e| match e {
-        Error::Forbidden => Error::NotFound,
+        // Outsiders, logged in or not, cannot tell a private community from
+        // one that does not exist.
+        Error::Forbidden | Error::Unauthenticated => Error::NotFound,
         other => other,
     })?;
     Ok((community, standing))

@@ -1,0 +1,308 @@
+//! The test harness: a real Sala server on a free loopback port, backed by a
+//! fresh database of its own (a SQLite file, or a new PostgreSQL database),
+//! and HTTP clients that behave like a browser or an API caller.
+
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use actix_web::{web, HttpServer};
+use diesel::{Connection, RunQueryDsl};
+use sala::accounts::{self, Registration, User};
+use sala::authz::Viewer;
+use sala::communities::{self, Board, BoardInput, Community, CommunityInput};
+use sala::config::Config;
+use sala::db::{AnyConnection, Db, PooledConn};
+use sala::web::{build_app, AppState};
+
+pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret-0123456789";
+pub const PASSWORD: &str = "correct horse battery";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body once per backend: `both_backends!(name, async_fn)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::harness::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::harness::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A database that exists for one test only.
+pub struct TestDb {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub fn create(backend: Backend) -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => {
+                TestDb { url: format!("sqlite://{}", dir.path().join("sala.db").display()), dir, pg_name: None }
+            }
+            Backend::Postgres => {
+                static COUNTER: AtomicU64 = AtomicU64::new(0);
+                let name = format!(
+                    "sala_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst),
+                    rand_suffix()
+                );
+                let admin = postgres_admin_url();
+                let mut conn = diesel::PgConnection::establish(&admin).unwrap_or_else(|e| {
+                    panic!("PostgreSQL is needed at {admin} (set TEST_DATABASE_URL, or run tests/run): {e}")
+                });
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                TestDb { url: format!("{base}/{name}"), dir, pg_name: Some(name) }
+            }
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = &self.pg_name {
+            if let Ok(mut conn) = diesel::PgConnection::establish(&postgres_admin_url()) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+            }
+        }
+    }
+}
+
+/// A running Sala with its own database.
+pub struct TestApp {
+    pub base: String,
+    pub state: web::Data<AppState>,
+    server: actix_web::dev::ServerHandle,
+    // Dropped last: the server must stop before its database goes.
+    _db: TestDb,
+}
+
+impl TestApp {
+    pub async fn start(backend: Backend) -> TestApp {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let db = TestDb::create(backend);
+        let mut config = Config::for_database(&db.url, db.dir.path(), SECRET);
+        tweak(&mut config);
+        let pool = Db::connect(&config.database_url, 6).expect("connect");
+        pool.migrate().expect("migrate");
+        let state = web::Data::new(AppState::new(pool, config).expect("app state"));
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let port = listener.local_addr().expect("port").port();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let server_state = state.clone();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = HttpServer::new(move || build_app(server_state.clone()))
+                    .workers(2)
+                    .disable_signals()
+                    .listen(listener)
+                    .expect("listen")
+                    .run();
+                tx.send(server.handle()).expect("hand over the server handle");
+                server.await
+            })
+        });
+        let server = rx.recv().expect("server started");
+        TestApp { base: format!("http://127.0.0.1:{port}"), state, server, _db: db }
+    }
+
+    pub fn conn(&self) -> PooledConn {
+        self.state.db.conn().expect("database connection")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn user(&self, username: &str, admin: bool) -> User {
+        let reg = Registration {
+            username: username.into(),
+            display_name: format!("{username} display"),
+            email: format!("{username}@example.org"),
+            password: PASSWORD.into(),
+        };
+        accounts::register(&mut self.conn(), &reg, admin).expect("register user")
+    }
+
+    pub fn token(&self, user: &User) -> String {
+        let fresh = accounts::find(&mut self.conn(), user.id).expect("user");
+        accounts::tokens::issue(SECRET, &fresh, 1).expect("token")
+    }
+
+    /// A public community with one board, created by a fresh admin.
+    pub fn community(&self, slug: &str) -> (Community, Board) {
+        let admin = self.user(&format!("admin-{slug}"), true);
+        let viewer = Viewer::user(admin.id, true);
+        let conn: &mut AnyConnection = &mut self.conn();
+        let community = communities::create(
+            conn,
+            viewer,
+            &CommunityInput {
+                slug: slug.into(),
+                name: format!("ชุมชน {slug}"),
+                description: String::new(),
+                is_public: true,
+            },
+        )
+        .expect("community");
+        let board = communities::create_board(
+            conn,
+            viewer,
+            community.id,
+            &BoardInput {
+                slug: "qa".into(), name: "ถาม-ตอบ".into(), description: String::new(), position: 0
+            },
+        )
+        .expect("board");
+        (community, board)
+    }
+
+    pub fn join(&self, user: &User, community: &Community) {
+        communities::join(&mut self.conn(), Viewer::user(user.id, user.is_admin), community.id).expect("join");
+    }
+
+    pub fn make_facilitator(&self, user: &User, community: &Community) {
+        let admin = self.user(&format!("appointer-{}", user.username), true);
+        communities::set_facilitator(&mut self.conn(), Viewer::user(admin.id, true), community.id, user.id, true)
+            .expect("appoint");
+    }
+
+    /// A new member of `community`, logged in through the login form.
+    pub async fn member_browser(&self, username: &str, community: &Community) -> Browser {
+        let user = self.user(username, false);
+        self.join(&user, community);
+        let browser = self.browser();
+        browser.login(username).await;
+        browser
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    pub fn api(&self) -> reqwest::Client {
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stop accepting and close the pool's users before the database goes.
+        drop(self.server.stop(false));
+    }
+}
+
+/// A cookie-keeping client that submits forms as a browser would.
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Page {
+    pub fn csrf(&self) -> String {
+        let re = regex::Regex::new(r#"name="csrf" value="([0-9a-f]+)""#).unwrap();
+        re.captures(&self.body).map(|c| c[1].to_owned()).expect("page has a CSRF token")
+    }
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> Page {
+        let res = self.client.get(format!("{}{}", self.base, path)).send().await.expect("GET");
+        Self::page(res).await
+    }
+
+    async fn page(res: reqwest::Response) -> Page {
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let body = res.text().await.expect("body");
+        Page { status, location, body }
+    }
+
+    /// Posts a form with the CSRF token a fresh page view would give it.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.get("/").await.csrf();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let res = self.client.post(format!("{}{}", self.base, path)).form(fields).send().await.expect("POST");
+        Self::page(res).await
+    }
+
+    pub async fn login(&self, username: &str) -> Page {
+        let page = self.submit("/login", &[("login", username), ("password", PASSWORD), ("next", "/")]).await;
+        assert_eq!(page.status, 303, "login should redirect: {}", page.body);
+        page
+    }
+}
+
+/// Reads a UTF-8 file from the shared seed folder beside the repository.
+pub fn seed_text() -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/km-thai-2013.txt");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{} is needed for Thai text: {e}", path.display()))
+}
+
+/// Starts a thread through the API; returns `(thread_id, opening_post_id)`.
+pub async fn api_thread(app: &TestApp, token: &str, board_id: i64, kind: &str, title: &str, body: &str) -> (i64, i64) {
+    let (status, created) = json(
+        app.api()
+            .post(app.url(&format!("/api/v1/boards/{board_id}/threads")))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"kind": kind, "title": title, "body": body}))
+            .send()
+            .await
+            .expect("POST thread"),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    (created["thread"]["id"].as_i64().unwrap(), created["post"]["id"].as_i64().unwrap())
+}
+
+pub async fn json(res: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = res.status().as_u16();
+    let value = res.json().await.unwrap_or(serde_json::Value::Null);
+    (status, value)
+}

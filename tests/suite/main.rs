@@ -1,0 +1,13 @@
+//! Sala's integration suite: every test runs a real server against a fresh
+//! database, on SQLite and on PostgreSQL.
+
+mod harness;
+
+mod browser;
+mod errors;
+mod flows;
+mod large_threads;
+mod moderation;
+mod schema;
+mod security;
+mod thai;
