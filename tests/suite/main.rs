@@ -8,6 +8,7 @@ mod errors;
 mod flows;
 mod large_threads;
 mod moderation;
+mod operations;
 mod schema;
 mod security;
 mod thai;

@@ -1,7 +1,6 @@
 //! Thai first: real Thai text survives every hop, pages default to Thai
 //! with Buddhist-era dates, and English is there on request.
 
-
 use crate::both_backends;
 use crate::harness::{api_thread, json, seed_text, Backend, TestApp};
 
