@@ -39,7 +39,18 @@ enum Command {
         command: UserCommand,
     },
     /// Load the Thai demo content (communities, boards, threads, users).
-    Demo,
+    Demo {
+        /// Instead, generate this many posts of realistic data (for benchmarks;
+        /// needs an empty database).
+        #[arg(long)]
+        scale: Option<usize>,
+        /// Seed for --scale: the same seed gives the same data.
+        #[arg(long, default_value_t = 2569)]
+        seed: u64,
+        /// Write a JSON report of --scale (ids of notable threads) here.
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -124,10 +135,20 @@ fn run(cli: Cli) -> Result<()> {
             println!("created user {} (id {}){}", user.username, user.id, if admin { " as admin" } else { "" });
             Ok(())
         }
-        Command::Demo => {
+        Command::Demo { scale: None, .. } => {
             let db = open_database(&config)?;
             crate::demo::load(&mut *db.conn()?)?;
             println!("{}", crate::demo::CREDENTIALS_NOTE);
+            Ok(())
+        }
+        Command::Demo { scale: Some(posts), seed, report } => {
+            let db = open_database(&config)?;
+            let summary = crate::demo::scale::generate(&db, posts, seed)?;
+            let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Internal(e.to_string()))?;
+            if let Some(path) = report {
+                std::fs::write(&path, &json).map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))?;
+            }
+            println!("{json}");
             Ok(())
         }
     }

@@ -1,7 +1,10 @@
 //! Thai demo content written for Sala, so a fresh install has something to
 //! show: three communities of practice, their boards, members, and threads
 //! with reply trees. Loaded through the domain functions, so every rule that
-//! holds for real content holds here too.
+//! holds for real content holds here too. [`scale`] generates data in bulk
+//! for benchmarks.
+
+pub mod scale;
 
 use crate::accounts::{self, Registration, User};
 use crate::authz::Viewer;
