@@ -146,7 +146,8 @@ fn run(cli: Cli) -> Result<()> {
             let summary = crate::demo::scale::generate(&db, posts, seed)?;
             let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Internal(e.to_string()))?;
             if let Some(path) = report {
-                std::fs::write(&path, &json).map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))?;
+                std::fs::write(&path, &json)
+                    .map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))?;
             }
             println!("{json}");
             Ok(())

@@ -24,6 +24,8 @@ pub struct Config {
     pub body_limit_bytes: usize,
     pub session_hours: i64,
     pub db_pool_size: u32,
+    /// Memory for rendered anonymous pages (see `web::page_cache`).
+    pub page_cache_bytes: u64,
     pub login_max_failures_per_account: i32,
     pub login_max_failures_per_ip: i32,
     pub login_lockout_minutes: i64,
@@ -44,6 +46,7 @@ struct FileConfig {
     body_limit_bytes: Option<usize>,
     session_hours: Option<i64>,
     db_pool_size: Option<u32>,
+    page_cache_mb: Option<u64>,
 }
 
 impl Config {
@@ -91,6 +94,9 @@ impl Config {
             body_limit_bytes: parse("SALA_BODY_LIMIT")?.or(file.body_limit_bytes).unwrap_or(256 * 1024),
             session_hours: file.session_hours.unwrap_or(24 * 14),
             db_pool_size: file.db_pool_size.unwrap_or(10),
+            page_cache_bytes: parse("SALA_PAGE_CACHE_MB")?.map(|v| v as u64).or(file.page_cache_mb).unwrap_or(32)
+                * 1024
+                * 1024,
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 30,
             login_lockout_minutes: 15,

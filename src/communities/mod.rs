@@ -22,6 +22,8 @@ pub struct Community {
     pub description_html: String,
     pub is_public: bool,
     pub created_at: chrono::NaiveDateTime,
+    /// Bumped by every change to what the community's pages show.
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -34,6 +36,8 @@ pub struct Board {
     pub description: String,
     pub position: i32,
     pub created_at: chrono::NaiveDateTime,
+    /// Bumped by every change to the board or its thread listing.
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -76,6 +80,14 @@ fn validate_slug_and_name(slug: &str, name: &str, description: &str) -> Result<(
     v.text("name", name, 120);
     v.check(description.chars().count() <= 20_000, FieldError::with_limit("description", "error-too-long", 20_000));
     v.finish()
+}
+
+/// Marks a community's pages as changed (members, boards).
+fn bump_community(conn: &mut AnyConnection, community_id: i64) -> Result<()> {
+    diesel::update(communities::table.find(community_id))
+        .set(communities::version.eq(communities::version + 1))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// The viewer's standing in a community (outsider when not logged in).
@@ -151,6 +163,7 @@ pub fn update(
             communities::description_md.eq(&input.description),
             communities::description_html.eq(&description_html),
             communities::is_public.eq(input.is_public),
+            communities::version.eq(communities::version + 1),
         ))
         .returning(communities::all_columns)
         .get_result(conn)
@@ -174,7 +187,7 @@ pub fn join(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Resu
                 memberships::joined_at.eq(now()),
             ))
             .execute(conn)?;
-        Ok(())
+        bump_community(conn, community_id)
     })
 }
 
@@ -183,7 +196,7 @@ pub fn leave(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Res
     authorize(viewer, standing, Action::LeaveCommunity)?;
     let user_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
     diesel::delete(memberships::table.find((community_id, user_id))).execute(conn)?;
-    Ok(())
+    bump_community(conn, community_id)
 }
 
 /// Makes `user_id` a facilitator (adding the membership if needed), or back
@@ -213,7 +226,7 @@ pub fn set_facilitator(
                 ))
                 .execute(conn)?;
         }
-        Ok(())
+        bump_community(conn, community_id)
     })
 }
 
@@ -232,6 +245,7 @@ pub fn create_board(conn: &mut AnyConnection, viewer: Viewer, community_id: i64,
     let standing = standing(conn, viewer, community_id)?;
     authorize(viewer, standing, Action::ManageBoards)?;
     let slug = validate_board(input)?;
+    bump_community(conn, community_id)?;
     diesel::insert_into(boards::table)
         .values((
             boards::community_id.eq(community_id),
@@ -257,6 +271,7 @@ pub fn update_board(conn: &mut AnyConnection, viewer: Viewer, board_id: i64, inp
             boards::name.eq(input.name.trim()),
             boards::description.eq(input.description.trim()),
             boards::position.eq(input.position),
+            boards::version.eq(boards::version + 1),
         ))
         .returning(boards::all_columns)
         .get_result(conn)

@@ -18,6 +18,21 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// Runs `$body` with `$c` bound to the inner connection, whichever backend:
+/// written once, type-checked per backend. For what `MultiConnection` does
+/// not cover (multi-row inserts) or does more slowly (its queries skip
+/// diesel's prepared-statement cache, which matters on hot paths).
+#[macro_export]
+macro_rules! on_inner {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Postgresql($c) => $body,
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub use on_inner;
+
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
@@ -67,6 +82,10 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
 #[derive(Clone)]
 pub struct Db {
     pool: DbPool,
+    /// One permit per pooled connection. Requests wait for a permit on the
+    /// async side, so blocking threads never queue on the pool's lock: under
+    /// load that queueing cost more than the queries.
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
     pub backend: BackendKind,
 }
 
@@ -92,7 +111,7 @@ impl Db {
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)
             .map_err(|e| Error::Internal(format!("cannot open the database: {e}")))?;
-        Ok(Db { pool, backend })
+        Ok(Db { pool, permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_connections as usize)), backend })
     }
 
     pub fn conn(&self) -> Result<PooledConn> {
@@ -117,6 +136,8 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
+        let _permit =
+            self.permits.acquire().await.map_err(|e| Error::Internal(format!("database permits closed: {e}")))?;
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;

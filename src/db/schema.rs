@@ -25,6 +25,7 @@ diesel::table! {
         description_html -> Text,
         is_public -> Bool,
         created_at -> Timestamp,
+        version -> Integer,
     }
 }
 
@@ -46,6 +47,7 @@ diesel::table! {
         description -> Text,
         position -> Integer,
         created_at -> Timestamp,
+        version -> Integer,
     }
 }
 
@@ -61,6 +63,7 @@ diesel::table! {
         reply_count -> Integer,
         created_at -> Timestamp,
         last_activity_at -> Timestamp,
+        version -> Integer,
     }
 }
 

@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
 use crate::db::schema::{boards, communities, memberships, post_revisions, posts, threads, users};
-use crate::db::{AnyConnection, Db};
+use crate::db::{on_inner, AnyConnection, Db};
 use crate::error::{Error, Result};
 
 /// Bench targets look these up in the report.
@@ -49,7 +49,8 @@ const COMMUNITY_NAMES: &[&str] = &[
     "ชุมชนบริการประชาชน",
 ];
 const BOARD_NAMES: &[(&str, &str)] = &[("qa", "ถาม-ตอบ"), ("stories", "เล่าประสบการณ์"), ("tools", "เครื่องมือและเทคนิค")];
-const FIRST_NAMES: &[&str] = &["สมชาย", "มาลี", "วิชัย", "นิภา", "กัญญา", "ประเสริฐ", "สุดา", "อนันต์", "พิมพ์", "ธนา", "John", "Mary"];
+const FIRST_NAMES: &[&str] =
+    &["สมชาย", "มาลี", "วิชัย", "นิภา", "กัญญา", "ประเสริฐ", "สุดา", "อนันต์", "พิมพ์", "ธนา", "John", "Mary"];
 const LAST_NAMES: &[&str] = &["ใจดี", "รักเรียน", "ช่างคิด", "ศรีสุข", "ใฝ่รู้", "มั่นคง", "แก้วกาญจนา", "Carter", "Smith"];
 const THAI_SENTENCES: &[&str] = &[
     "การจัดการความรู้เริ่มจากการบ่งชี้ว่าองค์กรต้องรู้อะไรจึงจะบรรลุเป้าหมาย",
@@ -177,17 +178,6 @@ struct ThreadRow {
     reply_count: i32,
     created_at: NaiveDateTime,
     last_activity_at: NaiveDateTime,
-}
-
-/// Runs `$body` with `$c` bound to the inner connection, whichever backend:
-/// multi-row inserts are written once but type-checked per backend.
-macro_rules! on_inner {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            AnyConnection::Postgresql($c) => $body,
-            AnyConnection::Sqlite($c) => $body,
-        }
-    };
 }
 
 pub fn generate(db: &Db, total_posts: usize, seed: u64) -> Result<ScaleReport> {

@@ -54,6 +54,8 @@ pub struct Thread {
     pub reply_count: i32,
     pub created_at: chrono::NaiveDateTime,
     pub last_activity_at: chrono::NaiveDateTime,
+    /// Bumped by every change to what the thread's pages show.
+    pub version: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -95,6 +97,16 @@ pub struct ThreadContext {
     pub board: Board,
     pub community: communities::Community,
     pub standing: Standing,
+}
+
+/// Marks a thread's pages as changed, and its board's listing when the
+/// change shows there too (new replies, title, lock, pin).
+fn bump(conn: &mut AnyConnection, thread_id: i64, board_id: Option<i64>) -> Result<()> {
+    diesel::update(threads::table.find(thread_id)).set(threads::version.eq(threads::version + 1)).execute(conn)?;
+    if let Some(board_id) = board_id {
+        diesel::update(boards::table.find(board_id)).set(boards::version.eq(boards::version + 1)).execute(conn)?;
+    }
+    Ok(())
 }
 
 fn validate_body(v: &mut Validator, body: &str) {
@@ -193,6 +205,7 @@ pub fn create_thread(
             .returning(threads::all_columns)
             .get_result(conn)?;
         let post = insert_post(conn, thread.id, None, author_id, &input.body)?;
+        diesel::update(boards::table.find(board_id)).set(boards::version.eq(boards::version + 1)).execute(conn)?;
         Ok((thread, post))
     })
 }
@@ -227,6 +240,7 @@ pub fn reply(
         diesel::update(threads::table.find(thread_id))
             .set((threads::reply_count.eq(threads::reply_count + 1), threads::last_activity_at.eq(post.created_at)))
             .execute(conn)?;
+        bump(conn, thread_id, Some(ctx.thread.board_id))?;
         Ok(post)
     })
 }
@@ -266,6 +280,7 @@ pub fn edit_post(
         if let Some(title) = title {
             diesel::update(threads::table.find(post.thread_id)).set(threads::title.eq(title.trim())).execute(conn)?;
         }
+        bump(conn, post.thread_id, title.map(|_| ctx.thread.board_id))?;
         if body == post.body_md {
             return Ok(post.clone());
         }
@@ -289,28 +304,44 @@ pub fn delete_post(conn: &mut AnyConnection, viewer: Viewer, post_id: i64) -> Re
     let post = post_by_id(conn, post_id)?;
     let ctx = readable(conn, viewer, post.thread_id)?;
     authorize(viewer, ctx.standing, Action::DeletePost { author_id: post.author_id })?;
-    Ok(diesel::update(posts::table.find(post_id))
-        .set((posts::is_deleted.eq(true), posts::updated_at.eq(now())))
-        .returning(posts::all_columns)
-        .get_result(conn)?)
+    write_tx(conn, |conn| {
+        bump(conn, post.thread_id, None)?;
+        Ok(diesel::update(posts::table.find(post_id))
+            .set((posts::is_deleted.eq(true), posts::updated_at.eq(now())))
+            .returning(posts::all_columns)
+            .get_result(conn)?)
+    })
 }
 
-pub fn set_locked(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, locked: bool) -> Result<Thread> {
-    let ctx = readable(conn, viewer, thread_id)?;
-    authorize(viewer, ctx.standing, Action::ModerateThread)?;
-    Ok(diesel::update(threads::table.find(thread_id))
-        .set(threads::is_locked.eq(locked))
-        .returning(threads::all_columns)
-        .get_result(conn)?)
+#[derive(Debug, Clone, Copy)]
+pub enum ThreadFlag {
+    Locked,
+    Pinned,
 }
 
-pub fn set_pinned(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, pinned: bool) -> Result<Thread> {
+/// Facilitators lock a thread (no more replies) or pin it (first in its board).
+pub fn set_flag(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    thread_id: i64,
+    flag: ThreadFlag,
+    on: bool,
+) -> Result<Thread> {
     let ctx = readable(conn, viewer, thread_id)?;
     authorize(viewer, ctx.standing, Action::ModerateThread)?;
-    Ok(diesel::update(threads::table.find(thread_id))
-        .set(threads::is_pinned.eq(pinned))
-        .returning(threads::all_columns)
-        .get_result(conn)?)
+    write_tx(conn, |conn| {
+        bump(conn, thread_id, Some(ctx.thread.board_id))?;
+        let target = threads::table.find(thread_id);
+        let update = match flag {
+            ThreadFlag::Locked => {
+                diesel::update(target).set(threads::is_locked.eq(on)).returning(threads::all_columns).get_result(conn)
+            }
+            ThreadFlag::Pinned => {
+                diesel::update(target).set(threads::is_pinned.eq(on)).returning(threads::all_columns).get_result(conn)
+            }
+        };
+        Ok(update?)
+    })
 }
 
 /// A post's revisions, oldest first (the first is the original text).

@@ -319,3 +319,54 @@ pub fn locate_post(
     let index = sub.iter().position(|p| p.id == post_id).unwrap_or(0);
     Ok(PostLocation { thread_id: post.thread_id, page: index / page_size + 1, root: Some(root) })
 }
+
+/// What a cached rendering of a thread or board page depends on: the
+/// versions of the thread (if any), board and community.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheStamp {
+    pub thread_version: i32,
+    pub board_id: i64,
+    pub board_version: i32,
+    pub community_version: i32,
+    pub is_public: bool,
+}
+
+impl CacheStamp {
+    pub fn key(&self) -> String {
+        format!("{}.{}.{}.{}", self.thread_version, self.board_id, self.board_version, self.community_version)
+    }
+}
+
+/// One indexed lookup; `None` if the thread does not exist.
+pub fn thread_stamp(conn: &mut AnyConnection, thread_id: i64) -> Result<Option<CacheStamp>> {
+    // Runs on every anonymous page view: on the inner connection, so the
+    // prepared statement is cached.
+    let query = threads::table
+        .inner_join(boards::table.inner_join(communities::table))
+        .filter(threads::id.eq(thread_id))
+        .select((threads::version, boards::id, boards::version, communities::version, communities::is_public));
+    let row: Option<(i32, i64, i32, i32, bool)> = crate::db::on_inner!(conn, |c| query.first(c).optional())?;
+    Ok(row.map(|(thread_version, board_id, board_version, community_version, is_public)| CacheStamp {
+        thread_version,
+        board_id,
+        board_version,
+        community_version,
+        is_public,
+    }))
+}
+
+pub fn board_stamp(conn: &mut AnyConnection, community_slug: &str, board_slug: &str) -> Result<Option<CacheStamp>> {
+    let query = boards::table
+        .inner_join(communities::table)
+        .filter(communities::slug.eq(community_slug))
+        .filter(boards::slug.eq(board_slug))
+        .select((boards::id, boards::version, communities::version, communities::is_public));
+    let row: Option<(i64, i32, i32, bool)> = crate::db::on_inner!(conn, |c| query.first(c).optional())?;
+    Ok(row.map(|(board_id, board_version, community_version, is_public)| CacheStamp {
+        thread_version: 0,
+        board_id,
+        board_version,
+        community_version,
+        is_public,
+    }))
+}

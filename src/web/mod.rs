@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod errors;
+pub mod page_cache;
 pub mod pages;
 pub mod session;
 
@@ -25,11 +26,13 @@ pub struct AppState {
     pub config: Config,
     pub templates: tera::Tera,
     pub assets: Assets,
+    pub page_cache: page_cache::PageCache,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Result<AppState, Error> {
-        Ok(AppState { db, config, templates: assets::load_templates()?, assets: Assets::load() })
+        let page_cache = page_cache::PageCache::new(config.page_cache_bytes);
+        Ok(AppState { db, config, templates: assets::load_templates()?, assets: Assets::load(), page_cache })
     }
 
     /// Renders a page with what every page needs: language, user, CSRF token
@@ -45,19 +48,30 @@ impl AppState {
         ctx: &mut tera::Context,
         status: actix_web::http::StatusCode,
     ) -> WebResult<HttpResponse> {
+        let html = self.render_html(session, template, ctx, &session.csrf_token(&self.config.secret))?;
+        Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+    }
+
+    /// The page as a string, with `csrf` as the form token (the real one, or
+    /// the page cache's hole).
+    pub fn render_html(
+        &self,
+        session: &Session,
+        template: &str,
+        ctx: &mut tera::Context,
+        csrf: &str,
+    ) -> WebResult<String> {
         ctx.insert("lang", &session.lang);
         ctx.insert("user", &session.user);
         ctx.insert("current_path", &session.current_path);
         if !ctx.contains_key("errors") {
             ctx.insert("errors", &std::collections::HashMap::<String, String>::new());
         }
-        ctx.insert("csrf", &session.csrf_token(&self.config.secret));
+        ctx.insert("csrf", csrf);
         ctx.insert("assets", &self.assets.urls);
-        let html = self
-            .templates
+        self.templates
             .render(template, ctx)
-            .map_err(|e| AppError(Error::Internal(format!("template {template}: {e:?}"))))?;
-        Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+            .map_err(|e| AppError(Error::Internal(format!("template {template}: {e:?}"))))
     }
 }
 

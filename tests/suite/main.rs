@@ -4,6 +4,7 @@
 mod harness;
 
 mod browser;
+mod caching;
 mod errors;
 mod flows;
 mod large_threads;

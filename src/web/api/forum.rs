@@ -1,10 +1,11 @@
 //! Communities, boards, threads and posts as JSON.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::communities::{self, views as community_views, BoardInput, CommunityInput};
+use crate::error::Error;
 use crate::threads::views::{self as thread_views, TreeWindow};
 use crate::threads::{self, NewThread};
 use crate::web::errors::WebResult;
@@ -210,11 +211,21 @@ async fn create_thread(
 async fn get_thread(
     state: web::Data<AppState>,
     caller: MaybeApiUser,
+    req: HttpRequest,
     path: web::Path<i64>,
     q: web::Query<PageQuery>,
 ) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let thread_id = path.into_inner();
+    // Anonymous reads of public threads share one rendering (see web::page_cache).
+    let stamp = match caller.0 {
+        None => state.db.run(move |conn| thread_views::thread_stamp(conn, thread_id)).await?,
+        Some(_) => None,
+    };
+    let key = stamp.filter(|s| s.is_public).map(|s| format!("api-thread|{}|{}", req.uri(), s.key()));
+    if let Some(hit) = key.as_deref().and_then(|k| state.page_cache.get(k)) {
+        return Ok(hit.respond(&req, key.as_deref().unwrap_or_default(), ""));
+    }
     let window = TreeWindow {
         page: q.page(),
         page_size: state.config.page_size,
@@ -222,7 +233,13 @@ async fn get_thread(
         root: q.root,
     };
     let page = state.db.run(move |conn| thread_views::thread_page(conn, viewer, thread_id, &window)).await?;
-    Ok(HttpResponse::Ok().json(page))
+    match key {
+        Some(key) => {
+            let body = serde_json::to_string(&page).map_err(|e| Error::Internal(e.to_string()))?;
+            Ok(state.page_cache.put(key.clone(), &body, "application/json").respond(&req, &key, ""))
+        }
+        None => Ok(HttpResponse::Ok().json(page)),
+    }
 }
 
 #[derive(Deserialize)]

@@ -1,6 +1,6 @@
 //! Home, community, member and board pages, and their admin forms.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -10,6 +10,7 @@ use crate::authz::{can, Action, Standing, Viewer};
 use crate::communities::{self, views, BoardInput, Community, CommunityInput};
 use crate::threads::views as thread_views;
 use crate::web::errors::WebResult;
+use crate::web::page_cache::anonymous_key;
 use crate::web::session::{CsrfForm, Session};
 use crate::web::{AppState, PageQuery};
 
@@ -434,11 +435,24 @@ async fn update_board(
 async fn board_page(
     state: web::Data<AppState>,
     session: Session,
+    req: HttpRequest,
     path: web::Path<(String, String)>,
     q: web::Query<PageQuery>,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let (slug, board_slug) = path.into_inner();
+    let stamp = match session.user {
+        None => {
+            let (s, b) = (slug.clone(), board_slug.clone());
+            state.db.run(move |conn| thread_views::board_stamp(conn, &s, &b)).await?
+        }
+        Some(_) => None,
+    };
+    let key = anonymous_key(&session, "board", stamp);
+    let csrf = session.csrf_token(&state.config.secret);
+    if let Some(hit) = key.as_deref().and_then(|k| state.page_cache.get(k)) {
+        return Ok(hit.respond(&req, key.as_deref().unwrap_or_default(), &csrf));
+    }
     let page = q.page();
     let per_page = state.config.threads_per_page;
     let (community, standing, board, threads, total) = state
@@ -459,5 +473,11 @@ async fn board_page(
     ctx.insert("page", &page);
     ctx.insert("pages", &pages);
     ctx.insert("total", &total);
-    state.render(&session, "board.html", &mut ctx)
+    match key {
+        Some(key) => {
+            let html = state.render_html(&session, "board.html", &mut ctx, state.page_cache.hole())?;
+            Ok(state.page_cache.put(key.clone(), &html, "text/html; charset=utf-8").respond(&req, &key, &csrf))
+        }
+        None => state.render(&session, "board.html", &mut ctx),
+    }
 }

@@ -2,7 +2,7 @@
 //! history, deleting, and facilitators' lock and pin.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -11,8 +11,9 @@ use crate::authz::{authorize, can, Action, Viewer};
 use crate::communities;
 use crate::markdown;
 use crate::threads::views::{self, ThreadPage, TreeWindow};
-use crate::threads::{self, NewThread};
+use crate::threads::{self, NewThread, ThreadFlag};
 use crate::web::errors::WebResult;
+use crate::web::page_cache::anonymous_key;
 use crate::web::session::{CsrfForm, Session};
 use crate::web::{AppState, PageQuery};
 
@@ -141,12 +142,29 @@ async fn load_thread_page(state: &AppState, viewer: Viewer, thread_id: i64, q: &
 async fn thread_page(
     state: web::Data<AppState>,
     session: Session,
+    req: HttpRequest,
     path: web::Path<i64>,
     q: web::Query<PageQuery>,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
-    let page = load_thread_page(&state, viewer, path.into_inner(), &q).await?;
-    render_thread(&state, &session, page, json!({}), None, StatusCode::OK)
+    let thread_id = path.into_inner();
+    let stamp = match session.user {
+        None => state.db.run(move |conn| views::thread_stamp(conn, thread_id)).await?,
+        Some(_) => None,
+    };
+    let key = anonymous_key(&session, "thread", stamp);
+    if let Some(hit) = key.as_deref().and_then(|k| state.page_cache.get(k)) {
+        return Ok(hit.respond(&req, key.as_deref().unwrap_or_default(), &session.csrf_token(&state.config.secret)));
+    }
+    let page = load_thread_page(&state, viewer, thread_id, &q).await?;
+    match key {
+        Some(key) => {
+            let html = thread_html(&state, &session, page, json!({}), None, state.page_cache.hole())?;
+            let cached = state.page_cache.put(key.clone(), &html, "text/html; charset=utf-8");
+            Ok(cached.respond(&req, &key, &session.csrf_token(&state.config.secret)))
+        }
+        None => render_thread(&state, &session, page, json!({}), None, StatusCode::OK),
+    }
 }
 
 fn render_thread(
@@ -157,6 +175,18 @@ fn render_thread(
     errors: Option<std::collections::HashMap<String, String>>,
     status: StatusCode,
 ) -> WebResult<HttpResponse> {
+    let html = thread_html(state, session, page, reply_form, errors, &session.csrf_token(&state.config.secret))?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+}
+
+fn thread_html(
+    state: &AppState,
+    session: &Session,
+    page: ThreadPage,
+    reply_form: serde_json::Value,
+    errors: Option<std::collections::HashMap<String, String>>,
+    csrf: &str,
+) -> WebResult<String> {
     let viewer = session.viewer();
     let mut ctx = tera::Context::new();
     ctx.insert("posts", &decorate(&page, viewer));
@@ -166,7 +196,7 @@ fn render_thread(
     ctx.insert("page", &page);
     ctx.insert("reply_form", &reply_form);
     ctx.insert("errors", &errors.unwrap_or_default());
-    state.render_with_status(session, "thread.html", &mut ctx, status)
+    state.render_html(session, "thread.html", &mut ctx, csrf)
 }
 
 #[derive(Deserialize)]
@@ -384,7 +414,7 @@ async fn lock(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let thread_id = path.into_inner();
-    state.db.run(move |conn| threads::set_locked(conn, viewer, thread_id, form.value == "1")).await?;
+    state.db.run(move |conn| threads::set_flag(conn, viewer, thread_id, ThreadFlag::Locked, form.value == "1")).await?;
     Ok(see_other(&format!("/t/{thread_id}")))
 }
 
@@ -396,6 +426,6 @@ async fn pin(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let thread_id = path.into_inner();
-    state.db.run(move |conn| threads::set_pinned(conn, viewer, thread_id, form.value == "1")).await?;
+    state.db.run(move |conn| threads::set_flag(conn, viewer, thread_id, ThreadFlag::Pinned, form.value == "1")).await?;
     Ok(see_other(&format!("/t/{thread_id}")))
 }

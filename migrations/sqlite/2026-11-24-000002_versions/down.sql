@@ -1,0 +1,3 @@
+ALTER TABLE threads DROP COLUMN version;
+ALTER TABLE boards DROP COLUMN version;
+ALTER TABLE communities DROP COLUMN version;
