@@ -33,16 +33,41 @@ pub enum Action {
     CreateCommunity,
     EditCommunity,
     AppointFacilitator,
-    ReadCommunity { is_public: bool },
-    ViewMembers { is_public: bool },
-    JoinCommunity { is_public: bool },
+    ReadCommunity {
+        is_public: bool,
+    },
+    ViewMembers {
+        is_public: bool,
+    },
+    JoinCommunity {
+        is_public: bool,
+    },
     LeaveCommunity,
     ManageBoards,
     StartThread,
-    Reply { thread_locked: bool },
-    EditPost { author_id: i64 },
-    DeletePost { author_id: i64 },
+    Reply {
+        thread_locked: bool,
+    },
+    EditPost {
+        author_id: i64,
+    },
+    DeletePost {
+        author_id: i64,
+    },
     ModerateThread,
+    /// Accept (or clear) the answer to a question.
+    ResolveThread {
+        asker_id: i64,
+    },
+    /// Mark an experience thread ready to distill.
+    MarkReady,
+    /// Turn a resolved thread into a knowledge item.
+    Distill,
+    /// Revise, publish, archive, restore, review items; decide on suggestions;
+    /// see drafts.
+    CurateKnowledge,
+    SuggestEdit,
+    GiveFeedback,
 }
 
 fn needs_login(action: Action) -> bool {
@@ -66,6 +91,10 @@ pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
         Action::Reply { thread_locked } => (member || admin) && (!thread_locked || facilitator),
         Action::EditPost { author_id } => author_id == user_id || admin,
         Action::DeletePost { author_id } => author_id == user_id || facilitator,
+        Action::ResolveThread { asker_id } => asker_id == user_id || facilitator,
+        Action::MarkReady | Action::Distill | Action::CurateKnowledge => facilitator,
+        Action::SuggestEdit => member || admin,
+        Action::GiveFeedback => true,
     }
 }
 

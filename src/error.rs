@@ -41,6 +41,10 @@ pub enum Error {
     Conflict(&'static str),
     #[error("the thread is locked")]
     ThreadLocked,
+    /// A rule of the domain forbids this now (not a permission problem);
+    /// the code is the translation key of the explanation.
+    #[error("refused: {0}")]
+    Refused(&'static str),
     #[error("wrong username or password")]
     BadCredentials,
     #[error("too many failed attempts; retry after {retry_after_secs}s")]

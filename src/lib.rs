@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod knowledge;
 pub mod markdown;
 pub mod threads;
 pub mod web;

@@ -64,6 +64,10 @@ diesel::table! {
         created_at -> Timestamp,
         last_activity_at -> Timestamp,
         version -> Integer,
+        accepted_post_id -> Nullable<BigInt>,
+        ready_to_distill -> Bool,
+        resolved_by -> Nullable<BigInt>,
+        resolved_at -> Nullable<Timestamp>,
     }
 }
 
@@ -102,6 +106,116 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    knowledge_items (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        source_thread_id -> Nullable<BigInt>,
+        status -> Text,
+        title -> Text,
+        summary -> Text,
+        tags -> Text,
+        review_on -> Nullable<Date>,
+        last_reviewed_at -> Nullable<Timestamp>,
+        current_revision -> Integer,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    knowledge_revisions (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        number -> Integer,
+        author_id -> BigInt,
+        note -> Text,
+        title -> Text,
+        summary -> Text,
+        context_md -> Text,
+        context_html -> Text,
+        solution_md -> Text,
+        solution_html -> Text,
+        lessons_md -> Text,
+        lessons_html -> Text,
+        tags -> Text,
+        review_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    knowledge_citations (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        excerpt_md -> Text,
+        excerpt_html -> Text,
+        position -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    knowledge_contributors (item_id, user_id, role) {
+        item_id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+    }
+}
+
+diesel::table! {
+    knowledge_tags (item_id, tag) {
+        item_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    knowledge_suggestions (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        author_id -> BigInt,
+        note -> Text,
+        title -> Text,
+        summary -> Text,
+        context_md -> Text,
+        solution_md -> Text,
+        lessons_md -> Text,
+        tags -> Text,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decline_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    knowledge_feedback (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(knowledge_items -> communities (community_id));
+diesel::joinable!(knowledge_revisions -> knowledge_items (item_id));
+diesel::joinable!(knowledge_revisions -> users (author_id));
+diesel::joinable!(knowledge_citations -> knowledge_items (item_id));
+diesel::joinable!(knowledge_citations -> users (author_id));
+diesel::joinable!(knowledge_contributors -> knowledge_items (item_id));
+diesel::joinable!(knowledge_contributors -> users (user_id));
+diesel::joinable!(knowledge_tags -> knowledge_items (item_id));
+diesel::joinable!(knowledge_suggestions -> knowledge_items (item_id));
+diesel::joinable!(knowledge_suggestions -> users (author_id));
+diesel::joinable!(knowledge_feedback -> knowledge_items (item_id));
 diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(boards -> communities (community_id));
@@ -121,4 +235,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     post_revisions,
     login_throttle,
+    knowledge_items,
+    knowledge_revisions,
+    knowledge_citations,
+    knowledge_contributors,
+    knowledge_tags,
+    knowledge_suggestions,
+    knowledge_feedback,
 );

@@ -221,6 +221,40 @@ pub fn load(conn: &mut AnyConnection) -> Result<()> {
             let post = threads::reply(conn, as_viewer(author), thread.id, parent_id, body)?;
             reply_ids.push(post.id);
         }
+        if t.title == THREADS[0].title {
+            distill_first_thread(conn, as_viewer(t.author), as_viewer("malee"), thread.id, &reply_ids)?;
+        }
     }
+    Ok(())
+}
+
+/// The first question is answered and distilled, so the knowledge base has
+/// an item to show.
+fn distill_first_thread(
+    conn: &mut AnyConnection,
+    asker: Viewer,
+    facilitator: Viewer,
+    thread_id: i64,
+    replies: &[i64],
+) -> Result<()> {
+    crate::knowledge::resolve(conn, asker, thread_id, Some(replies[0]))?;
+    let item = crate::knowledge::distill(
+        conn,
+        facilitator,
+        thread_id,
+        &crate::knowledge::DistillInput {
+            sections: crate::knowledge::Sections {
+                title: "เริ่มบ่งชี้ความรู้จากยุทธศาสตร์ของหน่วยงาน".into(),
+                summary: "ถามว่าเป้าหมายต้องใช้ความรู้อะไร แล้วทำแผนที่ว่าความรู้นั้นอยู่กับใคร อยู่ในเอกสารหรืออยู่ในตัวคน".into(),
+                context: "หน่วยงานที่เพิ่งเริ่มทำแผน KM มักไม่แน่ใจว่าจะบ่งชี้ความรู้จากยุทธศาสตร์หรือจากปัญหาหน้างาน".into(),
+                solution: "1. เริ่มจากประเด็นยุทธศาสตร์ แล้วถามว่า \"ถ้าจะทำให้สำเร็จ เราต้องรู้อะไร\"\n2. ทำ **แผนที่ความรู้**: ความรู้ อยู่ที่ใคร และความเร่งด่วน\n3. ความรู้ที่อยู่ในตัวคน ให้เก็บด้วยการเล่าเรื่องในวง CoP".into(),
+                lessons: "- ให้ผู้รู้เล่ากรณีที่ยากที่สุด ความรู้ฝังลึกมักซ่อนอยู่ตรงนั้น\n- แบบฟอร์มสั้น ๆ สามข้อช่วยให้สรุปได้เร็ว".into(),
+                tags: "บ่งชี้ความรู้, แผนที่ความรู้, km".into(),
+                review_on: None,
+            },
+            cite: vec![replies[0], replies[4]],
+        },
+    )?;
+    crate::knowledge::publish(conn, facilitator, item.id)?;
     Ok(())
 }

@@ -56,6 +56,13 @@ pub struct Thread {
     pub last_activity_at: chrono::NaiveDateTime,
     /// Bumped by every change to what the thread's pages show.
     pub version: i32,
+    /// On a question: the reply the asker or a facilitator accepted.
+    pub accepted_post_id: Option<i64>,
+    /// On an experience: a facilitator marked it ready to distill.
+    pub ready_to_distill: bool,
+    /// Who resolved it (accepted an answer, or marked it ready), and when.
+    pub resolved_by: Option<i64>,
+    pub resolved_at: Option<chrono::NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -101,7 +108,7 @@ pub struct ThreadContext {
 
 /// Marks a thread's pages as changed, and its board's listing when the
 /// change shows there too (new replies, title, lock, pin).
-fn bump(conn: &mut AnyConnection, thread_id: i64, board_id: Option<i64>) -> Result<()> {
+pub(crate) fn bump(conn: &mut AnyConnection, thread_id: i64, board_id: Option<i64>) -> Result<()> {
     diesel::update(threads::table.find(thread_id)).set(threads::version.eq(threads::version + 1)).execute(conn)?;
     if let Some(board_id) = board_id {
         diesel::update(boards::table.find(board_id)).set(boards::version.eq(boards::version + 1)).execute(conn)?;

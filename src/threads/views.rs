@@ -157,6 +157,8 @@ pub struct ThreadRow {
     pub board_name: String,
     pub community_slug: String,
     pub community_name: String,
+    pub accepted_post_id: Option<i64>,
+    pub ready_to_distill: bool,
 }
 
 type ThreadRowColumns = (
@@ -174,6 +176,8 @@ type ThreadRowColumns = (
     boards::name,
     communities::slug,
     communities::name,
+    threads::accepted_post_id,
+    threads::ready_to_distill,
 );
 
 const THREAD_ROW: ThreadRowColumns = (
@@ -191,6 +195,8 @@ const THREAD_ROW: ThreadRowColumns = (
     boards::name,
     communities::slug,
     communities::name,
+    threads::accepted_post_id,
+    threads::ready_to_distill,
 );
 
 /// A board's threads: pinned first, then by last activity.
@@ -368,5 +374,28 @@ pub fn board_stamp(conn: &mut AnyConnection, community_slug: &str, board_slug: &
         board_version,
         community_version,
         is_public,
+    }))
+}
+
+/// One post as a page shows it (for the accepted answer under a question).
+pub fn post_view(conn: &mut AnyConnection, post_id: i64) -> Result<Option<PostView>> {
+    let row: Option<(super::Post, AuthorRef)> = posts::table
+        .inner_join(users::table)
+        .filter(posts::id.eq(post_id))
+        .select((super::Post::as_select(), (users::id, users::username, users::display_name)))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(post, author)| PostView {
+        id: post.id,
+        parent_id: post.parent_id,
+        depth: post.depth,
+        indent: 0,
+        author,
+        body_html: if post.is_deleted { String::new() } else { post.body_html },
+        is_deleted: post.is_deleted,
+        edit_count: post.edit_count,
+        created_at: post.created_at,
+        updated_at: post.updated_at,
+        continues: false,
     }))
 }

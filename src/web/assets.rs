@@ -31,6 +31,10 @@ pub fn load_templates() -> Result<tera::Tera, Error> {
     tera.add_raw_templates(files).map_err(|e| Error::Internal(format!("templates: {e:?}")))?;
     tera.register_function("t", crate::i18n::tera_translate);
     tera.register_filter("when", crate::i18n::tera_when);
+    tera.register_filter("urlencode", |value: &tera::Value, _: &HashMap<String, tera::Value>| {
+        let text = value.as_str().ok_or_else(|| tera::Error::msg("urlencode: expected text"))?;
+        Ok(tera::Value::String(super::errors::urlencode(text)))
+    });
     tera.autoescape_on(vec![".html"]);
     Ok(tera)
 }

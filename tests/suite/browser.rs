@@ -8,7 +8,7 @@ use fantoccini::{ClientBuilder, Locator};
 
 use crate::harness::{Backend, TestApp};
 
-struct Driver(Child);
+pub struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -21,8 +21,9 @@ fn find(candidates: &[&str]) -> Option<String> {
     candidates.iter().find(|p| std::path::Path::new(p).exists()).map(|p| (*p).to_owned())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_person_signs_up_posts_and_replies_in_chromium() {
+/// A headless Chromium session, or `None` (with a note) where Chromium is
+/// not installed and the run does not require it.
+pub async fn chromium() -> Option<(Driver, fantoccini::Client, tempfile::TempDir)> {
     let chromedriver = find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]);
     let chromium = find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]);
     let (Some(chromedriver), Some(chromium)) = (chromedriver, chromium) else {
@@ -31,13 +32,10 @@ async fn a_person_signs_up_posts_and_replies_in_chromium() {
             "Chromium and ChromeDriver are required (apt-get install chromium chromium-driver)"
         );
         eprintln!("skipped: Chromium/ChromeDriver not installed (tests/run installs them)");
-        return;
+        return None;
     };
-    let app = TestApp::start(Backend::Sqlite).await;
-    let (community, board) = app.community("e2e");
-
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let _driver = Driver(
+    let driver = Driver(
         Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -58,21 +56,31 @@ async fn a_person_signs_up_posts_and_replies_in_chromium() {
             ]
         }),
     );
-    let mut client = None;
     for _ in 0..50 {
         match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps.clone())
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
         {
-            Ok(c) => {
-                client = Some(c);
-                break;
-            }
+            Ok(c) => return Some((driver, c, profile)),
             Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
         }
     }
-    let c = client.expect("connect to chromedriver");
+    panic!("could not connect to chromedriver");
+}
+
+pub async fn screenshot(c: &fantoccini::Client, name: &str) {
+    if let Ok(png) = c.screenshot().await {
+        let _ =
+            std::fs::write(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/{name}.png")), png);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_signs_up_posts_and_replies_in_chromium() {
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (community, board) = app.community("e2e");
 
     c.goto(&app.url("/register")).await.unwrap();
     c.find(Locator::Id("username")).await.unwrap().send_keys("kanya").await.unwrap();
@@ -117,8 +125,93 @@ async fn a_person_signs_up_posts_and_replies_in_chromium() {
     let strong = c.find(Locator::Css("li.post.opening .post-body strong")).await.unwrap().text().await.unwrap();
     assert_eq!(strong, "storytelling", "Markdown rendered");
 
-    if let Ok(png) = c.screenshot().await {
-        let _ = std::fs::write(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-thread.png"), png);
-    }
+    screenshot(&c, "e2e-thread").await;
+    c.close().await.unwrap();
+}
+
+/// A facilitator distills a resolved question in the editor, publishes it,
+/// and later re-confirms it from the review queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_distills_publishes_and_reviews_in_chromium() {
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (community, board) = app.community("e2e");
+    let asker = app.user("asker", false);
+    let helper = app.user("helper", false);
+    let facilitator = app.user("facil", false);
+    app.join(&asker, &community);
+    app.join(&helper, &community);
+    app.make_facilitator(&facilitator, &community);
+    let (thread_id, _) = crate::harness::api_thread(
+        &app,
+        &app.token(&asker),
+        board.id,
+        "question",
+        "ตั้งค่าเครื่องพิมพ์ภาษาไทย",
+        "พิมพ์แล้วเป็นสี่เหลี่ยม",
+    )
+    .await;
+    let api = app.api();
+    let (_, reply) = crate::harness::json(
+        api.post(app.url(&format!("/api/v1/threads/{thread_id}/posts")))
+            .bearer_auth(app.token(&helper))
+            .json(&serde_json::json!({"body": "ฝังฟอนต์ก่อนส่งออก PDF"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    api.post(app.url(&format!("/api/v1/threads/{thread_id}/resolve")))
+        .bearer_auth(app.token(&asker))
+        .json(&serde_json::json!({"post_id": reply["id"]}))
+        .send()
+        .await
+        .unwrap();
+
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("login")).await.unwrap().send_keys("facil").await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(crate::harness::PASSWORD).await.unwrap();
+    c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::LinkText("facil display")).await.expect("logged in");
+
+    c.goto(&app.url(&format!("/t/{thread_id}"))).await.unwrap();
+    c.find(Locator::Css(&format!("a[href='/t/{thread_id}/distill']"))).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Id("distill-form")).await.expect("the distill editor");
+    let solution = c.find(Locator::Id("solution")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(solution, "ฝังฟอนต์ก่อนส่งออก PDF", "pre-filled from the accepted answer");
+    c.find(Locator::Id("summary")).await.unwrap().send_keys("ฝังฟอนต์ไทยก่อนพิมพ์").await.unwrap();
+    c.find(Locator::Id("tags")).await.unwrap().send_keys("เครื่องพิมพ์").await.unwrap();
+    c.find(Locator::Css("#distill-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("article.knowledge-item")).await.expect("the new item");
+    c.find(Locator::Css("form[action$='/publish'] button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".status-published")).await.expect("published");
+    let citation = c.find(Locator::Css(".citation")).await.unwrap().text().await.unwrap();
+    assert!(citation.contains("ฝังฟอนต์ก่อนส่งออก PDF") && citation.contains("helper display"), "{citation}");
+    let item_url = c.current_url().await.unwrap();
+    let item_id: i64 = item_url.path().trim_start_matches("/k/").parse().unwrap();
+    screenshot(&c, "e2e-knowledge-item").await;
+
+    // A reader reports it outdated; it shows up in the review queue.
+    let reader = app.user("reader", false);
+    app.join(&reader, &community);
+    api.post(app.url(&format!("/api/v1/knowledge/{item_id}/feedback")))
+        .bearer_auth(app.token(&reader))
+        .json(&serde_json::json!({"kind": "outdated", "comment": "ไดรเวอร์รุ่นใหม่แก้แล้ว"}))
+        .send()
+        .await
+        .unwrap();
+    c.goto(&app.url(&format!("/c/{}/review", community.slug))).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(&format!(".review-queue a[href='/k/{item_id}']")))
+        .await
+        .expect("in the review queue");
+    screenshot(&c, "e2e-review-queue").await;
+    c.find(Locator::Css(&format!("form[action='/k/{item_id}/reconfirm'] button")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css(".empty")).await.expect("the queue is empty again");
     c.close().await.unwrap();
 }

@@ -7,6 +7,7 @@ mod browser;
 mod caching;
 mod errors;
 mod flows;
+mod knowledge;
 mod large_threads;
 mod moderation;
 mod operations;

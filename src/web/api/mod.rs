@@ -3,10 +3,12 @@
 
 mod accounts;
 mod forum;
+mod knowledge;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     accounts::routes(cfg);
     forum::routes(cfg);
+    knowledge::routes(cfg);
 }

@@ -205,16 +205,18 @@ async fn set_language(
 async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<String>) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let username = path.into_inner();
-    let (person, posts, memberships) = state
+    let (person, posts, memberships, knowledge) = state
         .db
         .run(move |conn| {
             let person = accounts::find_by_username(conn, &username)?;
             let posts = thread_views::user_posts(conn, viewer, person.id, 50)?;
             let memberships = community_views::memberships_of(conn, person.id)?;
-            Ok((person, posts, memberships))
+            let knowledge = crate::knowledge::views::by_contributor(conn, viewer, person.id)?;
+            Ok((person, posts, memberships, knowledge))
         })
         .await?;
     let mut ctx = tera::Context::new();
+    ctx.insert("knowledge", &knowledge);
     ctx.insert("person", &person);
     ctx.insert("posts", &posts);
     let memberships: Vec<_> = memberships

@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{form_failure, see_other};
+use super::{form_failure, see_other, CsrfOnly};
 use crate::accounts;
 use crate::authz::{can, Action, Standing, Viewer};
 use crate::communities::{self, views, BoardInput, Community, CommunityInput};
@@ -199,9 +199,6 @@ async fn update_community(
 ) -> WebResult<HttpResponse> {
     save_community(state, session, form, Some(path.into_inner())).await
 }
-
-#[derive(Deserialize)]
-struct CsrfOnly {}
 
 async fn join(
     state: web::Data<AppState>,

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod communities;
+mod knowledge;
 mod threads;
 
 use std::collections::HashMap;
@@ -16,7 +17,24 @@ use crate::i18n::Lang;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     accounts::routes(cfg);
     communities::routes(cfg);
+    knowledge::routes(cfg);
     threads::routes(cfg);
+}
+
+/// A form with nothing but its CSRF token (a button that does one thing).
+#[derive(serde::Deserialize)]
+pub struct CsrfOnly {}
+
+/// A on/off button's form: `value` "1" sets, anything else clears.
+#[derive(serde::Deserialize)]
+pub struct ToggleForm {
+    pub value: String,
+}
+
+impl ToggleForm {
+    pub fn on(&self) -> bool {
+        self.value == "1"
+    }
 }
 
 pub fn see_other(location: &str) -> HttpResponse {

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{form_failure, see_other};
+use super::{form_failure, see_other, CsrfOnly, ToggleForm};
 use crate::authz::{authorize, can, Action, Viewer};
 use crate::communities;
 use crate::markdown;
@@ -129,14 +129,34 @@ fn decorate(page: &ThreadPage, viewer: Viewer) -> Vec<serde_json::Value> {
         .collect()
 }
 
-async fn load_thread_page(state: &AppState, viewer: Viewer, thread_id: i64, q: &PageQuery) -> WebResult<ThreadPage> {
+/// A thread page with what the knowledge base adds to it: the accepted
+/// answer shown under the question, and the items distilled from it.
+pub struct ThreadView {
+    page: ThreadPage,
+    accepted: Option<views::PostView>,
+    knowledge: Vec<(i64, String, String)>,
+}
+
+async fn load_thread_page(state: &AppState, viewer: Viewer, thread_id: i64, q: &PageQuery) -> WebResult<ThreadView> {
     let window = TreeWindow {
         page: q.page(),
         page_size: state.config.page_size,
         max_depth: state.config.max_visible_depth,
         root: q.root,
     };
-    Ok(state.db.run(move |conn| views::thread_page(conn, viewer, thread_id, &window)).await?)
+    Ok(state
+        .db
+        .run(move |conn| {
+            let page = views::thread_page(conn, viewer, thread_id, &window)?;
+            let curator = can(viewer, page.standing, Action::CurateKnowledge);
+            let knowledge = crate::knowledge::views::for_thread(conn, thread_id, curator)?;
+            let accepted = match page.thread.accepted_post_id {
+                Some(id) => views::post_view(conn, id)?.filter(|p| !p.is_deleted),
+                None => None,
+            };
+            Ok(ThreadView { page, accepted, knowledge })
+        })
+        .await?)
 }
 
 async fn thread_page(
@@ -170,7 +190,7 @@ async fn thread_page(
 fn render_thread(
     state: &AppState,
     session: &Session,
-    page: ThreadPage,
+    page: ThreadView,
     reply_form: serde_json::Value,
     errors: Option<std::collections::HashMap<String, String>>,
     status: StatusCode,
@@ -182,13 +202,26 @@ fn render_thread(
 fn thread_html(
     state: &AppState,
     session: &Session,
-    page: ThreadPage,
+    view: ThreadView,
     reply_form: serde_json::Value,
     errors: Option<std::collections::HashMap<String, String>>,
     csrf: &str,
 ) -> WebResult<String> {
     let viewer = session.viewer();
+    let page = view.page;
     let mut ctx = tera::Context::new();
+    let is_question = page.thread.kind == "question";
+    ctx.insert(
+        "can_resolve",
+        &(is_question && can(viewer, page.standing, Action::ResolveThread { asker_id: page.thread.author_id })),
+    );
+    ctx.insert("can_mark_ready", &(!is_question && can(viewer, page.standing, Action::MarkReady)));
+    ctx.insert(
+        "can_distill",
+        &(crate::knowledge::is_resolved(&page.thread) && can(viewer, page.standing, Action::Distill)),
+    );
+    ctx.insert("accepted", &view.accepted);
+    ctx.insert("knowledge", &view.knowledge);
     ctx.insert("posts", &decorate(&page, viewer));
     ctx.insert("can_reply", &can(viewer, page.standing, Action::Reply { thread_locked: page.thread.is_locked }));
     ctx.insert("can_moderate", &can(viewer, page.standing, Action::ModerateThread));
@@ -385,9 +418,6 @@ async fn history(state: web::Data<AppState>, session: Session, path: web::Path<i
     state.render(&session, "post_history.html", &mut ctx)
 }
 
-#[derive(Deserialize)]
-struct CsrfOnly {}
-
 async fn delete(
     state: web::Data<AppState>,
     session: Session,
@@ -400,12 +430,6 @@ async fn delete(
     Ok(see_other(&format!("/p/{}", post.id)))
 }
 
-#[derive(Deserialize)]
-struct ToggleForm {
-    /// "1" to set, anything else to clear.
-    value: String,
-}
-
 async fn lock(
     state: web::Data<AppState>,
     session: Session,
@@ -414,7 +438,7 @@ async fn lock(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let thread_id = path.into_inner();
-    state.db.run(move |conn| threads::set_flag(conn, viewer, thread_id, ThreadFlag::Locked, form.value == "1")).await?;
+    state.db.run(move |conn| threads::set_flag(conn, viewer, thread_id, ThreadFlag::Locked, form.on())).await?;
     Ok(see_other(&format!("/t/{thread_id}")))
 }
 
@@ -426,6 +450,6 @@ async fn pin(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let thread_id = path.into_inner();
-    state.db.run(move |conn| threads::set_flag(conn, viewer, thread_id, ThreadFlag::Pinned, form.value == "1")).await?;
+    state.db.run(move |conn| threads::set_flag(conn, viewer, thread_id, ThreadFlag::Pinned, form.on())).await?;
     Ok(see_other(&format!("/t/{thread_id}")))
 }

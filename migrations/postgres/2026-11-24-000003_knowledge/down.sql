@@ -1,0 +1,11 @@
+DROP TABLE knowledge_feedback;
+DROP TABLE knowledge_suggestions;
+DROP TABLE knowledge_tags;
+DROP TABLE knowledge_contributors;
+DROP TABLE knowledge_citations;
+DROP TABLE knowledge_revisions;
+DROP TABLE knowledge_items;
+ALTER TABLE threads DROP COLUMN resolved_at;
+ALTER TABLE threads DROP COLUMN resolved_by;
+ALTER TABLE threads DROP COLUMN ready_to_distill;
+ALTER TABLE threads DROP COLUMN accepted_post_id;

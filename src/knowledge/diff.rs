@@ -1,0 +1,50 @@
+//! A readable comparison of two revisions: section by section, line by line.
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+use super::Revision;
+
+#[derive(Debug, Serialize)]
+pub struct Line {
+    /// "same", "added" or "removed".
+    pub change: &'static str,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionDiff {
+    /// The section's translation key suffix (`title`, `summary`, …).
+    pub section: &'static str,
+    pub changed: bool,
+    pub lines: Vec<Line>,
+}
+
+fn compare(section: &'static str, old: &str, new: &str) -> SectionDiff {
+    let diff = TextDiff::from_lines(old, new);
+    let lines: Vec<Line> = diff
+        .iter_all_changes()
+        .map(|c| Line {
+            change: match c.tag() {
+                ChangeTag::Equal => "same",
+                ChangeTag::Insert => "added",
+                ChangeTag::Delete => "removed",
+            },
+            text: c.value().trim_end_matches('\n').to_owned(),
+        })
+        .collect();
+    SectionDiff { section, changed: lines.iter().any(|l| l.change != "same"), lines }
+}
+
+pub fn revisions(old: &Revision, new: &Revision) -> Vec<SectionDiff> {
+    let date = |r: &Revision| r.review_on.map(|d| d.to_string()).unwrap_or_default();
+    vec![
+        compare("title", &old.title, &new.title),
+        compare("summary", &old.summary, &new.summary),
+        compare("context", &old.context_md, &new.context_md),
+        compare("solution", &old.solution_md, &new.solution_md),
+        compare("lessons", &old.lessons_md, &new.lessons_md),
+        compare("tags", &old.tags, &new.tags),
+        compare("review_on", &date(old), &date(new)),
+    ]
+}

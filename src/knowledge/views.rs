@@ -1,0 +1,321 @@
+//! Read models for the knowledge base: the item page, indexes, the review
+//! queue, and what threads and profiles show of it.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{readable, Item, Revision, Status, Suggestion};
+use crate::authz::{can, Action, Standing, Viewer};
+use crate::communities::{self, Community};
+use crate::db::schema::{
+    communities as communities_t, knowledge_citations as citations, knowledge_contributors as contributors,
+    knowledge_feedback as feedback, knowledge_items as items, knowledge_revisions as revisions,
+    knowledge_suggestions as suggestions, knowledge_tags as tags, memberships, threads, users,
+};
+use crate::db::AnyConnection;
+use crate::error::Result;
+use crate::threads::views::AuthorRef;
+
+#[derive(Debug, Serialize, Queryable)]
+pub struct CitationView {
+    pub post_id: Option<i64>,
+    pub excerpt_html: String,
+    pub author: AuthorRef,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Contributor {
+    pub user: AuthorRef,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SuggestionView {
+    #[serde(flatten)]
+    pub suggestion: Suggestion,
+    pub author: AuthorRef,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemPage {
+    pub item: Item,
+    pub status: Status,
+    pub community: Community,
+    pub standing: Standing,
+    pub revision: Revision,
+    pub citations: Vec<CitationView>,
+    pub contributors: Vec<Contributor>,
+    pub source_thread: Option<(i64, String)>,
+    pub helpful_count: i64,
+    /// Outdated marks since the last review.
+    pub outdated_count: i64,
+    pub outdated_comments: Vec<String>,
+    pub pending_suggestions: Vec<SuggestionView>,
+    pub can_curate: bool,
+    pub can_suggest: bool,
+    pub review_due: bool,
+}
+
+fn author(conn: &mut AnyConnection, user_id: i64) -> Result<AuthorRef> {
+    Ok(users::table.find(user_id).select((users::id, users::username, users::display_name)).first(conn)?)
+}
+
+pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Result<ItemPage> {
+    let (item, standing) = readable(conn, viewer, item_id)?;
+    let community = communities::by_id(conn, item.community_id)?;
+    let revision = super::revision(conn, item_id, item.current_revision)?;
+    let citations = citations::table
+        .inner_join(users::table)
+        .filter(citations::item_id.eq(item_id))
+        .order(citations::position.asc())
+        .select((citations::post_id, citations::excerpt_html, (users::id, users::username, users::display_name)))
+        .load(conn)?;
+    let rows: Vec<(AuthorRef, String)> = contributors::table
+        .inner_join(users::table)
+        .filter(contributors::item_id.eq(item_id))
+        .order((users::display_name.asc(), contributors::role.asc()))
+        .select(((users::id, users::username, users::display_name), contributors::role))
+        .load(conn)?;
+    let mut people: Vec<Contributor> = Vec::new();
+    for (user, role) in rows {
+        match people.iter_mut().find(|c| c.user.id == user.id) {
+            Some(c) => c.roles.push(role),
+            None => people.push(Contributor { user, roles: vec![role] }),
+        }
+    }
+    let source_thread = match item.source_thread_id {
+        Some(tid) => threads::table.find(tid).select((threads::id, threads::title)).first(conn).optional()?,
+        None => None,
+    };
+    let helpful_count = feedback::table
+        .filter(feedback::item_id.eq(item_id))
+        .filter(feedback::kind.eq("helpful"))
+        .count()
+        .get_result(conn)?;
+    let since = item.last_reviewed_at.unwrap_or_default();
+    let outdated_comments: Vec<String> = feedback::table
+        .filter(feedback::item_id.eq(item_id))
+        .filter(feedback::kind.eq("outdated"))
+        .filter(feedback::created_at.gt(since))
+        .order(feedback::id.asc())
+        .select(feedback::comment)
+        .load(conn)?;
+    let can_curate = can(viewer, standing, Action::CurateKnowledge);
+    let pending_suggestions = if can_curate { pending_suggestions(conn, item_id)? } else { Vec::new() };
+    let review_due = item.review_on.is_some_and(|d| d <= chrono::Utc::now().date_naive());
+    Ok(ItemPage {
+        status: item.status(),
+        can_suggest: can(viewer, standing, Action::SuggestEdit)
+            && matches!(item.status(), Status::Published | Status::NeedsReview),
+        item,
+        community,
+        standing,
+        revision,
+        citations,
+        contributors: people,
+        source_thread,
+        helpful_count,
+        outdated_count: outdated_comments.len() as i64,
+        outdated_comments,
+        pending_suggestions,
+        can_curate,
+        review_due,
+    })
+}
+
+fn pending_suggestions(conn: &mut AnyConnection, item_id: i64) -> Result<Vec<SuggestionView>> {
+    let rows: Vec<(Suggestion, AuthorRef)> = suggestions::table
+        .inner_join(users::table)
+        .filter(suggestions::item_id.eq(item_id))
+        .filter(suggestions::status.eq("pending"))
+        .order(suggestions::id.asc())
+        .select((Suggestion::as_select(), (users::id, users::username, users::display_name)))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(suggestion, author)| SuggestionView { suggestion, author }).collect())
+}
+
+#[derive(Debug, Serialize, Queryable)]
+pub struct ItemRow {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub tags: String,
+    pub status: String,
+    pub review_on: Option<NaiveDate>,
+    pub updated_at: chrono::NaiveDateTime,
+    pub community_slug: String,
+    pub community_name: String,
+}
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ListFilter {
+    pub community: Option<String>,
+    pub tag: Option<String>,
+    pub status: Option<String>,
+    /// "recent" (default) or "helpful".
+    pub sort: Option<String>,
+}
+
+/// Knowledge items the viewer may see, newest or most helpful first.
+/// Without a status filter: published items (and those awaiting review).
+pub fn list(conn: &mut AnyConnection, viewer: Viewer, filter: &ListFilter) -> Result<Vec<ItemRow>> {
+    let mine: Vec<i64> = match viewer.user_id {
+        Some(uid) => {
+            memberships::table.filter(memberships::user_id.eq(uid)).select(memberships::community_id).load(conn)?
+        }
+        None => Vec::new(),
+    };
+    let mut query = items::table
+        .inner_join(communities_t::table)
+        .select((
+            items::id,
+            items::title,
+            items::summary,
+            items::tags,
+            items::status,
+            items::review_on,
+            items::updated_at,
+            communities_t::slug,
+            communities_t::name,
+        ))
+        .into_boxed();
+    if !viewer.is_admin {
+        query = query.filter(communities_t::is_public.eq(true).or(communities_t::id.eq_any(mine)));
+    }
+    if let Some(slug) = filter.community.as_deref().filter(|s| !s.is_empty()) {
+        query = query.filter(communities_t::slug.eq(slug.to_owned()));
+    }
+    if let Some(tag) = filter.tag.as_deref().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty()) {
+        query = query.filter(items::id.eq_any(tags::table.filter(tags::tag.eq(tag)).select(tags::item_id)));
+    }
+    let wanted = filter.status.as_deref().and_then(Status::parse);
+    query = match wanted {
+        // Drafts are for curators; the domain re-checks on the item page.
+        Some(Status::Draft) if !viewer.is_admin => query.filter(items::id.eq(-1)),
+        Some(status) => query.filter(items::status.eq(status.as_str())),
+        None => query.filter(items::status.eq_any([Status::Published.as_str(), Status::NeedsReview.as_str()])),
+    };
+    let mut rows: Vec<ItemRow> = query.order((items::updated_at.desc(), items::id.desc())).limit(200).load(conn)?;
+    if filter.sort.as_deref() == Some("helpful") {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let helpful: Vec<i64> = feedback::table
+            .filter(feedback::item_id.eq_any(&ids))
+            .filter(feedback::kind.eq("helpful"))
+            .select(feedback::item_id)
+            .load(conn)?;
+        let count = |id: i64| helpful.iter().filter(|h| **h == id).count();
+        rows.sort_by_key(|r| std::cmp::Reverse(count(r.id)));
+    }
+    Ok(rows)
+}
+
+/// Items a facilitator should look at: marked outdated, or past review.
+pub fn review_queue(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<ItemRow>> {
+    let today = chrono::Utc::now().date_naive();
+    Ok(items::table
+        .inner_join(communities_t::table)
+        .filter(items::community_id.eq(community_id))
+        .filter(
+            items::status
+                .eq(Status::NeedsReview.as_str())
+                .or(items::status.eq(Status::Published.as_str()).and(items::review_on.le(today))),
+        )
+        .order((items::review_on.asc(), items::id.asc()))
+        .select((
+            items::id,
+            items::title,
+            items::summary,
+            items::tags,
+            items::status,
+            items::review_on,
+            items::updated_at,
+            communities_t::slug,
+            communities_t::name,
+        ))
+        .load(conn)?)
+}
+
+/// Drafts waiting in a community, for its curators.
+pub fn drafts(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(items::table
+        .filter(items::community_id.eq(community_id))
+        .filter(items::status.eq(Status::Draft.as_str()))
+        .order(items::id.desc())
+        .select((items::id, items::title))
+        .load(conn)?)
+}
+
+/// Items distilled from a thread (for its banner); drafts only for curators.
+pub fn for_thread(
+    conn: &mut AnyConnection,
+    thread_id: i64,
+    include_drafts: bool,
+) -> Result<Vec<(i64, String, String)>> {
+    let mut q = items::table
+        .filter(items::source_thread_id.eq(thread_id))
+        .select((items::id, items::title, items::status))
+        .into_boxed();
+    if !include_drafts {
+        q = q.filter(items::status.ne(Status::Draft.as_str()));
+    }
+    Ok(q.order(items::id.asc()).load(conn)?)
+}
+
+/// Published items a person contributed to, for their profile.
+pub fn by_contributor(conn: &mut AnyConnection, viewer: Viewer, user_id: i64) -> Result<Vec<ItemRow>> {
+    let ids: Vec<i64> = contributors::table
+        .filter(contributors::user_id.eq(user_id))
+        .select(contributors::item_id)
+        .distinct()
+        .load(conn)?;
+    let mut rows = list(conn, viewer, &ListFilter::default())?;
+    rows.retain(|r| ids.contains(&r.id));
+    Ok(rows)
+}
+
+#[derive(Debug, Serialize)]
+pub struct RevisionRow {
+    #[serde(flatten)]
+    pub revision: Revision,
+    pub author: AuthorRef,
+}
+
+pub fn revisions_of(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Result<(Item, Vec<RevisionRow>)> {
+    let (item, _) = readable(conn, viewer, item_id)?;
+    let rows: Vec<(Revision, AuthorRef)> = revisions::table
+        .inner_join(users::table)
+        .filter(revisions::item_id.eq(item_id))
+        .order(revisions::number.desc())
+        .select((Revision::as_select(), (users::id, users::username, users::display_name)))
+        .load(conn)?;
+    Ok((item, rows.into_iter().map(|(revision, author)| RevisionRow { revision, author }).collect()))
+}
+
+/// The item as a Markdown document, for export.
+pub fn to_markdown(page: &ItemPage, labels: &dyn Fn(&str) -> String) -> String {
+    let r = &page.revision;
+    let mut out = format!("# {}\n\n> {}\n\n", r.title, r.summary);
+    for (key, body) in [("context", &r.context_md), ("solution", &r.solution_md), ("lessons", &r.lessons_md)] {
+        if !body.trim().is_empty() {
+            out.push_str(&format!("## {}\n\n{}\n\n", labels(&format!("knowledge-section-{key}")), body.trim()));
+        }
+    }
+    if !page.citations.is_empty() {
+        out.push_str(&format!("## {}\n\n", labels("knowledge-sources")));
+        for c in &page.citations {
+            out.push_str(&format!("- {} (@{})\n", c.author.display_name, c.author.username));
+        }
+        out.push('\n');
+    }
+    let names: Vec<String> = page.contributors.iter().map(|c| c.user.display_name.clone()).collect();
+    out.push_str(&format!("{}: {}\n", labels("knowledge-contributors"), names.join(", ")));
+    if !r.tags.is_empty() {
+        out.push_str(&format!("{}: {}\n", labels("knowledge-tags"), r.tags));
+    }
+    out
+}
+
+pub fn author_of(conn: &mut AnyConnection, user_id: i64) -> Result<AuthorRef> {
+    author(conn, user_id)
+}
