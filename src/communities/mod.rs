@@ -24,6 +24,8 @@ pub struct Community {
     pub created_at: chrono::NaiveDateTime,
     /// Bumped by every change to what the community's pages show.
     pub version: i32,
+    pub thread_count: i32,
+    pub member_count: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -38,6 +40,7 @@ pub struct Board {
     pub created_at: chrono::NaiveDateTime,
     /// Bumped by every change to the board or its thread listing.
     pub version: i32,
+    pub thread_count: i32,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -86,6 +89,17 @@ fn validate_slug_and_name(slug: &str, name: &str, description: &str) -> Result<(
 fn bump_community(conn: &mut AnyConnection, community_id: i64) -> Result<()> {
     diesel::update(communities::table.find(community_id))
         .set(communities::version.eq(communities::version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Adds `delta` to a community's member count (and marks its pages changed).
+fn count_members(conn: &mut AnyConnection, community_id: i64, delta: i32) -> Result<()> {
+    diesel::update(communities::table.find(community_id))
+        .set((
+            communities::member_count.eq(communities::member_count + delta),
+            communities::version.eq(communities::version + 1),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -187,7 +201,7 @@ pub fn join(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Resu
                 memberships::joined_at.eq(now()),
             ))
             .execute(conn)?;
-        bump_community(conn, community_id)
+        count_members(conn, community_id, 1)
     })
 }
 
@@ -195,8 +209,10 @@ pub fn leave(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Res
     let standing = standing(conn, viewer, community_id)?;
     authorize(viewer, standing, Action::LeaveCommunity)?;
     let user_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
-    diesel::delete(memberships::table.find((community_id, user_id))).execute(conn)?;
-    bump_community(conn, community_id)
+    write_tx(conn, |conn| {
+        let removed = diesel::delete(memberships::table.find((community_id, user_id))).execute(conn)?;
+        count_members(conn, community_id, -(removed as i32))
+    })
 }
 
 /// Makes `user_id` a facilitator (adding the membership if needed), or back
@@ -225,6 +241,7 @@ pub fn set_facilitator(
                     memberships::joined_at.eq(now()),
                 ))
                 .execute(conn)?;
+            return count_members(conn, community_id, 1);
         }
         bump_community(conn, community_id)
     })

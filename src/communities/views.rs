@@ -6,24 +6,9 @@ use serde::Serialize;
 
 use super::{Board, Community};
 use crate::authz::Viewer;
-use crate::db::schema::{boards, communities, memberships, threads, users};
+use crate::db::schema::{boards, communities, memberships, users};
 use crate::db::AnyConnection;
 use crate::error::Result;
-
-#[derive(Debug, Serialize)]
-pub struct CommunitySummary {
-    #[serde(flatten)]
-    pub community: Community,
-    pub member_count: i64,
-    pub thread_count: i64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct BoardSummary {
-    #[serde(flatten)]
-    pub board: Board,
-    pub thread_count: i64,
-}
 
 #[derive(Debug, Serialize, Queryable)]
 pub struct MemberRow {
@@ -35,7 +20,7 @@ pub struct MemberRow {
 }
 
 /// Communities the viewer can see: public ones and those they belong to.
-pub fn list_communities(conn: &mut AnyConnection, viewer: Viewer) -> Result<Vec<CommunitySummary>> {
+pub fn list_communities(conn: &mut AnyConnection, viewer: Viewer) -> Result<Vec<Community>> {
     let mine: Vec<i64> = match viewer.user_id {
         Some(uid) => {
             memberships::table.filter(memberships::user_id.eq(uid)).select(memberships::community_id).load(conn)?
@@ -46,33 +31,15 @@ pub fn list_communities(conn: &mut AnyConnection, viewer: Viewer) -> Result<Vec<
     if !viewer.is_admin {
         query = query.filter(communities::is_public.eq(true).or(communities::id.eq_any(mine)));
     }
-    let list = query.load(conn)?;
-    list.into_iter()
-        .map(|community| {
-            let member_count =
-                memberships::table.filter(memberships::community_id.eq(community.id)).count().get_result(conn)?;
-            let thread_count = threads::table
-                .inner_join(boards::table)
-                .filter(boards::community_id.eq(community.id))
-                .count()
-                .get_result(conn)?;
-            Ok(CommunitySummary { community, member_count, thread_count })
-        })
-        .collect()
+    Ok(query.load(conn)?)
 }
 
-pub fn boards_of(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<BoardSummary>> {
-    let list: Vec<Board> = boards::table
+pub fn boards_of(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<Board>> {
+    Ok(boards::table
         .filter(boards::community_id.eq(community_id))
         .order((boards::position.asc(), boards::name.asc()))
         .select(Board::as_select())
-        .load(conn)?;
-    list.into_iter()
-        .map(|board| {
-            let thread_count = threads::table.filter(threads::board_id.eq(board.id)).count().get_result(conn)?;
-            Ok(BoardSummary { board, thread_count })
-        })
-        .collect()
+        .load(conn)?)
 }
 
 /// Facilitators first, then members by join date.
@@ -87,7 +54,7 @@ pub fn members_of(conn: &mut AnyConnection, community_id: i64, limit: i64) -> Re
 }
 
 pub fn member_count(conn: &mut AnyConnection, community_id: i64) -> Result<i64> {
-    Ok(memberships::table.filter(memberships::community_id.eq(community_id)).count().get_result(conn)?)
+    Ok(communities::table.find(community_id).select(communities::member_count).first::<i32>(conn)?.into())
 }
 
 /// The communities a user belongs to, with their role, for the profile page.

@@ -26,6 +26,8 @@ diesel::table! {
         is_public -> Bool,
         created_at -> Timestamp,
         version -> Integer,
+        thread_count -> Integer,
+        member_count -> Integer,
     }
 }
 
@@ -48,6 +50,7 @@ diesel::table! {
         position -> Integer,
         created_at -> Timestamp,
         version -> Integer,
+        thread_count -> Integer,
     }
 }
 

@@ -357,6 +357,17 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64) -> Result<ScaleReport> {
         }
         flush_batch(conn, &mut threads_buf, &mut posts_buf, &mut revs_buf, &mut in_tx)
     })?;
+    // The counters the pages show, as the migration computes them.
+    diesel::sql_query(
+        "UPDATE boards SET thread_count = (SELECT COUNT(*) FROM threads WHERE threads.board_id = boards.id)",
+    )
+    .execute(conn)?;
+    diesel::sql_query(
+        "UPDATE communities SET \
+         thread_count = (SELECT COALESCE(SUM(boards.thread_count), 0) FROM boards WHERE boards.community_id = communities.id), \
+         member_count = (SELECT COUNT(*) FROM memberships WHERE memberships.community_id = communities.id)",
+    )
+    .execute(conn)?;
     if let AnyConnection::Postgresql(pg) = conn {
         for table in ["users", "communities", "boards", "threads", "posts"] {
             diesel::sql_query(format!(

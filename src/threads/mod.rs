@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::authz::{authorize, Action, Standing, Viewer};
 use crate::communities::{self, Board};
-use crate::db::schema::{boards, post_revisions, posts, threads};
+use crate::db::schema::{boards, communities as communities_t, post_revisions, posts, threads};
 use crate::db::{now, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
 use crate::markdown;
@@ -212,7 +212,15 @@ pub fn create_thread(
             .returning(threads::all_columns)
             .get_result(conn)?;
         let post = insert_post(conn, thread.id, None, author_id, &input.body)?;
-        diesel::update(boards::table.find(board_id)).set(boards::version.eq(boards::version + 1)).execute(conn)?;
+        diesel::update(boards::table.find(board_id))
+            .set((boards::version.eq(boards::version + 1), boards::thread_count.eq(boards::thread_count + 1)))
+            .execute(conn)?;
+        diesel::update(communities_t::table.find(board.community_id))
+            .set((
+                communities_t::version.eq(communities_t::version + 1),
+                communities_t::thread_count.eq(communities_t::thread_count + 1),
+            ))
+            .execute(conn)?;
         Ok((thread, post))
     })
 }

@@ -48,7 +48,7 @@ async fn the_command_line_migrates_creates_users_and_loads_the_demo(backend: Bac
     let list = sala::communities::views::list_communities(&mut conn, sala::authz::Viewer::anonymous()).unwrap();
     assert_eq!(list.len(), 3, "three demo communities");
     assert!(list.iter().all(|c| c.thread_count > 0 && c.member_count > 1));
-    assert!(list.iter().any(|c| c.community.name == "ชุมชนนักปฏิบัติการจัดการความรู้"));
+    assert!(list.iter().any(|c| c.name == "ชุมชนนักปฏิบัติการจัดการความรู้"));
 }
 both_backends!(the_command_line_migrates_creates_users_and_loads_the_demo);
 
