@@ -38,6 +38,11 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Email digests.
+    Digest {
+        #[command(subcommand)]
+        command: DigestCommand,
+    },
     /// Load the Thai demo content (communities, boards, threads, users).
     Demo {
         /// Instead, generate this many posts of realistic data (for benchmarks;
@@ -50,6 +55,23 @@ enum Command {
         /// Write a JSON report of --scale (ids of notable threads) here.
         #[arg(long)]
         report: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DigestCommand {
+    /// One pass: plan the digests that are due, send what is queued (for cron).
+    Run {
+        /// Treat every subscription as due now.
+        #[arg(long)]
+        now: bool,
+    },
+    /// Print what a user would get now, without queueing anything.
+    Preview {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "daily")]
+        frequency: String,
     },
 }
 
@@ -135,6 +157,36 @@ fn run(cli: Cli) -> Result<()> {
             println!("created user {} (id {}){}", user.username, user.id, if admin { " as admin" } else { "" });
             Ok(())
         }
+        Command::Digest { command } => {
+            let db = open_database(&config)?;
+            let templates = crate::web::assets::load_templates()?;
+            let ctx = crate::digests::content::MailContext {
+                base_url: &config.base_url,
+                secret: &config.secret,
+                templates: &templates,
+            };
+            match command {
+                DigestCommand::Run { now } => {
+                    let mailer =
+                        crate::digests::mail::Mailer::new(config.smtp_url.as_deref(), &config.data_dir.join("mail"))?;
+                    let settings = crate::web::mail_settings(&config);
+                    let (planned, sent) =
+                        crate::digests::mail::run_pass(&db, &ctx, &config.digest_schedule, &mailer, &settings, now)?;
+                    println!("planned {planned} digests, sent {sent} emails");
+                }
+                DigestCommand::Preview { user, frequency } => {
+                    let frequency = crate::digests::Frequency::parse(&frequency)
+                        .ok_or_else(|| Error::Internal("--frequency is daily or weekly".into()))?;
+                    let mut conn = db.conn()?;
+                    let person = accounts::find_by_username(&mut conn, &user)?;
+                    match crate::digests::content::preview(&mut conn, &ctx, person.id, frequency)? {
+                        Some(r) => println!("Subject: {}\n\n{}", r.subject, r.text),
+                        None => println!("nothing new for {user}"),
+                    }
+                }
+            }
+            Ok(())
+        }
         Command::Demo { scale: None, .. } => {
             let db = open_database(&config)?;
             crate::demo::load(&mut *db.conn()?)?;
@@ -173,6 +225,9 @@ fn describe_invalid(e: Error) -> Error {
 fn serve(db: Db, config: Config) -> Result<()> {
     let bind = config.bind.clone();
     let state = web::Data::new(AppState::new(db, config)?);
+    if state.config.scheduler {
+        start_scheduler(state.clone())?;
+    }
     tracing::info!(%bind, base_url = %state.config.base_url, "Sala is listening");
     actix_web::rt::System::new().block_on(async move {
         HttpServer::new(move || build_app(state.clone()))
@@ -183,4 +238,32 @@ fn serve(db: Db, config: Config) -> Result<()> {
             .await
             .map_err(|e| Error::Internal(format!("server stopped: {e}")))
     })
+}
+
+/// Digest passes every minute in the background. Every instance may run one:
+/// planning and sending are safe to run concurrently (see `digests`).
+fn start_scheduler(state: web::Data<AppState>) -> Result<()> {
+    let mailer =
+        crate::digests::mail::Mailer::new(state.config.smtp_url.as_deref(), &state.config.data_dir.join("mail"))?;
+    std::thread::Builder::new()
+        .name("digests".into())
+        .spawn(move || loop {
+            let settings = state.mail_settings();
+            let result = crate::digests::mail::run_pass(
+                &state.db,
+                &state.mail_context(),
+                &state.config.digest_schedule,
+                &mailer,
+                &settings,
+                false,
+            );
+            match result {
+                Ok((planned, sent)) if planned + sent > 0 => tracing::info!(planned, sent, "digest pass"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "digest pass failed"),
+            }
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        })
+        .map_err(|e| Error::Internal(format!("cannot start the digest scheduler: {e}")))?;
+    Ok(())
 }

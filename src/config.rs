@@ -26,6 +26,14 @@ pub struct Config {
     pub db_pool_size: u32,
     /// Memory for rendered anonymous pages (see `web::page_cache`).
     pub page_cache_bytes: u64,
+    /// `SALA_SMTP_URL`; unset means `.eml` files under the data directory.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub digest_schedule: crate::digests::Schedule,
+    /// How long a sender holds claimed outbox rows before others may retry them.
+    pub outbox_lease_secs: i64,
+    /// Run the digest scheduler inside `sala serve`.
+    pub scheduler: bool,
     pub login_max_failures_per_account: i32,
     pub login_max_failures_per_ip: i32,
     pub login_lockout_minutes: i64,
@@ -82,7 +90,26 @@ impl Config {
                 .map(|v| v.parse::<usize>().map_err(|_| Error::Internal(format!("{key} must be a whole number"))))
                 .transpose()
         };
+        let host = base_url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split(['/', ':']).next())
+            .filter(|h| !h.is_empty())
+            .unwrap_or("localhost")
+            .to_owned();
+        let mut schedule = crate::digests::Schedule::default();
+        if let Some(hour) = parse("SALA_DIGEST_HOUR")? {
+            schedule.hour = (hour as u32).min(23);
+        }
+        if let Some(day) = parse("SALA_DIGEST_WEEKDAY")? {
+            schedule.weekday = (day as u32).clamp(1, 7);
+        }
         Ok(Config {
+            smtp_url: env("SALA_SMTP_URL"),
+            mail_from: env("SALA_MAIL_FROM").unwrap_or_else(|| format!("Sala <no-reply@{host}>")),
+            digest_schedule: schedule,
+            outbox_lease_secs: parse("SALA_OUTBOX_LEASE_SECS")?.map(|v| v as i64).unwrap_or(120).max(1),
+            scheduler: env("SALA_SCHEDULER").as_deref() != Some("off"),
             database_url,
             bind,
             base_url: base_url.trim_end_matches('/').to_owned(),
@@ -114,6 +141,8 @@ impl Config {
         })
         .expect("static test config is valid");
         config.secret = secret.to_vec();
+        // Tools and tests run digest passes themselves.
+        config.scheduler = false;
         config
     }
 

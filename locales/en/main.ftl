@@ -288,3 +288,58 @@ error-suggestion-decided = That suggestion was already decided
 error-feedback-unpublished = Feedback is for published knowledge only
 error-review-date-past = The review date must be in the future
 error-date-format = Not a valid date (YYYY-MM-DD)
+
+digest-subject-daily = Daily digest from { $community }{ $others ->
+    [0] {""}
+    [one] {" "}and 1 more community
+   *[other] {" "}and { $others } more communities
+}
+digest-subject-weekly = Weekly digest from { $community }{ $others ->
+    [0] {""}
+    [one] {" "}and 1 more community
+   *[other] {" "}and { $others } more communities
+}
+digest-greeting = Hello { $name }, here is what is new in the communities you follow
+digest-section-knowledge = Newly published knowledge
+digest-section-resolved = Questions answered
+digest-section-new_threads = New threads
+digest-section-active = Most active threads
+digest-new-replies = { $count ->
+    [one] 1 new reply
+   *[other] { $count } new replies
+}
+digest-more = and { $count } more
+digest-unsubscribe-one = Stop digests from { $community }
+digest-unsubscribe-all = Stop this digest
+digest-settings = Email settings
+digest-footer = You get this email because you follow communities on Sala
+subscription-title = Email digests
+subscription-lead = Choose how often each community's digest comes
+subscription-off = Never
+subscription-daily = Daily
+subscription-weekly = Weekly
+subscription-saved = Settings saved
+subscription-none = Join a community first to choose its digest
+unsubscribe-title = Stop email digests
+unsubscribe-confirm = Stop digests from: { $communities }
+unsubscribe-button = Unsubscribe
+unsubscribe-done = Unsubscribed: you will get no more digests from these communities
+admin-outbox-title = Email outbox
+admin-outbox-queued = Queued
+admin-outbox-sending = Sending
+admin-outbox-sent = Sent
+admin-outbox-failed = Failed
+field-frequency = Frequency
+notify-subject-reply = { $name } replied to you in "{ $title }"
+notify-subject-resolved = Your question "{ $title }" has an accepted answer
+notify-body-reply = { $name } replied to your post in "{ $title }"
+notify-body-resolved = { $name } accepted an answer to your question "{ $title }"
+notify-footer = Change email notifications at
+nav-notifications = Notifications
+notifications-title = Notifications
+notifications-empty = No notifications yet
+notifications-mark-read = Mark all as read
+notifications-unread = { $count } unread
+settings-notifications = Email notifications
+settings-notify-replies = When someone replies to my posts
+settings-notify-resolved = When my question gets an accepted answer

@@ -273,3 +273,53 @@ error-suggestion-decided = ข้อเสนอนี้ได้รับก�
 error-feedback-unpublished = ให้ความเห็นได้เฉพาะความรู้ที่เผยแพร่แล้ว
 error-review-date-past = วันทบทวนต้องเป็นวันในอนาคต
 error-date-format = รูปแบบวันที่ไม่ถูกต้อง (ปปปป-ดด-วว)
+
+digest-subject-daily = สรุปประจำวันจาก{ $community }{ $others ->
+    [0] {""}
+   *[other] {" "}และอีก { $others } ชุมชน
+}
+digest-subject-weekly = สรุปประจำสัปดาห์จาก{ $community }{ $others ->
+    [0] {""}
+   *[other] {" "}และอีก { $others } ชุมชน
+}
+digest-greeting = สวัสดีคุณ{ $name } นี่คือสิ่งใหม่ในชุมชนที่คุณติดตาม
+digest-section-knowledge = ความรู้ที่เผยแพร่ใหม่
+digest-section-resolved = คำถามที่ได้คำตอบแล้ว
+digest-section-new_threads = กระทู้ใหม่
+digest-section-active = กระทู้ที่คึกคัก
+digest-new-replies = { $count } คำตอบใหม่
+digest-more = และอีก { $count } รายการ
+digest-unsubscribe-one = เลิกรับสรุปจาก{ $community }
+digest-unsubscribe-all = เลิกรับสรุปฉบับนี้
+digest-settings = ตั้งค่าการรับอีเมล
+digest-footer = คุณได้รับอีเมลนี้เพราะติดตามชุมชนในศาลา
+subscription-title = การรับอีเมลสรุป
+subscription-lead = เลือกว่าจะรับสรุปความเคลื่อนไหวของแต่ละชุมชนบ่อยแค่ไหน
+subscription-off = ไม่รับ
+subscription-daily = ทุกวัน
+subscription-weekly = ทุกสัปดาห์
+subscription-saved = บันทึกการตั้งค่าแล้ว
+subscription-none = เข้าร่วมชุมชนก่อน จึงจะเลือกรับสรุปได้
+unsubscribe-title = เลิกรับอีเมลสรุป
+unsubscribe-confirm = ยืนยันเลิกรับสรุปจาก: { $communities }
+unsubscribe-button = เลิกรับ
+unsubscribe-done = เลิกรับแล้ว คุณจะไม่ได้รับสรุปจากชุมชนเหล่านี้อีก
+admin-outbox-title = คิวอีเมล
+admin-outbox-queued = รอส่ง
+admin-outbox-sending = กำลังส่ง
+admin-outbox-sent = ส่งแล้ว
+admin-outbox-failed = ส่งไม่สำเร็จ
+field-frequency = ความถี่
+notify-subject-reply = { $name } ตอบข้อความของคุณใน "{ $title }"
+notify-subject-resolved = คำถาม "{ $title }" ของคุณได้คำตอบแล้ว
+notify-body-reply = { $name } ตอบข้อความของคุณในกระทู้ "{ $title }"
+notify-body-resolved = { $name } ยอมรับคำตอบให้คำถาม "{ $title }" ของคุณแล้ว
+notify-footer = เปลี่ยนการแจ้งเตือนทางอีเมลได้ที่
+nav-notifications = การแจ้งเตือน
+notifications-title = การแจ้งเตือน
+notifications-empty = ยังไม่มีการแจ้งเตือน
+notifications-mark-read = อ่านทั้งหมดแล้ว
+notifications-unread = { $count } รายการที่ยังไม่อ่าน
+settings-notifications = แจ้งเตือนทางอีเมล
+settings-notify-replies = เมื่อมีคนตอบข้อความของฉัน
+settings-notify-resolved = เมื่อคำถามของฉันได้คำตอบ

@@ -29,6 +29,13 @@ pub struct User {
     pub token_version: i32,
     pub locale: Option<String>,
     pub created_at: chrono::NaiveDateTime,
+    /// Email me when someone replies to my post.
+    pub notify_replies: bool,
+    /// Email me when my question is resolved.
+    pub notify_resolved: bool,
+    /// The last permanent delivery failure, shown to admins.
+    #[serde(skip)]
+    pub mail_failure: Option<String>,
 }
 
 #[derive(Insertable)]

@@ -201,6 +201,10 @@ pub fn join(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Resu
                 memberships::joined_at.eq(now()),
             ))
             .execute(conn)?;
+        // Joining offers the weekly digest; the settings page changes it.
+        if crate::digests::frequency_of(conn, user_id, community_id)? == crate::digests::Frequency::Off {
+            crate::digests::set_frequency(conn, viewer, community_id, crate::digests::Frequency::Weekly)?;
+        }
         count_members(conn, community_id, 1)
     })
 }

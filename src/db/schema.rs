@@ -13,6 +13,9 @@ diesel::table! {
         token_version -> Integer,
         locale -> Nullable<Text>,
         created_at -> Timestamp,
+        notify_replies -> Bool,
+        notify_resolved -> Bool,
+        mail_failure -> Nullable<Text>,
     }
 }
 
@@ -208,6 +211,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    subscriptions (user_id, community_id) {
+        user_id -> BigInt,
+        community_id -> BigInt,
+        frequency -> Text,
+        watermark -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        dedupe_key -> Text,
+        kind -> Text,
+        user_id -> BigInt,
+        to_address -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        unsubscribe_url -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        thread_id -> BigInt,
+        post_id -> Nullable<BigInt>,
+        actor_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(subscriptions -> communities (community_id));
+diesel::joinable!(subscriptions -> users (user_id));
+diesel::joinable!(outbox -> users (user_id));
+diesel::joinable!(notifications -> threads (thread_id));
 diesel::joinable!(knowledge_items -> communities (community_id));
 diesel::joinable!(knowledge_revisions -> knowledge_items (item_id));
 diesel::joinable!(knowledge_revisions -> users (author_id));
@@ -245,4 +295,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     knowledge_tags,
     knowledge_suggestions,
     knowledge_feedback,
+    subscriptions,
+    outbox,
+    notifications,
 );

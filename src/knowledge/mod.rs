@@ -255,6 +255,16 @@ pub fn resolve(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, post_id
             ))
             .execute(conn)?;
         threads::bump(conn, thread_id, Some(thread.board_id))?;
+        if let (Some(accepted), Some(resolver)) = (post_id, viewer.user_id) {
+            crate::notifications::record(
+                conn,
+                thread.author_id,
+                crate::notifications::RESOLVED,
+                thread_id,
+                Some(accepted),
+                resolver,
+            )?;
+        }
         threads::by_id(conn, thread_id)
     })
 }

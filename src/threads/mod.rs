@@ -256,6 +256,14 @@ pub fn reply(
             .set((threads::reply_count.eq(threads::reply_count + 1), threads::last_activity_at.eq(post.created_at)))
             .execute(conn)?;
         bump(conn, thread_id, Some(ctx.thread.board_id))?;
+        crate::notifications::record(
+            conn,
+            parent.author_id,
+            crate::notifications::REPLY,
+            thread_id,
+            Some(post.id),
+            author_id,
+        )?;
         Ok(post)
     })
 }

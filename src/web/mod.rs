@@ -35,6 +35,18 @@ impl AppState {
         Ok(AppState { db, config, templates: assets::load_templates()?, assets: Assets::load(), page_cache })
     }
 
+    pub fn mail_context(&self) -> crate::digests::content::MailContext<'_> {
+        crate::digests::content::MailContext {
+            base_url: &self.config.base_url,
+            secret: &self.config.secret,
+            templates: &self.templates,
+        }
+    }
+
+    pub fn mail_settings(&self) -> crate::digests::mail::MailSettings {
+        mail_settings(&self.config)
+    }
+
     /// Renders a page with what every page needs: language, user, CSRF token
     /// and asset URLs.
     pub fn render(&self, session: &Session, template: &str, ctx: &mut tera::Context) -> WebResult<HttpResponse> {
@@ -64,6 +76,7 @@ impl AppState {
         ctx.insert("lang", &session.lang);
         ctx.insert("user", &session.user);
         ctx.insert("current_path", &session.current_path);
+        ctx.insert("unread", &session.unread);
         if !ctx.contains_key("errors") {
             ctx.insert("errors", &std::collections::HashMap::<String, String>::new());
         }
@@ -72,6 +85,16 @@ impl AppState {
         self.templates
             .render(template, ctx)
             .map_err(|e| AppError(Error::Internal(format!("template {template}: {e:?}"))))
+    }
+}
+
+pub fn mail_settings(config: &Config) -> crate::digests::mail::MailSettings {
+    let list_domain = config.mail_from.rsplit('@').next().unwrap_or("localhost").trim_end_matches('>').to_owned();
+    crate::digests::mail::MailSettings {
+        from: config.mail_from.clone(),
+        list_domain,
+        lease_secs: config.outbox_lease_secs,
+        max_attempts: 8,
     }
 }
 

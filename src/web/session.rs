@@ -59,6 +59,8 @@ pub struct Session {
     pub lang: Lang,
     /// This request's path and query, for "come back here" links.
     pub current_path: String,
+    /// Unread notifications, for the bell.
+    pub unread: i64,
     csrf_nonce: String,
 }
 
@@ -98,7 +100,14 @@ impl Session {
             .or_else(|| req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()))
             .unwrap_or_default();
         let current_path = req.uri().path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
-        let session = Session { user, lang, current_path, csrf_nonce };
+        let unread = match &user {
+            Some(u) => {
+                let id = u.id;
+                state.db.run(move |conn| crate::notifications::unread_count(conn, id)).await?
+            }
+            None => 0,
+        };
+        let session = Session { user, lang, current_path, unread, csrf_nonce };
         req.extensions_mut().insert(session.clone());
         Ok(session)
     }

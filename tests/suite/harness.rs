@@ -109,13 +109,14 @@ impl TestApp {
 
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let db = TestDb::create(backend);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let port = listener.local_addr().expect("port").port();
         let mut config = Config::for_database(&db.url, db.dir.path(), SECRET);
+        config.base_url = format!("http://127.0.0.1:{port}");
         tweak(&mut config);
         let pool = Db::connect(&config.database_url, 6).expect("connect");
         pool.migrate().expect("migrate");
         let state = web::Data::new(AppState::new(pool, config).expect("app state"));
-        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
-        let port = listener.local_addr().expect("port").port();
         let (tx, rx) = std::sync::mpsc::channel();
         let server_state = state.clone();
         std::thread::spawn(move || {

@@ -5,6 +5,7 @@ mod harness;
 
 mod browser;
 mod caching;
+mod digests;
 mod errors;
 mod flows;
 mod knowledge;

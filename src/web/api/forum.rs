@@ -20,6 +20,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/communities/{slug}/join", web::post().to(join))
         .route("/communities/{slug}/leave", web::post().to(leave))
         .route("/communities/{slug}/members", web::get().to(members))
+        .route("/communities/{slug}/subscription", web::get().to(get_subscription))
+        .route("/communities/{slug}/subscription", web::put().to(put_subscription))
         .route("/communities/{slug}/boards", web::get().to(list_boards))
         .route("/communities/{slug}/boards", web::post().to(create_board))
         .route("/boards/{id}/threads", web::get().to(list_threads))
@@ -285,4 +287,46 @@ async fn delete_post(state: web::Data<AppState>, caller: ApiUser, path: web::Pat
     let post_id = path.into_inner();
     state.db.run(move |conn| threads::delete_post(conn, viewer, post_id)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+async fn get_subscription(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let user_id = caller.0.id;
+    let slug = path.into_inner();
+    let frequency = state
+        .db
+        .run(move |conn| {
+            let (community, _) = communities::readable(conn, viewer, &slug)?;
+            crate::digests::frequency_of(conn, user_id, community.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"frequency": frequency})))
+}
+
+#[derive(Deserialize)]
+struct SubscriptionBody {
+    frequency: crate::digests::Frequency,
+}
+
+async fn put_subscription(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<String>,
+    body: web::Json<SubscriptionBody>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let slug = path.into_inner();
+    let frequency = body.frequency;
+    let saved = state
+        .db
+        .run(move |conn| {
+            let (community, _) = communities::readable(conn, viewer, &slug)?;
+            crate::digests::set_frequency(conn, viewer, community.id, frequency)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"frequency": saved})))
 }

@@ -3,6 +3,7 @@
 mod accounts;
 mod communities;
 mod knowledge;
+mod mail;
 mod threads;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     accounts::routes(cfg);
     communities::routes(cfg);
     knowledge::routes(cfg);
+    mail::routes(cfg);
     threads::routes(cfg);
 }
 

@@ -1,0 +1,399 @@
+//! What a digest says, and planning it into the outbox.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use sha2::Sha256;
+
+use super::outbox::{self, NewMail};
+use super::{Frequency, Subscription};
+use crate::accounts::{self, User};
+use crate::communities::{self, Community};
+use crate::db::schema::{boards, knowledge_items, posts, subscriptions, threads};
+use crate::db::{now, on_inner, write_tx, AnyConnection};
+use crate::error::{Error, Result};
+use crate::i18n::Lang;
+
+/// Items of one kind shown per community; the rest is "and N more".
+const CAP: usize = 5;
+
+/// What the digest needs from the web side: links, signing, rendering.
+pub struct MailContext<'a> {
+    pub base_url: &'a str,
+    pub secret: &'a [u8],
+    pub templates: &'a tera::Tera,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    pub title: String,
+    pub url: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Section {
+    pub entries: Vec<Entry>,
+    pub more: usize,
+}
+
+impl Section {
+    fn of(mut all: Vec<Entry>) -> Section {
+        let more = all.len().saturating_sub(CAP);
+        all.truncate(CAP);
+        Section { entries: all, more }
+    }
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommunityDigest {
+    pub name: String,
+    pub url: String,
+    pub knowledge_url: String,
+    pub unsubscribe_url: String,
+    /// Newest knowledge first: it is what the digest is most for.
+    pub knowledge: Section,
+    pub resolved: Section,
+    pub new_threads: Section,
+    pub active: Section,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Digest {
+    pub frequency: Frequency,
+    pub communities: Vec<CommunityDigest>,
+}
+
+fn thread_url(base: &str, id: i64) -> String {
+    format!("{base}/t/{id}")
+}
+
+/// What is new in one community since `since`.
+fn community_digest(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    user: &User,
+    community: &Community,
+    since: NaiveDateTime,
+    lang: Lang,
+) -> Result<Option<CommunityDigest>> {
+    let base = ctx.base_url;
+    let knowledge: Vec<(i64, String, String)> = knowledge_items::table
+        .filter(knowledge_items::community_id.eq(community.id))
+        .filter(knowledge_items::status.eq("published"))
+        .filter(knowledge_items::published_at.gt(since))
+        .order(knowledge_items::published_at.desc())
+        .select((knowledge_items::id, knowledge_items::title, knowledge_items::summary))
+        .load(conn)?;
+    let in_community = boards::community_id.eq(community.id);
+    let resolved: Vec<(i64, String)> = threads::table
+        .inner_join(boards::table)
+        .filter(in_community)
+        .filter(threads::accepted_post_id.is_not_null())
+        .filter(threads::resolved_at.gt(since))
+        .order(threads::resolved_at.desc())
+        .select((threads::id, threads::title))
+        .load(conn)?;
+    let new_threads: Vec<(i64, String, i32)> = threads::table
+        .inner_join(boards::table)
+        .filter(boards::community_id.eq(community.id))
+        .filter(threads::created_at.gt(since))
+        .order(threads::created_at.desc())
+        .select((threads::id, threads::title, threads::reply_count))
+        .load(conn)?;
+    let recent_posts: Vec<(i64, String)> = posts::table
+        .inner_join(threads::table.inner_join(boards::table))
+        .filter(boards::community_id.eq(community.id))
+        .filter(posts::created_at.gt(since))
+        .filter(posts::parent_id.is_not_null())
+        .select((threads::id, threads::title))
+        .load(conn)?;
+    let mut active: Vec<(i64, String, usize)> = Vec::new();
+    for (id, title) in recent_posts {
+        match active.iter_mut().find(|a| a.0 == id) {
+            Some(a) => a.2 += 1,
+            None => active.push((id, title, 1)),
+        }
+    }
+    active.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    let digest = CommunityDigest {
+        name: community.name.clone(),
+        url: format!("{base}/c/{}", community.slug),
+        knowledge_url: format!("{base}/c/{}/knowledge", community.slug),
+        unsubscribe_url: unsubscribe_url(ctx, user.id, &[community.id]),
+        knowledge: Section::of(
+            knowledge
+                .into_iter()
+                .map(|(id, title, summary)| Entry { title, url: format!("{base}/k/{id}"), detail: summary })
+                .collect(),
+        ),
+        resolved: Section::of(
+            resolved
+                .into_iter()
+                .map(|(id, title)| Entry { title, url: thread_url(base, id), detail: String::new() })
+                .collect(),
+        ),
+        new_threads: Section::of(
+            new_threads
+                .into_iter()
+                .map(|(id, title, replies)| Entry {
+                    title,
+                    url: thread_url(base, id),
+                    detail: lang.t_args("count-replies", &[("count", i64::from(replies).into())]),
+                })
+                .collect(),
+        ),
+        active: Section::of(
+            active
+                .into_iter()
+                .map(|(id, title, n)| Entry {
+                    title,
+                    url: thread_url(base, id),
+                    detail: lang.t_args("digest-new-replies", &[("count", (n as i64).into())]),
+                })
+                .collect(),
+        ),
+    };
+    let empty = digest.knowledge.is_empty()
+        && digest.resolved.is_empty()
+        && digest.new_threads.is_empty()
+        && digest.active.is_empty();
+    Ok((!empty).then_some(digest))
+}
+
+/// The user's digest for one frequency, or `None` when nothing is new.
+pub fn gather(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    user: &User,
+    subs: &[Subscription],
+    frequency: Frequency,
+) -> Result<Option<Digest>> {
+    let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let mut communities = Vec::new();
+    for sub in subs {
+        let community = communities::by_id(conn, sub.community_id)?;
+        // A member who left a private community hears nothing more from it.
+        let standing = communities::standing(conn, crate::authz::Viewer::user(user.id, user.is_admin), community.id)?;
+        if !crate::authz::can(
+            crate::authz::Viewer::user(user.id, user.is_admin),
+            standing,
+            crate::authz::Action::ReadCommunity { is_public: community.is_public },
+        ) {
+            continue;
+        }
+        if let Some(d) = community_digest(conn, ctx, user, &community, sub.watermark, lang)? {
+            communities.push(d);
+        }
+    }
+    Ok((!communities.is_empty()).then_some(Digest { frequency, communities }))
+}
+
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub unsubscribe_url: String,
+}
+
+pub fn render(ctx: &MailContext, user: &User, digest: &Digest, subs: &[Subscription]) -> Result<Rendered> {
+    let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let first = digest.communities.first().map(|c| c.name.clone()).unwrap_or_default();
+    let others = digest.communities.len() as i64 - 1;
+    let subject = lang.t_args(
+        &format!("digest-subject-{}", digest.frequency.as_str()),
+        &[("community", first.into()), ("others", others.into())],
+    );
+    let ids: Vec<i64> = subs.iter().map(|s| s.community_id).collect();
+    let unsubscribe = unsubscribe_url(ctx, user.id, &ids);
+    let mut t = tera::Context::new();
+    t.insert("lang", &lang);
+    t.insert("user", user);
+    t.insert("digest", digest);
+    t.insert("subject", &subject);
+    t.insert("base_url", ctx.base_url);
+    t.insert("unsubscribe_url", &unsubscribe);
+    t.insert("settings_url", &format!("{}/settings/subscriptions", ctx.base_url));
+    let render = |name: &str| ctx.templates.render(name, &t).map_err(|e| Error::Internal(format!("{name}: {e:?}")));
+    Ok(Rendered {
+        subject,
+        text: render("email/digest.txt")?,
+        html: render("email/digest.html")?,
+        unsubscribe_url: unsubscribe,
+    })
+}
+
+fn unsubscribe_signature(secret: &[u8], user_id: i64, communities: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    mac.update(format!("unsubscribe\0{user_id}\0{communities}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+/// A link that unsubscribes one user from the listed communities, signed
+/// so that it cannot be changed to another user or community.
+pub fn unsubscribe_url(ctx: &MailContext, user_id: i64, communities: &[i64]) -> String {
+    let list: Vec<String> = communities.iter().map(i64::to_string).collect();
+    let list = list.join("-");
+    format!("{}/unsubscribe/{user_id}/{list}/{}", ctx.base_url, unsubscribe_signature(ctx.secret, user_id, &list))
+}
+
+/// Checks an unsubscribe link's parts; returns the user and communities.
+pub fn verify_unsubscribe(secret: &[u8], user_id: i64, communities: &str, signature: &str) -> Option<Vec<i64>> {
+    let expected = unsubscribe_signature(secret, user_id, communities);
+    let same = expected.len() == signature.len()
+        && expected.bytes().zip(signature.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if !same {
+        return None;
+    }
+    communities.split('-').map(|c| c.parse().ok()).collect()
+}
+
+fn locked_subscriptions(conn: &mut AnyConnection, user_id: i64, frequency: Frequency) -> Result<Vec<Subscription>> {
+    macro_rules! query {
+        () => {
+            subscriptions::table
+                .filter(subscriptions::user_id.eq(user_id))
+                .filter(subscriptions::frequency.eq(frequency.as_str()))
+                .order(subscriptions::community_id.asc())
+                .select(Subscription::as_select())
+        };
+    }
+    Ok(match conn {
+        // Row locks serialise planners on other instances; SQLite's
+        // BEGIN IMMEDIATE already did.
+        AnyConnection::Postgresql(pg) => query!().for_update().load(pg)?,
+        AnyConnection::Sqlite(lite) => query!().load(lite)?,
+    })
+}
+
+/// Plans one user's digest for a period: renders it into the outbox and
+/// moves the watermarks, in one transaction. Returns whether a mail was queued.
+pub fn plan_user(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    user_id: i64,
+    frequency: Frequency,
+    period: &str,
+) -> Result<bool> {
+    let user = accounts::find(conn, user_id)?;
+    write_tx(conn, |conn| {
+        let subs = locked_subscriptions(conn, user_id, frequency)?;
+        let key = format!("digest:{period}:{user_id}");
+        if subs.is_empty() || outbox::exists(conn, &key)? {
+            return Ok(false);
+        }
+        let cutoff = now();
+        let Some(digest) = gather(conn, ctx, &user, &subs, frequency)? else { return Ok(false) };
+        let rendered = render(ctx, &user, &digest, &subs)?;
+        outbox::enqueue(
+            conn,
+            &NewMail {
+                dedupe_key: &key,
+                kind: "digest",
+                user_id,
+                to_address: &user.email,
+                subject: &rendered.subject,
+                body_text: &rendered.text,
+                body_html: &rendered.html,
+                unsubscribe_url: Some(&rendered.unsubscribe_url),
+            },
+        )?;
+        let ids: Vec<i64> = subs.iter().map(|s| s.community_id).collect();
+        diesel::update(
+            subscriptions::table
+                .filter(subscriptions::user_id.eq(user_id))
+                .filter(subscriptions::community_id.eq_any(ids)),
+        )
+        .set(subscriptions::watermark.eq(cutoff))
+        .execute(conn)?;
+        Ok(true)
+    })
+}
+
+/// The users with at least one subscription of this frequency.
+pub fn subscribers(conn: &mut AnyConnection, frequency: Frequency) -> Result<Vec<i64>> {
+    let query = subscriptions::table
+        .filter(subscriptions::frequency.eq(frequency.as_str()))
+        .select(subscriptions::user_id)
+        .distinct()
+        .order(subscriptions::user_id.asc());
+    Ok(on_inner!(conn, |c| query.load(c))?)
+}
+
+/// What `user_id` would get now (nothing is queued or moved).
+pub fn preview(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    user_id: i64,
+    frequency: Frequency,
+) -> Result<Option<Rendered>> {
+    let user = accounts::find(conn, user_id)?;
+    let subs: Vec<Subscription> = subscriptions::table
+        .filter(subscriptions::user_id.eq(user_id))
+        .filter(subscriptions::frequency.eq(frequency.as_str()))
+        .select(Subscription::as_select())
+        .load(conn)?;
+    match gather(conn, ctx, &user, &subs, frequency)? {
+        Some(d) => Ok(Some(render(ctx, &user, &d, &subs)?)),
+        None => Ok(None),
+    }
+}
+
+/// Queues an email for each recent notification whose recipient wants it.
+/// The outbox key (`notify:<id>`) makes this safe to repeat and to run on
+/// several instances at once.
+pub fn plan_notifications(conn: &mut AnyConnection, ctx: &MailContext) -> Result<usize> {
+    let mut queued = 0;
+    for pending in crate::notifications::to_email(conn)? {
+        let crate::notifications::Pending { id, user_id, kind, thread_id, post_id, actor_id, .. } = pending;
+        let key = format!("notify:{id}");
+        if outbox::exists(conn, &key)? {
+            continue;
+        }
+        let user = accounts::find(conn, user_id)?;
+        let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or_default();
+        let thread = crate::threads::by_id(conn, thread_id)?;
+        let actor = match actor_id {
+            Some(a) => accounts::find(conn, a)?.display_name,
+            None => String::new(),
+        };
+        let link = match post_id {
+            Some(p) => format!("{}/p/{p}", ctx.base_url),
+            None => thread_url(ctx.base_url, thread_id),
+        };
+        let subject = lang.t_args(
+            &format!("notify-subject-{kind}"),
+            &[("name", actor.clone().into()), ("title", thread.title.clone().into())],
+        );
+        let mut t = tera::Context::new();
+        t.insert("lang", &lang);
+        t.insert("user", &user);
+        t.insert("subject", &subject);
+        t.insert("kind", &kind);
+        t.insert("actor", &actor);
+        t.insert("title", &thread.title);
+        t.insert("link", &link);
+        t.insert("settings_url", &format!("{}/settings", ctx.base_url));
+        let render = |name: &str| ctx.templates.render(name, &t).map_err(|e| Error::Internal(format!("{name}: {e:?}")));
+        let (text, html) = (render("email/notification.txt")?, render("email/notification.html")?);
+        let done = outbox::enqueue(
+            conn,
+            &NewMail {
+                dedupe_key: &key,
+                kind: &kind,
+                user_id,
+                to_address: &user.email,
+                subject: &subject,
+                body_text: &text,
+                body_html: &html,
+                unsubscribe_url: None,
+            },
+        )?;
+        queued += usize::from(done);
+    }
+    Ok(queued)
+}

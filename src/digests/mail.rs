@@ -1,0 +1,151 @@
+//! Delivery: SMTP (configured by one URL) or, by default, `.eml` files in
+//! the data directory; and the pass that plans due digests and sends what
+//! the outbox holds.
+
+use std::path::Path;
+
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use sha2::{Digest as _, Sha256};
+
+use super::content::{self, MailContext};
+use super::outbox::{self, OutboxRow};
+use super::{Frequency, Schedule};
+use crate::db::Db;
+use crate::error::{Error, Result};
+
+pub enum Mailer {
+    Smtp(SmtpTransport),
+    Files(FileTransport),
+}
+
+impl Mailer {
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://…` (implicit TLS),
+    /// or plain `smtp://host:25`; `None` writes `.eml` files under `dir`.
+    pub fn new(smtp_url: Option<&str>, dir: &Path) -> Result<Mailer> {
+        match smtp_url {
+            Some(url) => {
+                let transport = SmtpTransport::from_url(url)
+                    .map_err(|e| Error::Internal(format!("SALA_SMTP_URL is not usable: {e}")))?
+                    .timeout(Some(std::time::Duration::from_secs(30)))
+                    .build();
+                Ok(Mailer::Smtp(transport))
+            }
+            None => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
+                Ok(Mailer::Files(FileTransport::new(dir)))
+            }
+        }
+    }
+
+    /// Sends one message; `Err((message, permanent))` on failure.
+    fn send(&self, message: &Message) -> std::result::Result<(), (String, bool)> {
+        match self {
+            Mailer::Smtp(t) => t.send(message).map(|_| ()).map_err(|e| (e.to_string(), e.is_permanent())),
+            Mailer::Files(t) => t.send(message).map(|_| ()).map_err(|e| (e.to_string(), false)),
+        }
+    }
+}
+
+pub struct MailSettings {
+    pub from: String,
+    pub list_domain: String,
+    pub lease_secs: i64,
+    pub max_attempts: i32,
+}
+
+fn raw_header(message: &mut Message, name: &'static str, value: String) {
+    message.headers_mut().insert_raw(HeaderValue::new(HeaderName::new_from_ascii_str(name), value));
+}
+
+/// The message for an outbox row. Its Message-ID comes from the row's key,
+/// so a retry carries the same id.
+pub fn build(row: &OutboxRow, settings: &MailSettings) -> std::result::Result<Message, String> {
+    let from: Mailbox = settings.from.parse().map_err(|e| format!("bad From address: {e}"))?;
+    let to: Mailbox = row.to_address.parse().map_err(|e| format!("bad recipient address: {e}"))?;
+    let id = hex::encode(&Sha256::digest(row.dedupe_key.as_bytes())[..12]);
+    let mut message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(row.subject.clone())
+        .message_id(Some(format!("<{id}@{}>", settings.list_domain)))
+        .date_now()
+        .multipart(MultiPart::alternative_plain_html(row.body_text.clone(), row.body_html.clone()))
+        .map_err(|e| e.to_string())?;
+    raw_header(&mut message, "Auto-Submitted", "auto-generated".into());
+    if let Some(url) = &row.unsubscribe_url {
+        raw_header(&mut message, "List-Id", format!("Sala digests <digest.{}>", settings.list_domain));
+        raw_header(
+            &mut message,
+            "List-Unsubscribe",
+            format!("<{url}>, <mailto:unsubscribe@{}?subject=unsubscribe>", settings.list_domain),
+        );
+        raw_header(&mut message, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click".into());
+    }
+    Ok(message)
+}
+
+/// Sends everything the outbox holds that is due, batch by batch.
+pub fn send_pending(db: &Db, mailer: &Mailer, settings: &MailSettings) -> Result<usize> {
+    let mut sent = 0;
+    loop {
+        let batch = outbox::claim(&mut *db.conn()?, settings.lease_secs, 50)?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        // Fault injection for the tests: die holding the claim, before any
+        // mail leaves, as a crashed or killed sender would.
+        if std::env::var("SALA_FAULT_EXIT_AFTER_CLAIM").is_ok() {
+            std::process::exit(3);
+        }
+        for row in batch {
+            let mut conn = db.conn()?;
+            match build(&row, settings) {
+                Ok(message) => match mailer.send(&message) {
+                    Ok(()) => {
+                        outbox::mark_sent(&mut conn, row.id)?;
+                        sent += 1;
+                    }
+                    Err((error, permanent)) => {
+                        tracing::warn!(id = row.id, %error, permanent, "mail not delivered");
+                        outbox::mark_failed(&mut conn, &row, &error, permanent, settings.max_attempts)?;
+                    }
+                },
+                Err(error) => outbox::mark_failed(&mut conn, &row, &error, true, settings.max_attempts)?,
+            }
+        }
+    }
+}
+
+/// Plans the digests that are due (every subscription, with `force`) and
+/// sends what is queued. Safe to run on several instances at once.
+pub fn run_pass(
+    db: &Db,
+    ctx: &MailContext,
+    schedule: &Schedule,
+    mailer: &Mailer,
+    settings: &MailSettings,
+    force: bool,
+) -> Result<(usize, usize)> {
+    let at = crate::db::now();
+    let due: Vec<(Frequency, String)> = if force {
+        let stamp = at.format("%Y%m%dT%H%M%S");
+        vec![(Frequency::Daily, format!("daily:now-{stamp}")), (Frequency::Weekly, format!("weekly:now-{stamp}"))]
+    } else {
+        schedule.due(at)
+    };
+    let mut planned = 0;
+    for (frequency, period) in due {
+        let users = content::subscribers(&mut *db.conn()?, frequency)?;
+        for user_id in users {
+            if content::plan_user(&mut *db.conn()?, ctx, user_id, frequency, &period)? {
+                planned += 1;
+            }
+        }
+    }
+    planned += content::plan_notifications(&mut *db.conn()?, ctx)?;
+    let sent = send_pending(db, mailer, settings)?;
+    Ok((planned, sent))
+}

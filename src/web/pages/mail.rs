@@ -1,0 +1,182 @@
+//! Digest settings, one-click unsubscribe, and the admins' outbox view.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+
+use super::see_other;
+use crate::digests::{self, content, outbox, Frequency};
+use crate::error::Error;
+use crate::web::errors::{AppError, WebResult};
+use crate::web::session::{CsrfForm, Session};
+use crate::web::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/settings/subscriptions", web::get().to(subscriptions_page))
+        .route("/settings/subscriptions", web::post().to(save_subscriptions))
+        .route("/unsubscribe/{user}/{communities}/{signature}", web::get().to(unsubscribe_page))
+        .route("/unsubscribe/{user}/{communities}/{signature}", web::post().to(unsubscribe))
+        .route("/admin/outbox", web::get().to(admin_outbox))
+        .route("/notifications", web::get().to(notifications_page))
+        .route("/notifications/read", web::post().to(mark_read))
+        .route("/settings/notifications", web::post().to(save_notification_settings));
+}
+
+#[derive(Deserialize)]
+struct SavedQuery {
+    saved: Option<String>,
+}
+
+async fn subscriptions_page(
+    state: web::Data<AppState>,
+    session: Session,
+    q: web::Query<SavedQuery>,
+) -> WebResult<HttpResponse> {
+    let user_id = session.require_user()?.id;
+    let rows = state.db.run(move |conn| digests::subscriptions_of(conn, user_id)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("subscriptions", &rows);
+    ctx.insert("saved", &q.saved.is_some());
+    state.render(&session, "subscriptions.html", &mut ctx)
+}
+
+/// Fields `frequency_<community id>` = off | daily | weekly.
+async fn save_subscriptions(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> WebResult<HttpResponse> {
+    session.require_user()?;
+    let viewer = session.viewer();
+    let mut changes = Vec::new();
+    for (key, value) in pairs {
+        if let Some(id) = key.strip_prefix("frequency_") {
+            let community_id: i64 =
+                id.parse().map_err(|_| AppError(Error::BadRequest(format!("{key} is not a community"))))?;
+            let frequency = Frequency::parse(&value).ok_or(AppError(Error::invalid(&key, "error-invalid-choice")))?;
+            changes.push((community_id, frequency));
+        }
+    }
+    state
+        .db
+        .run(move |conn| {
+            for (community_id, frequency) in changes {
+                digests::set_frequency(conn, viewer, community_id, frequency)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(see_other("/settings/subscriptions?saved=1"))
+}
+
+/// Checks the signed link; no login needed, as mail providers require.
+fn verified(state: &AppState, path: &(i64, String, String)) -> WebResult<Vec<i64>> {
+    content::verify_unsubscribe(&state.config.secret, path.0, &path.1, &path.2).ok_or(AppError(Error::Forbidden))
+}
+
+async fn community_names(state: &AppState, ids: Vec<i64>) -> WebResult<String> {
+    let names = state
+        .db
+        .run(move |conn| {
+            ids.iter().map(|id| crate::communities::by_id(conn, *id).map(|c| c.name)).collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(names.join(", "))
+}
+
+async fn unsubscribe_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(i64, String, String)>,
+) -> WebResult<HttpResponse> {
+    let path = path.into_inner();
+    let ids = verified(&state, &path)?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("communities", &community_names(&state, ids).await?);
+    ctx.insert("action", &format!("/unsubscribe/{}/{}/{}", path.0, path.1, path.2));
+    ctx.insert("done", &false);
+    state.render(&session, "unsubscribe.html", &mut ctx)
+}
+
+/// RFC 8058 one-click: a POST with no cookies unsubscribes at once.
+async fn unsubscribe(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(i64, String, String)>,
+) -> WebResult<HttpResponse> {
+    let path = path.into_inner();
+    let ids = verified(&state, &path)?;
+    let user_id = path.0;
+    let list = ids.clone();
+    state
+        .db
+        .run(move |conn| {
+            for community_id in list {
+                digests::unsubscribe(conn, user_id, community_id)?;
+            }
+            Ok(())
+        })
+        .await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("communities", &community_names(&state, ids).await?);
+    ctx.insert("done", &true);
+    state.render(&session, "unsubscribe.html", &mut ctx)
+}
+
+#[derive(Deserialize)]
+struct OutboxQuery {
+    status: Option<String>,
+}
+
+async fn admin_outbox(
+    state: web::Data<AppState>,
+    session: Session,
+    q: web::Query<OutboxQuery>,
+) -> WebResult<HttpResponse> {
+    let user = session.require_user()?;
+    if !user.is_admin {
+        return Err(AppError(Error::Forbidden));
+    }
+    let status = q.into_inner().status.filter(|s| ["queued", "sending", "sent", "failed"].contains(&s.as_str()));
+    let (counts, rows) =
+        state.db.run(move |conn| Ok((outbox::counts(conn)?, outbox::recent(conn, status.as_deref(), 100)?))).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("counts", &counts);
+    ctx.insert("rows", &rows);
+    state.render(&session, "admin_outbox.html", &mut ctx)
+}
+
+async fn notifications_page(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+    let user_id = session.require_user()?.id;
+    let rows = state.db.run(move |conn| crate::notifications::recent(conn, user_id, 100)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("notifications", &rows);
+    state.render(&session, "notifications.html", &mut ctx)
+}
+
+async fn mark_read(
+    state: web::Data<AppState>,
+    session: Session,
+    _: CsrfForm<super::CsrfOnly>,
+) -> WebResult<HttpResponse> {
+    let user_id = session.require_user()?.id;
+    state.db.run(move |conn| crate::notifications::mark_all_read(conn, user_id)).await?;
+    Ok(see_other("/notifications"))
+}
+
+#[derive(Deserialize)]
+struct NotificationSettings {
+    /// Checkboxes: present when ticked.
+    notify_replies: Option<String>,
+    notify_resolved: Option<String>,
+}
+
+async fn save_notification_settings(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<NotificationSettings>,
+) -> WebResult<HttpResponse> {
+    let user_id = session.require_user()?.id;
+    let (replies, resolved) = (form.notify_replies.is_some(), form.notify_resolved.is_some());
+    state.db.run(move |conn| crate::notifications::set_email_preferences(conn, user_id, replies, resolved)).await?;
+    Ok(see_other("/settings?done=notifications"))
+}
