@@ -32,6 +32,8 @@ pub struct ScaleReport {
     pub deep_thread: i64,
     /// A busy board's path, e.g. `/c/cop-1/b/qa`.
     pub board_path: String,
+    /// A published knowledge item distilled from `thread_100`.
+    pub knowledge_item: i64,
     pub seconds: f64,
 }
 
@@ -379,7 +381,9 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64) -> Result<ScaleReport> {
     } else if let AnyConnection::Sqlite(lite) = conn {
         diesel::sql_query("ANALYZE").execute(lite)?;
     }
+    let knowledge_item = distill_sample(conn, thread_100)?;
     Ok(ScaleReport {
+        knowledge_item,
         posts: post_id as usize,
         threads: sizes.len(),
         users: user_count,
@@ -421,4 +425,36 @@ fn flush_batch(
         Manager::begin_transaction(conn)?;
     }
     Ok(())
+}
+
+/// Resolves the 100-post thread and distills it (citing five replies) into a
+/// published item, through the domain's own functions, as a facilitator would.
+fn distill_sample(conn: &mut AnyConnection, thread_id: i64) -> Result<i64> {
+    use crate::authz::Viewer;
+    let admin = Viewer::user(1, true);
+    let replies: Vec<i64> = posts::table
+        .filter(posts::thread_id.eq(thread_id))
+        .filter(posts::parent_id.is_not_null())
+        .order(posts::id.asc())
+        .limit(5)
+        .select(posts::id)
+        .load(conn)?;
+    let Some(&answer) = replies.first() else { return Ok(0) };
+    let thread = crate::threads::by_id(conn, thread_id)?;
+    if thread.kind != "question" {
+        return Ok(0);
+    }
+    crate::knowledge::resolve(conn, admin, thread_id, Some(answer))?;
+    let mut draft = crate::knowledge::distill_draft(conn, admin, thread_id)?.sections;
+    draft.summary = "สรุปแนวปฏิบัติจากการแลกเปลี่ยนในชุมชน".into();
+    draft.lessons = "- เริ่มจากยุทธศาสตร์\n- ถามผู้รู้ก่อน".into();
+    draft.tags = "km, แผนที่ความรู้".into();
+    let item = crate::knowledge::distill(
+        conn,
+        admin,
+        thread_id,
+        &crate::knowledge::DistillInput { sections: draft, cite: replies },
+    )?;
+    crate::knowledge::publish(conn, admin, item.id)?;
+    Ok(item.id)
 }

@@ -72,3 +72,35 @@ async fn health_check_and_cacheable_assets(backend: Backend) {
     assert_eq!(api.get(app.url("/assets/style.0000.css")).send().await.unwrap().status(), 404);
 }
 both_backends!(health_check_and_cacheable_assets);
+
+async fn the_scale_generator_makes_the_shape_the_benchmarks_expect(backend: Backend) {
+    let db = TestDb::create(backend);
+    let out = sala(&db, &["demo", "--scale", "6000", "--seed", "7"], "");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["posts"], 6000);
+    let pool = sala::db::Db::connect(&db.url, 1).unwrap();
+    let mut conn = pool.conn().unwrap();
+    let viewer = sala::authz::Viewer::anonymous();
+    let window = |page| sala::threads::views::TreeWindow { page, page_size: 50, max_depth: 8, root: None };
+    let t100 = sala::threads::views::thread_page(&mut conn, viewer, report["thread_100"].as_i64().unwrap(), &window(1))
+        .unwrap();
+    assert_eq!(t100.total, 100);
+    let t1000 =
+        sala::threads::views::thread_page(&mut conn, viewer, report["thread_1000"].as_i64().unwrap(), &window(1))
+            .unwrap();
+    assert_eq!(t1000.thread.reply_count, 999);
+    let item =
+        sala::knowledge::views::item_page(&mut conn, viewer, report["knowledge_item"].as_i64().unwrap()).unwrap();
+    assert_eq!(item.status, sala::knowledge::Status::Published);
+    assert_eq!(item.citations.len(), 5);
+    let list = sala::communities::views::list_communities(&mut conn, viewer).unwrap();
+    let threads: i64 = list.iter().map(|c| i64::from(c.thread_count)).sum();
+    assert_eq!(threads, report["threads"].as_i64().unwrap(), "counters match the rows");
+    // The same seed gives the same data.
+    let again = TestDb::create(backend);
+    let out2 = sala(&again, &["demo", "--scale", "6000", "--seed", "7"], "");
+    let report2: serde_json::Value = serde_json::from_slice(&out2.stdout).unwrap();
+    assert_eq!(report["threads"], report2["threads"]);
+}
+both_backends!(the_scale_generator_makes_the_shape_the_benchmarks_expect);
