@@ -343,3 +343,7 @@ notifications-unread = { $count } unread
 settings-notifications = Email notifications
 settings-notify-replies = When someone replies to my posts
 settings-notify-resolved = When my question gets an accepted answer
+admin-outbox-to = Recipient
+admin-outbox-subject = Subject
+admin-outbox-status = Status (attempts)
+admin-outbox-error = Last error

@@ -323,3 +323,7 @@ notifications-unread = { $count } รายการที่ยังไม่�
 settings-notifications = แจ้งเตือนทางอีเมล
 settings-notify-replies = เมื่อมีคนตอบข้อความของฉัน
 settings-notify-resolved = เมื่อคำถามของฉันได้คำตอบ
+admin-outbox-to = ผู้รับ
+admin-outbox-subject = เรื่อง
+admin-outbox-status = สถานะ (ครั้งที่ลอง)
+admin-outbox-error = ข้อผิดพลาดล่าสุด
