@@ -55,6 +55,9 @@ enum Command {
         /// Write a JSON report of --scale (ids of notable threads) here.
         #[arg(long)]
         report: Option<std::path::PathBuf>,
+        /// With --scale: this many users (default: one per 100 posts).
+        #[arg(long)]
+        users: Option<usize>,
     },
 }
 
@@ -193,9 +196,9 @@ fn run(cli: Cli) -> Result<()> {
             println!("{}", crate::demo::CREDENTIALS_NOTE);
             Ok(())
         }
-        Command::Demo { scale: Some(posts), seed, report } => {
+        Command::Demo { scale: Some(posts), seed, report, users } => {
             let db = open_database(&config)?;
-            let summary = crate::demo::scale::generate(&db, posts, seed)?;
+            let summary = crate::demo::scale::generate(&db, posts, seed, users)?;
             let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Internal(e.to_string()))?;
             if let Some(path) = report {
                 std::fs::write(&path, &json)

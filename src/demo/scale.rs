@@ -13,7 +13,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 
-use crate::db::schema::{boards, communities, memberships, post_revisions, posts, threads, users};
+use crate::db::schema::{boards, communities, memberships, post_revisions, posts, subscriptions, threads, users};
 use crate::db::{on_inner, AnyConnection, Db};
 use crate::error::{Error, Result};
 
@@ -182,7 +182,7 @@ struct ThreadRow {
     last_activity_at: NaiveDateTime,
 }
 
-pub fn generate(db: &Db, total_posts: usize, seed: u64) -> Result<ScaleReport> {
+pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usize>) -> Result<ScaleReport> {
     let started = std::time::Instant::now();
     let mut conn = db.conn()?;
     let conn: &mut AnyConnection = &mut conn;
@@ -197,7 +197,7 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64) -> Result<ScaleReport> {
     let epoch = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).and_then(|d| d.and_hms_opt(8, 0, 0)).expect("valid date");
 
     // Users.
-    let user_count = (total_posts / 100).max(50);
+    let user_count = users_wanted.unwrap_or(total_posts / 100).max(50);
     for chunk_start in (1..=user_count).step_by(BATCH) {
         let rows: Vec<_> = (chunk_start..(chunk_start + BATCH).min(user_count + 1))
             .map(|i| {
@@ -255,12 +255,14 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64) -> Result<ScaleReport> {
         }
     }
     let mut member_rows = Vec::new();
+    let mut member_pairs: Vec<(i64, i64)> = Vec::new();
     for uid in 1..=user_count as i64 {
         let first = rng.gen_range(0..community_count) as i64 + 1;
         let count = rng.gen_range(1..=3.min(community_count));
         for k in 0..count as i64 {
             let cid = (first - 1 + k) % community_count as i64 + 1;
             let role = if uid as usize <= community_count && cid == uid { "facilitator" } else { "member" };
+            member_pairs.push((cid, uid));
             member_rows.push((
                 memberships::community_id.eq(cid),
                 memberships::user_id.eq(uid),
@@ -359,6 +361,22 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64) -> Result<ScaleReport> {
         }
         flush_batch(conn, &mut threads_buf, &mut posts_buf, &mut revs_buf, &mut in_tx)
     })?;
+    // Every member follows the weekly digest; the last week is news to them.
+    let last_week = clock - Duration::days(7);
+    let subscription_rows: Vec<_> = member_pairs
+        .iter()
+        .map(|(cid, uid)| {
+            (
+                subscriptions::community_id.eq(*cid),
+                subscriptions::user_id.eq(*uid),
+                subscriptions::frequency.eq("weekly"),
+                subscriptions::watermark.eq(last_week),
+            )
+        })
+        .collect();
+    for chunk in subscription_rows.chunks(BATCH) {
+        on_inner!(&mut *conn, |c| diesel::insert_into(subscriptions::table).values(chunk).execute(c))?;
+    }
     // The counters the pages show, as the migration computes them.
     diesel::sql_query(
         "UPDATE boards SET thread_count = (SELECT COUNT(*) FROM threads WHERE threads.board_id = boards.id)",

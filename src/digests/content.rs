@@ -25,14 +25,14 @@ pub struct MailContext<'a> {
     pub templates: &'a tera::Tera,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub title: String,
     pub url: String,
     pub detail: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Section {
     pub entries: Vec<Entry>,
     pub more: usize,
@@ -49,7 +49,7 @@ impl Section {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CommunityDigest {
     pub name: String,
     pub url: String,
@@ -73,12 +73,57 @@ fn thread_url(base: &str, id: i64) -> String {
 }
 
 /// What is new in one community since `since`.
+/// Community sections already built in this pass. Subscribers of a
+/// frequency mostly share a watermark (the last pass set it), so each
+/// community's sections are built once per pass, not once per subscriber:
+/// a pass's cost grows with subscribers only by the mail each one gets.
+///
+/// A pass covers activity up to the moment it started (`until`), and moves
+/// watermarks exactly there, so what happens during the pass belongs to the
+/// next one and nothing falls between two digests.
+pub struct PassCache {
+    until: NaiveDateTime,
+    sections: std::collections::HashMap<(i64, NaiveDateTime, Lang), Option<CommunityDigest>>,
+}
+
+impl PassCache {
+    pub fn new() -> PassCache {
+        PassCache { until: now(), sections: Default::default() }
+    }
+}
+
+impl Default for PassCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 fn community_digest(
     conn: &mut AnyConnection,
     ctx: &MailContext,
+    cache: &mut PassCache,
     user: &User,
     community: &Community,
     since: NaiveDateTime,
+    lang: Lang,
+) -> Result<Option<CommunityDigest>> {
+    let key = (community.id, since, lang);
+    if !cache.sections.contains_key(&key) {
+        let built = build_community_digest(conn, ctx, community, since, cache.until, lang)?;
+        cache.sections.insert(key, built);
+    }
+    Ok(cache.sections[&key].clone().map(|mut d| {
+        d.unsubscribe_url = unsubscribe_url(ctx, user.id, &[community.id]);
+        d
+    }))
+}
+
+fn build_community_digest(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    community: &Community,
+    since: NaiveDateTime,
+    until: NaiveDateTime,
     lang: Lang,
 ) -> Result<Option<CommunityDigest>> {
     let base = ctx.base_url;
@@ -86,6 +131,7 @@ fn community_digest(
         .filter(knowledge_items::community_id.eq(community.id))
         .filter(knowledge_items::status.eq("published"))
         .filter(knowledge_items::published_at.gt(since))
+        .filter(knowledge_items::published_at.le(until))
         .order(knowledge_items::published_at.desc())
         .select((knowledge_items::id, knowledge_items::title, knowledge_items::summary))
         .load(conn)?;
@@ -95,6 +141,7 @@ fn community_digest(
         .filter(in_community)
         .filter(threads::accepted_post_id.is_not_null())
         .filter(threads::resolved_at.gt(since))
+        .filter(threads::resolved_at.le(until))
         .order(threads::resolved_at.desc())
         .select((threads::id, threads::title))
         .load(conn)?;
@@ -102,6 +149,7 @@ fn community_digest(
         .inner_join(boards::table)
         .filter(boards::community_id.eq(community.id))
         .filter(threads::created_at.gt(since))
+        .filter(threads::created_at.le(until))
         .order(threads::created_at.desc())
         .select((threads::id, threads::title, threads::reply_count))
         .load(conn)?;
@@ -109,6 +157,7 @@ fn community_digest(
         .inner_join(threads::table.inner_join(boards::table))
         .filter(boards::community_id.eq(community.id))
         .filter(posts::created_at.gt(since))
+        .filter(posts::created_at.le(until))
         .filter(posts::parent_id.is_not_null())
         .select((threads::id, threads::title))
         .load(conn)?;
@@ -124,7 +173,7 @@ fn community_digest(
         name: community.name.clone(),
         url: format!("{base}/c/{}", community.slug),
         knowledge_url: format!("{base}/c/{}/knowledge", community.slug),
-        unsubscribe_url: unsubscribe_url(ctx, user.id, &[community.id]),
+        unsubscribe_url: String::new(),
         knowledge: Section::of(
             knowledge
                 .into_iter()
@@ -169,6 +218,7 @@ fn community_digest(
 pub fn gather(
     conn: &mut AnyConnection,
     ctx: &MailContext,
+    cache: &mut PassCache,
     user: &User,
     subs: &[Subscription],
     frequency: Frequency,
@@ -186,7 +236,7 @@ pub fn gather(
         ) {
             continue;
         }
-        if let Some(d) = community_digest(conn, ctx, user, &community, sub.watermark, lang)? {
+        if let Some(d) = community_digest(conn, ctx, cache, user, &community, sub.watermark, lang)? {
             communities.push(d);
         }
     }
@@ -275,6 +325,7 @@ fn locked_subscriptions(conn: &mut AnyConnection, user_id: i64, frequency: Frequ
 pub fn plan_user(
     conn: &mut AnyConnection,
     ctx: &MailContext,
+    cache: &mut PassCache,
     user_id: i64,
     frequency: Frequency,
     period: &str,
@@ -286,8 +337,8 @@ pub fn plan_user(
         if subs.is_empty() || outbox::exists(conn, &key)? {
             return Ok(false);
         }
-        let cutoff = now();
-        let Some(digest) = gather(conn, ctx, &user, &subs, frequency)? else { return Ok(false) };
+        let cutoff = cache.until;
+        let Some(digest) = gather(conn, ctx, cache, &user, &subs, frequency)? else { return Ok(false) };
         let rendered = render(ctx, &user, &digest, &subs)?;
         outbox::enqueue(
             conn,
@@ -337,7 +388,7 @@ pub fn preview(
         .filter(subscriptions::frequency.eq(frequency.as_str()))
         .select(Subscription::as_select())
         .load(conn)?;
-    match gather(conn, ctx, &user, &subs, frequency)? {
+    match gather(conn, ctx, &mut PassCache::default(), &user, &subs, frequency)? {
         Some(d) => Ok(Some(render(ctx, &user, &d, &subs)?)),
         None => Ok(None),
     }
