@@ -330,38 +330,56 @@ pub fn plan_user(
     frequency: Frequency,
     period: &str,
 ) -> Result<bool> {
-    let user = accounts::find(conn, user_id)?;
+    Ok(plan_users(conn, ctx, cache, &[user_id], frequency, period)? > 0)
+}
+
+/// Plans several users' digests in one transaction: one durable commit for
+/// the group instead of one per subscriber (what a pass costs on PostgreSQL
+/// is mostly commits). Returns how many mails were queued.
+pub fn plan_users(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    cache: &mut PassCache,
+    user_ids: &[i64],
+    frequency: Frequency,
+    period: &str,
+) -> Result<usize> {
     write_tx(conn, |conn| {
-        let subs = locked_subscriptions(conn, user_id, frequency)?;
-        let key = format!("digest:{period}:{user_id}");
-        if subs.is_empty() || outbox::exists(conn, &key)? {
-            return Ok(false);
+        let mut queued = 0;
+        for &user_id in user_ids {
+            let subs = locked_subscriptions(conn, user_id, frequency)?;
+            let key = format!("digest:{period}:{user_id}");
+            if subs.is_empty() || outbox::exists(conn, &key)? {
+                continue;
+            }
+            let user = accounts::find(conn, user_id)?;
+            let cutoff = cache.until;
+            let Some(digest) = gather(conn, ctx, cache, &user, &subs, frequency)? else { continue };
+            let rendered = render(ctx, &user, &digest, &subs)?;
+            outbox::enqueue(
+                conn,
+                &NewMail {
+                    dedupe_key: &key,
+                    kind: "digest",
+                    user_id,
+                    to_address: &user.email,
+                    subject: &rendered.subject,
+                    body_text: &rendered.text,
+                    body_html: &rendered.html,
+                    unsubscribe_url: Some(&rendered.unsubscribe_url),
+                },
+            )?;
+            let ids: Vec<i64> = subs.iter().map(|s| s.community_id).collect();
+            diesel::update(
+                subscriptions::table
+                    .filter(subscriptions::user_id.eq(user_id))
+                    .filter(subscriptions::community_id.eq_any(ids)),
+            )
+            .set(subscriptions::watermark.eq(cutoff))
+            .execute(conn)?;
+            queued += 1;
         }
-        let cutoff = cache.until;
-        let Some(digest) = gather(conn, ctx, cache, &user, &subs, frequency)? else { return Ok(false) };
-        let rendered = render(ctx, &user, &digest, &subs)?;
-        outbox::enqueue(
-            conn,
-            &NewMail {
-                dedupe_key: &key,
-                kind: "digest",
-                user_id,
-                to_address: &user.email,
-                subject: &rendered.subject,
-                body_text: &rendered.text,
-                body_html: &rendered.html,
-                unsubscribe_url: Some(&rendered.unsubscribe_url),
-            },
-        )?;
-        let ids: Vec<i64> = subs.iter().map(|s| s.community_id).collect();
-        diesel::update(
-            subscriptions::table
-                .filter(subscriptions::user_id.eq(user_id))
-                .filter(subscriptions::community_id.eq_any(ids)),
-        )
-        .set(subscriptions::watermark.eq(cutoff))
-        .execute(conn)?;
-        Ok(true)
+        Ok(queued)
     })
 }
 

@@ -158,17 +158,38 @@ pub fn run_pass(
     } else {
         schedule.due(at)
     };
-    let mut planned = 0;
-    let mut cache = content::PassCache::default();
-    for (frequency, period) in due {
-        let users = content::subscribers(&mut *db.conn()?, frequency)?;
-        for user_id in users {
-            if content::plan_user(&mut *db.conn()?, ctx, &mut cache, user_id, frequency, &period)? {
-                planned += 1;
+    // Plan on one thread and send on this one at the same time: mail starts
+    // leaving while later subscribers are still being planned.
+    let planning_done = std::sync::atomic::AtomicBool::new(false);
+    let (planned, mut sent) = std::thread::scope(|scope| -> Result<(usize, usize)> {
+        let planner = scope.spawn(|| -> Result<usize> {
+            let mut planned = 0;
+            let mut cache = content::PassCache::default();
+            let result = (|| {
+                for (frequency, period) in &due {
+                    let users = content::subscribers(&mut *db.conn()?, *frequency)?;
+                    // Small groups keep row locks short while sharing each commit.
+                    for group in users.chunks(25) {
+                        planned += content::plan_users(&mut *db.conn()?, ctx, &mut cache, group, *frequency, period)?;
+                    }
+                }
+                planned += content::plan_notifications(&mut *db.conn()?, ctx)?;
+                Ok(planned)
+            })();
+            planning_done.store(true, std::sync::atomic::Ordering::SeqCst);
+            result
+        });
+        let mut sent = 0;
+        while !planning_done.load(std::sync::atomic::Ordering::SeqCst) {
+            let n = send_pending(db, mailer, settings)?;
+            sent += n;
+            if n == 0 {
+                std::thread::sleep(std::time::Duration::from_millis(50));
             }
         }
-    }
-    planned += content::plan_notifications(&mut *db.conn()?, ctx)?;
-    let sent = send_pending(db, mailer, settings)?;
+        let planned = planner.join().unwrap_or_else(|_| Err(Error::Internal("the digest planner panicked".into())))?;
+        Ok((planned, sent))
+    })?;
+    sent += send_pending(db, mailer, settings)?;
     Ok((planned, sent))
 }
