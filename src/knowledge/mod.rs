@@ -549,6 +549,29 @@ fn set_status(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, status: St
     Ok(items::table.find(item_id).select(Item::as_select()).first(conn)?)
 }
 
+/// Publish or archive by the name in the URL (`publish`, `archive`).
+pub fn change_status(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, action: &str) -> Result<Item> {
+    match action {
+        "publish" => publish(conn, viewer, item_id),
+        "archive" => archive(conn, viewer, item_id),
+        _ => Err(Error::NotFound),
+    }
+}
+
+/// Two revisions of an item the viewer may read, compared section by section.
+pub fn compare(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    item_id: i64,
+    from: i32,
+    to: i32,
+) -> Result<(Item, Vec<diff::SectionDiff>)> {
+    let (item, _) = readable(conn, viewer, item_id)?;
+    let old = revision(conn, item_id, from)?;
+    let new = revision(conn, item_id, to)?;
+    Ok((item, diff::revisions(&old, &new)))
+}
+
 pub fn publish(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Result<Item> {
     set_status(conn, viewer, item_id, Status::Published)
 }

@@ -210,6 +210,14 @@ pub fn list(conn: &mut AnyConnection, viewer: Viewer, filter: &ListFilter) -> Re
     Ok(rows)
 }
 
+/// A community's review queue, for its curators only.
+pub fn review_queue_for(conn: &mut AnyConnection, viewer: Viewer, slug: &str) -> Result<(Community, Vec<ItemRow>)> {
+    let (community, standing) = communities::readable(conn, viewer, slug)?;
+    crate::authz::authorize(viewer, standing, Action::CurateKnowledge)?;
+    let rows = review_queue(conn, community.id)?;
+    Ok((community, rows))
+}
+
 /// Items a facilitator should look at: marked outdated, or past review.
 pub fn review_queue(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<ItemRow>> {
     let today = chrono::Utc::now().date_naive();

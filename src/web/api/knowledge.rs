@@ -4,8 +4,6 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::authz::Action;
-use crate::communities;
 use crate::knowledge::views::{self, ListFilter};
 use crate::knowledge::{self, DistillInput, FeedbackKind, Sections};
 use crate::web::errors::WebResult;
@@ -154,15 +152,7 @@ async fn diff(
     let viewer = caller.viewer();
     let item_id = path.into_inner();
     let (from, to) = (q.from, q.to);
-    let sections = state
-        .db
-        .run(move |conn| {
-            knowledge::readable(conn, viewer, item_id)?;
-            let old = knowledge::revision(conn, item_id, from)?;
-            let new = knowledge::revision(conn, item_id, to)?;
-            Ok(knowledge::diff::revisions(&old, &new))
-        })
-        .await?;
+    let (_, sections) = state.db.run(move |conn| knowledge::compare(conn, viewer, item_id, from, to)).await?;
     Ok(HttpResponse::Ok().json(json!({"from": from, "to": to, "sections": sections})))
 }
 
@@ -195,13 +185,7 @@ async fn change_status(
 ) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let (item_id, action) = path.into_inner();
-    let item = state
-        .db
-        .run(move |conn| match action.as_str() {
-            "publish" => knowledge::publish(conn, viewer, item_id),
-            _ => knowledge::archive(conn, viewer, item_id),
-        })
-        .await?;
+    let item = state.db.run(move |conn| knowledge::change_status(conn, viewer, item_id, &action)).await?;
     Ok(HttpResponse::Ok().json(item))
 }
 
@@ -298,13 +282,6 @@ async fn reconfirm(
 async fn review_queue(state: web::Data<AppState>, caller: ApiUser, path: web::Path<String>) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let slug = path.into_inner();
-    let items = state
-        .db
-        .run(move |conn| {
-            let (community, standing) = communities::readable(conn, viewer, &slug)?;
-            crate::authz::authorize(viewer, standing, Action::CurateKnowledge)?;
-            views::review_queue(conn, community.id)
-        })
-        .await?;
+    let (_, items) = state.db.run(move |conn| views::review_queue_for(conn, viewer, &slug)).await?;
     Ok(HttpResponse::Ok().json(json!({"items": items})))
 }

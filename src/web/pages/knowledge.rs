@@ -301,15 +301,7 @@ async fn diff_page(
     let viewer = session.viewer();
     let item_id = path.into_inner();
     let (from, to) = (q.from, q.to);
-    let (item, sections) = state
-        .db
-        .run(move |conn| {
-            let (item, _) = knowledge::readable(conn, viewer, item_id)?;
-            let old = knowledge::revision(conn, item_id, from)?;
-            let new = knowledge::revision(conn, item_id, to)?;
-            Ok((item, knowledge::diff::revisions(&old, &new)))
-        })
-        .await?;
+    let (item, sections) = state.db.run(move |conn| knowledge::compare(conn, viewer, item_id, from, to)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("item", &item);
     ctx.insert("sections", &sections);
@@ -345,13 +337,7 @@ async fn change_status(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let (item_id, action) = path.into_inner();
-    state
-        .db
-        .run(move |conn| match action.as_str() {
-            "publish" => knowledge::publish(conn, viewer, item_id),
-            _ => knowledge::archive(conn, viewer, item_id),
-        })
-        .await?;
+    state.db.run(move |conn| knowledge::change_status(conn, viewer, item_id, &action)).await?;
     Ok(see_other(&format!("/k/{item_id}")))
 }
 
@@ -513,15 +499,7 @@ async fn review_queue(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let slug = path.into_inner();
-    let (community, rows) = state
-        .db
-        .run(move |conn| {
-            let (community, standing) = communities::readable(conn, viewer, &slug)?;
-            crate::authz::authorize(viewer, standing, Action::CurateKnowledge)?;
-            let rows = views::review_queue(conn, community.id)?;
-            Ok((community, rows))
-        })
-        .await?;
+    let (community, rows) = state.db.run(move |conn| views::review_queue_for(conn, viewer, &slug)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("community", &community);
     ctx.insert("items", &rows);
