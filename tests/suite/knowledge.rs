@@ -390,3 +390,34 @@ async fn outdated_items_wait_in_the_review_queue(backend: Backend) {
     assert_eq!(status, 422, "a review date in the past is refused");
 }
 both_backends!(outdated_items_wait_in_the_review_queue);
+
+/// Experiences are not answered but marked ready by a facilitator, who may
+/// then distill them; members may not mark them.
+async fn experience_threads_are_marked_ready_to_distill(backend: Backend) {
+    let s = scene(backend).await;
+    let community = sala::communities::by_slug(&mut s.app.conn(), &s.slug).unwrap();
+    let boards = sala::communities::views::boards_of(&mut s.app.conn(), community.id).unwrap();
+    let (story, _) =
+        api_thread(&s.app, &s.token(&s.member), boards[0].id, "experience", "เล่าเรื่องการทำ AAR", "ทำหลังจบงานทุกครั้ง")
+            .await;
+    let path = format!("/api/v1/threads/{story}/ready");
+    let (status, _) = s.api(reqwest::Method::POST, &path, &s.member, Some(json!({"ready": true}))).await;
+    assert_eq!(status, 403, "members cannot mark ready");
+    let (status, _) = s
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/threads/{}/ready", s.thread_id),
+            &s.facilitator,
+            Some(json!({"ready": true})),
+        )
+        .await;
+    assert_eq!(status, 409, "a question is resolved by an answer, not marked ready");
+    let facilitator = s.browser(&s.facilitator).await;
+    assert_eq!(facilitator.submit(&format!("/t/{story}/ready"), &[("value", "1")]).await.status, 303);
+    let (_, thread) = json(s.app.api().get(s.app.url(&format!("/api/v1/threads/{story}"))).send().await.unwrap()).await;
+    assert_eq!(thread["thread"]["ready_to_distill"], true);
+    assert!(thread["thread"]["resolved_by"].is_i64() && thread["thread"]["resolved_at"].is_string(), "who and when");
+    assert!(s.app.browser().get(&format!("/t/{story}")).await.body.contains("พร้อมกลั่นความรู้"));
+    assert_eq!(facilitator.get(&format!("/t/{story}/distill")).await.status, 200, "now it can be distilled");
+}
+both_backends!(experience_threads_are_marked_ready_to_distill);
