@@ -14,5 +14,6 @@ pub mod i18n;
 pub mod knowledge;
 pub mod markdown;
 pub mod notifications;
+pub mod search;
 pub mod threads;
 pub mod web;

@@ -89,22 +89,40 @@ fn autolink<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
 
 /// Plain text of rendered HTML, for excerpts and titles in lists.
 pub fn plain_excerpt(markdown: &str, max_chars: usize) -> String {
-    let mut text = String::new();
-    for event in Parser::new_ext(markdown, options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => text.push(' '),
-            _ => {}
-        }
-        if text.chars().count() > max_chars {
-            break;
-        }
-    }
-    let trimmed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let trimmed = plain_text_up_to(markdown, max_chars);
     if trimmed.chars().count() > max_chars {
         let cut: String = trimmed.chars().take(max_chars).collect();
         format!("{cut}…")
     } else {
         trimmed
     }
+}
+
+/// All the words a reader sees, without markup: what search indexes and
+/// quotes from.
+pub fn plain_text(markdown: &str) -> String {
+    plain_text_up_to(markdown, usize::MAX)
+}
+
+/// Plain text, whitespace collapsed; stops reading once past `max_chars`.
+fn plain_text_up_to(markdown: &str, max_chars: usize) -> String {
+    let mut text = String::new();
+    let mut chars = 0usize;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                chars += t.chars().count();
+                text.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => {
+                chars += 1;
+                text.push(' ');
+            }
+            _ => {}
+        }
+        if chars > max_chars {
+            break;
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

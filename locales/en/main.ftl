@@ -347,3 +347,33 @@ admin-outbox-to = Recipient
 admin-outbox-subject = Subject
 admin-outbox-status = Status (attempts)
 admin-outbox-error = Last error
+
+## Search
+search-title = Search
+search-label = Search threads, replies and knowledge
+search-placeholder = Search… (Thai or English)
+search-button = Search
+search-filters = Filters
+search-community = Community
+search-any-community = All communities
+search-type = Type
+search-any-type = Everything
+search-type-thread = Thread
+search-type-reply = Reply
+search-type-knowledge = Knowledge item
+search-author = Author
+search-author-hint = username
+search-from = From
+search-to = To
+search-resolved-only = Resolved only
+search-empty-query = Type a word or phrase to search for: punctuation alone matches nothing.
+search-no-results = Nothing matches “{ $query }”.
+search-count = { $count ->
+    [one] One result
+   *[other] { $count } results
+}
+search-tips = Search tips
+search-tip-thai = Thai words are found inside unspaced text: type just the word, e.g. หมึกพิมพ์.
+search-tip-phrase = Put words in "double quotes" to find them side by side, in that order.
+search-tip-filters = Narrow the results with the filters: community, type, author, dates, or resolved questions only.
+search-count-more = More than { $count } results: the most relevant of the newest are shown. Add a word or a filter to narrow them.

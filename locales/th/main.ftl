@@ -327,3 +327,33 @@ admin-outbox-to = ผู้รับ
 admin-outbox-subject = เรื่อง
 admin-outbox-status = สถานะ (ครั้งที่ลอง)
 admin-outbox-error = ข้อผิดพลาดล่าสุด
+
+## Search
+search-title = ค้นหา
+search-label = ค้นหากระทู้ คำตอบ และความรู้
+search-placeholder = ค้นหา… (ไทยหรืออังกฤษ)
+search-button = ค้นหา
+search-filters = ตัวกรอง
+search-community = ชุมชน
+search-any-community = ทุกชุมชน
+search-type = ประเภท
+search-any-type = ทั้งหมด
+search-type-thread = กระทู้
+search-type-reply = คำตอบ
+search-type-knowledge = รายการความรู้
+search-author = ผู้เขียน
+search-author-hint = ชื่อผู้ใช้
+search-from = ตั้งแต่
+search-to = ถึง
+search-resolved-only = เฉพาะที่ได้คำตอบแล้ว
+search-empty-query = พิมพ์คำหรือวลีที่ต้องการค้นหา เครื่องหมายวรรคตอนอย่างเดียวค้นหาไม่ได้
+search-no-results = ไม่พบผลลัพธ์สำหรับ “{ $query }”
+search-count = { $count ->
+    [one] พบ 1 รายการ
+   *[other] พบ { $count } รายการ
+}
+search-tips = เคล็ดลับการค้นหา
+search-tip-thai = ค้นหาคำไทยที่อยู่ในข้อความที่เขียนติดกันได้ เพียงพิมพ์คำนั้น เช่น หมึกพิมพ์
+search-tip-phrase = ใส่คำใน "เครื่องหมายคำพูด" เพื่อค้นหาคำที่อยู่ติดกันตามลำดับนั้น
+search-tip-filters = ใช้ตัวกรองเพื่อจำกัดผลลัพธ์ได้ตามชุมชน ประเภท ผู้เขียน ช่วงวันที่ หรือเฉพาะคำถามที่ได้คำตอบแล้ว
+search-count-more = พบมากกว่า { $count } รายการ แสดงรายการที่ตรงที่สุดจากรายการล่าสุด เพิ่มคำค้นหรือใช้ตัวกรองเพื่อให้แคบลง

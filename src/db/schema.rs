@@ -269,6 +269,25 @@ diesel::joinable!(knowledge_tags -> knowledge_items (item_id));
 diesel::joinable!(knowledge_suggestions -> knowledge_items (item_id));
 diesel::joinable!(knowledge_suggestions -> users (author_id));
 diesel::joinable!(knowledge_feedback -> knowledge_items (item_id));
+diesel::table! {
+    /// What search finds. Its terms live beside it, per engine: a contentless
+    /// FTS5 table `search_terms` (SQLite) or a `terms` tsvector column
+    /// (PostgreSQL); `search::engine` is the only code that touches either.
+    search_documents (id) {
+        id -> BigInt,
+        kind -> Text,
+        source_id -> BigInt,
+        community_id -> BigInt,
+        thread_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        title -> Text,
+        resolved -> Bool,
+        status -> Text,
+        boost -> Double,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(memberships -> communities (community_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(boards -> communities (community_id));
@@ -298,4 +317,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     subscriptions,
     outbox,
     notifications,
+    search_documents,
 );

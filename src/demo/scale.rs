@@ -35,6 +35,8 @@ pub struct ScaleReport {
     /// A published knowledge item distilled from `thread_100`.
     pub knowledge_item: i64,
     pub seconds: f64,
+    /// Building the search index afterwards (filled in by the CLI).
+    pub index_seconds: f64,
 }
 
 const BATCH: usize = 1_000;
@@ -411,6 +413,7 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
         deep_thread,
         board_path: "/c/cop-1/b/qa".to_owned(),
         seconds: started.elapsed().as_secs_f64(),
+        index_seconds: 0.0,
     })
 }
 

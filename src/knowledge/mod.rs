@@ -20,6 +20,7 @@ use crate::db::schema::{
 use crate::db::{now, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
 use crate::markdown;
+use crate::search;
 use crate::threads::{self, Post, Thread, ThreadKind};
 
 pub const MAX_SUMMARY_CHARS: usize = 300;
@@ -254,6 +255,7 @@ pub fn resolve(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, post_id
                 threads_t::resolved_at.eq(at),
             ))
             .execute(conn)?;
+        search::index::thread(conn, thread_id)?;
         threads::bump(conn, thread_id, Some(thread.board_id))?;
         if let (Some(accepted), Some(resolver)) = (post_id, viewer.user_id) {
             crate::notifications::record(
@@ -282,6 +284,7 @@ pub fn mark_ready(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, read
         diesel::update(threads_t::table.find(thread_id))
             .set((threads_t::ready_to_distill.eq(ready), threads_t::resolved_by.eq(by), threads_t::resolved_at.eq(at)))
             .execute(conn)?;
+        search::index::thread(conn, thread_id)?;
         threads::bump(conn, thread_id, Some(thread.board_id))?;
         threads::by_id(conn, thread_id)
     })
@@ -419,6 +422,7 @@ fn write_revision(
         ))
         .execute(conn)?;
     replace_tags(conn, item.id, tag_list)?;
+    search::index::item(conn, item.id)?;
     Ok(revision)
 }
 
@@ -538,15 +542,18 @@ fn touch_source_thread(conn: &mut AnyConnection, item: &Item) -> Result<()> {
 
 fn set_status(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, status: Status) -> Result<Item> {
     let item = curated(conn, viewer, item_id)?;
-    touch_source_thread(conn, &item)?;
     let published_at = match status {
         Status::Published => item.published_at.or(Some(now())),
         _ => item.published_at,
     };
-    diesel::update(items::table.find(item_id))
-        .set((items::status.eq(status.as_str()), items::published_at.eq(published_at), items::updated_at.eq(now())))
-        .execute(conn)?;
-    Ok(items::table.find(item_id).select(Item::as_select()).first(conn)?)
+    write_tx(conn, |conn| {
+        touch_source_thread(conn, &item)?;
+        diesel::update(items::table.find(item_id))
+            .set((items::status.eq(status.as_str()), items::published_at.eq(published_at), items::updated_at.eq(now())))
+            .execute(conn)?;
+        search::index::item(conn, item_id)?;
+        Ok(items::table.find(item_id).select(Item::as_select()).first(conn)?)
+    })
 }
 
 /// Publish or archive by the name in the URL (`publish`, `archive`).
@@ -726,6 +733,7 @@ pub fn give_feedback(
             diesel::update(items::table.find(item_id))
                 .set(items::status.eq(Status::NeedsReview.as_str()))
                 .execute(conn)?;
+            search::index::item(conn, item_id)?;
         }
         Ok(())
     })
@@ -741,13 +749,16 @@ pub fn reconfirm(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, review_
         Status::NeedsReview => Status::Published,
         other => other,
     };
-    diesel::update(items::table.find(item_id))
-        .set((
-            items::status.eq(status.as_str()),
-            items::review_on.eq(Some(review_on)),
-            items::last_reviewed_at.eq(Some(now())),
-            items::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(items::table.find(item_id).select(Item::as_select()).first(conn)?)
+    write_tx(conn, |conn| {
+        diesel::update(items::table.find(item_id))
+            .set((
+                items::status.eq(status.as_str()),
+                items::review_on.eq(Some(review_on)),
+                items::last_reviewed_at.eq(Some(now())),
+                items::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        search::index::item(conn, item_id)?;
+        Ok(items::table.find(item_id).select(Item::as_select()).first(conn)?)
+    })
 }

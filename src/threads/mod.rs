@@ -14,6 +14,7 @@ use crate::db::schema::{boards, communities as communities_t, post_revisions, po
 use crate::db::{now, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
 use crate::markdown;
+use crate::search;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 50_000;
@@ -212,6 +213,7 @@ pub fn create_thread(
             .returning(threads::all_columns)
             .get_result(conn)?;
         let post = insert_post(conn, thread.id, None, author_id, &input.body)?;
+        search::index::post(conn, post.id)?;
         diesel::update(boards::table.find(board_id))
             .set((boards::version.eq(boards::version + 1), boards::thread_count.eq(boards::thread_count + 1)))
             .execute(conn)?;
@@ -252,6 +254,7 @@ pub fn reply(
             None => opening_post(conn, thread_id)?,
         };
         let post = insert_post(conn, thread_id, Some(&parent), author_id, body)?;
+        search::index::post(conn, post.id)?;
         diesel::update(threads::table.find(thread_id))
             .set((threads::reply_count.eq(threads::reply_count + 1), threads::last_activity_at.eq(post.created_at)))
             .execute(conn)?;
@@ -302,9 +305,11 @@ pub fn edit_post(
     write_tx(conn, |conn| {
         if let Some(title) = title {
             diesel::update(threads::table.find(post.thread_id)).set(threads::title.eq(title.trim())).execute(conn)?;
+            search::index::thread(conn, post.thread_id)?;
         }
         bump(conn, post.thread_id, title.map(|_| ctx.thread.board_id))?;
         if body == post.body_md {
+            search::index::post(conn, post_id)?;
             return Ok(post.clone());
         }
         let updated: Post = diesel::update(posts::table.find(post_id))
@@ -317,6 +322,7 @@ pub fn edit_post(
             .returning(posts::all_columns)
             .get_result(conn)?;
         record_revision(conn, post_id, editor_id, body)?;
+        search::index::post(conn, post_id)?;
         Ok(updated)
     })
 }
@@ -329,10 +335,12 @@ pub fn delete_post(conn: &mut AnyConnection, viewer: Viewer, post_id: i64) -> Re
     authorize(viewer, ctx.standing, Action::DeletePost { author_id: post.author_id })?;
     write_tx(conn, |conn| {
         bump(conn, post.thread_id, None)?;
-        Ok(diesel::update(posts::table.find(post_id))
+        let deleted: Post = diesel::update(posts::table.find(post_id))
             .set((posts::is_deleted.eq(true), posts::updated_at.eq(now())))
             .returning(posts::all_columns)
-            .get_result(conn)?)
+            .get_result(conn)?;
+        search::index::post(conn, post_id)?;
+        Ok(deleted)
     })
 }
 

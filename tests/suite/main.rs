@@ -13,5 +13,7 @@ mod large_threads;
 mod moderation;
 mod operations;
 mod schema;
+mod search;
+mod search_set;
 mod security;
 mod thai;

@@ -4,6 +4,7 @@
 mod accounts;
 mod forum;
 mod knowledge;
+mod search;
 
 use actix_web::web;
 
@@ -11,4 +12,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     accounts::routes(cfg);
     forum::routes(cfg);
     knowledge::routes(cfg);
+    search::routes(cfg);
 }

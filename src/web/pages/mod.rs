@@ -4,6 +4,7 @@ mod accounts;
 mod communities;
 mod knowledge;
 mod mail;
+mod search;
 mod threads;
 
 use std::collections::HashMap;
@@ -20,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     communities::routes(cfg);
     knowledge::routes(cfg);
     mail::routes(cfg);
+    search::routes(cfg);
     threads::routes(cfg);
 }
 

@@ -1,0 +1,23 @@
+-- Search. One row per searchable thing (a thread with its opening post, a
+-- reply, a knowledge item), written in the same transaction as the thing.
+-- Kept in step with migrations/sqlite, except how terms are stored: here a
+-- tsvector column built by Sala from terms it has already cut into words
+-- (Thai has no spaces), so no text-search parser or dictionary touches them;
+-- there an FTS5 table. Title terms carry weight A, body terms D.
+CREATE TABLE search_documents (
+    id BIGSERIAL PRIMARY KEY,
+    kind TEXT NOT NULL,
+    source_id BIGINT NOT NULL,
+    community_id BIGINT NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+    thread_id BIGINT REFERENCES threads(id) ON DELETE CASCADE,
+    author_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    resolved BOOLEAN NOT NULL,
+    status TEXT NOT NULL,
+    boost DOUBLE PRECISION NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    terms TSVECTOR NOT NULL DEFAULT ''::tsvector,
+    UNIQUE (kind, source_id)
+);
+CREATE INDEX search_documents_by_thread ON search_documents (thread_id);
+CREATE INDEX search_documents_terms ON search_documents USING GIN (terms);

@@ -1,0 +1,2 @@
+DROP TABLE search_terms;
+DROP TABLE search_documents;

@@ -1,0 +1,250 @@
+//! The only code that knows how each engine stores and matches terms:
+//! SQLite's FTS5 (`search_terms`, ranked by bm25) and PostgreSQL's full-text
+//! search (`search_documents.terms`, a tsvector under a GIN index, ranked by
+//! ts_rank_cd). Everything else about a document is plain diesel.
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Text};
+
+use super::text::{self, ParsedQuery};
+use crate::db::schema::search_documents as docs;
+use crate::db::AnyConnection;
+use crate::error::Result;
+
+/// How much a title match outweighs a body match (bm25 column weight; on
+/// PostgreSQL, weight A against D gives the same ratio).
+const TITLE_WEIGHT: f64 = 10.0;
+
+/// A document as the indexer hands it over.
+pub struct NewDocument<'a> {
+    pub kind: &'a str,
+    pub source_id: i64,
+    pub community_id: i64,
+    pub thread_id: Option<i64>,
+    pub author_id: i64,
+    pub title: &'a str,
+    pub title_terms: Vec<String>,
+    pub body_terms: Vec<String>,
+    pub resolved: bool,
+    pub status: &'a str,
+    pub boost: f64,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+/// Writes (or rewrites) a document and its terms.
+pub fn upsert(conn: &mut AnyConnection, doc: &NewDocument) -> Result<()> {
+    let values = (
+        docs::kind.eq(doc.kind),
+        docs::source_id.eq(doc.source_id),
+        docs::community_id.eq(doc.community_id),
+        docs::thread_id.eq(doc.thread_id),
+        docs::author_id.eq(doc.author_id),
+        docs::title.eq(doc.title),
+        docs::resolved.eq(doc.resolved),
+        docs::status.eq(doc.status),
+        docs::boost.eq(doc.boost),
+        docs::created_at.eq(doc.created_at),
+    );
+    let changes = (
+        docs::community_id.eq(doc.community_id),
+        docs::author_id.eq(doc.author_id),
+        docs::title.eq(doc.title),
+        docs::resolved.eq(doc.resolved),
+        docs::status.eq(doc.status),
+        docs::boost.eq(doc.boost),
+        docs::created_at.eq(doc.created_at),
+    );
+    // On conflict: a rewrite of the same post or item keeps its row.
+    let id: i64 = crate::on_inner!(conn, |c| diesel::insert_into(docs::table)
+        .values(values)
+        .on_conflict((docs::kind, docs::source_id))
+        .do_update()
+        .set(changes)
+        .returning(docs::id)
+        .get_result(c))?;
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            diesel::sql_query("DELETE FROM search_terms WHERE rowid = ?").bind::<BigInt, _>(id).execute(c)?;
+            diesel::sql_query("INSERT INTO search_terms (rowid, title, body) VALUES (?, ?, ?)")
+                .bind::<BigInt, _>(id)
+                .bind::<Text, _>(doc.title_terms.join(" "))
+                .bind::<Text, _>(doc.body_terms.join(" "))
+                .execute(c)?;
+        }
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query("UPDATE search_documents SET terms = $1::tsvector WHERE id = $2")
+                .bind::<Text, _>(text::to_tsvector(&doc.title_terms, &doc.body_terms))
+                .bind::<BigInt, _>(id)
+                .execute(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes a document and its terms, if it is indexed.
+pub fn remove(conn: &mut AnyConnection, kind: &str, source_id: i64) -> Result<()> {
+    let target = docs::table.filter(docs::kind.eq(kind)).filter(docs::source_id.eq(source_id));
+    if let AnyConnection::Sqlite(c) = conn {
+        let ids: Vec<i64> = target.select(docs::id).load(c)?;
+        for id in ids {
+            diesel::sql_query("DELETE FROM search_terms WHERE rowid = ?").bind::<BigInt, _>(id).execute(c)?;
+        }
+    }
+    diesel::delete(target).execute(conn)?;
+    Ok(())
+}
+
+/// Empties the index (before a rebuild).
+pub fn clear(conn: &mut AnyConnection) -> Result<()> {
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            diesel::sql_query("DELETE FROM search_terms").execute(c)?;
+            diesel::sql_query("DELETE FROM search_documents").execute(c)?;
+        }
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query("TRUNCATE search_documents").execute(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// Conditions on documents beyond the text match, written as SQL with
+/// values that are numbers, dates or fixed words only (never user text), so
+/// they can be inlined.
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    /// Communities the viewer may read; an empty list matches nothing.
+    pub communities: Vec<i64>,
+    pub kind: Option<&'static str>,
+    pub resolved_only: bool,
+    pub author_id: Option<i64>,
+    pub from: Option<chrono::NaiveDate>,
+    /// Inclusive: the whole day counts.
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl Conditions {
+    fn sql(&self) -> String {
+        let mut sql = String::new();
+        if self.communities.is_empty() {
+            sql.push_str(" AND 1 = 0");
+        } else {
+            let ids: Vec<String> = self.communities.iter().map(i64::to_string).collect();
+            sql.push_str(&format!(" AND d.community_id IN ({})", ids.join(",")));
+        }
+        // Drafts are for curators, who find them in the review queue.
+        sql.push_str(" AND d.status <> 'draft'");
+        if let Some(kind) = self.kind {
+            sql.push_str(&format!(" AND d.kind = '{kind}'"));
+        }
+        if self.resolved_only {
+            sql.push_str(" AND d.resolved = TRUE");
+        }
+        if let Some(author) = self.author_id {
+            sql.push_str(&format!(" AND d.author_id = {author}"));
+        }
+        if let Some(from) = self.from {
+            sql.push_str(&format!(" AND d.created_at >= '{} 00:00:00'", from.format("%Y-%m-%d")));
+        }
+        if let Some(to) = self.to.and_then(|d| d.succ_opt()) {
+            sql.push_str(&format!(" AND d.created_at < '{} 00:00:00'", to.format("%Y-%m-%d")));
+        }
+        sql
+    }
+}
+
+/// How many matches are ranked: the newest this many posts, plus up to as
+/// many knowledge items (few, curated, and boosted, so never left out for
+/// being old). Ranking every match of a common word costs time in
+/// proportion to the whole index; this bounds it, and bounds the count.
+pub const CANDIDATES: i64 = 1_000;
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Match {
+    pub id: i64,
+    pub kind: String,
+    pub source_id: i64,
+    pub community_id: i64,
+    pub thread_id: Option<i64>,
+    pub author_id: i64,
+    pub title: String,
+    pub resolved: bool,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(QueryableByName)]
+struct Candidate {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Double)]
+    score: f64,
+}
+
+/// A page of the best matches, how many matched, and whether that count
+/// stopped at [`CANDIDATES`] (there are more).
+pub struct Found {
+    pub page: Vec<Match>,
+    pub total: i64,
+    pub capped: bool,
+}
+
+pub fn search(
+    conn: &mut AnyConnection,
+    query: &ParsedQuery,
+    conditions: &Conditions,
+    limit: i64,
+    offset: i64,
+) -> Result<Found> {
+    let filter = conditions.sql();
+    let mut candidates: Vec<Candidate> = match conn {
+        AnyConnection::Sqlite(c) => {
+            // FTS5 walks its doclists newest first and stops at the limit;
+            // bm25 (negative: lower is better) is computed for those rows only.
+            let branch = |extra: &str| {
+                format!(
+                    "SELECT id, score FROM (SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0) * d.boost AS score \
+                     FROM search_terms JOIN search_documents d ON d.id = search_terms.rowid \
+                     WHERE search_terms MATCH ?{filter}{extra} ORDER BY search_terms.rowid DESC LIMIT {CANDIDATES})"
+                )
+            };
+            let fts = query.to_fts5();
+            diesel::sql_query(format!("{} UNION {}", branch(""), branch(" AND d.kind = 'knowledge'")))
+                .bind::<Text, _>(&fts)
+                .bind::<Text, _>(&fts)
+                .load(c)?
+        }
+        AnyConnection::Postgresql(c) => {
+            // Weights for D, C, B, A: body terms D, title terms A.
+            let branch = |extra: &str| {
+                format!(
+                    "(SELECT d.id AS id, (ts_rank_cd('{{{body}, 0.1, 0.1, 1.0}}'::float4[], d.terms, q, 1) * d.boost)::float8 AS score \
+                     FROM search_documents d, CAST($1 AS tsquery) q \
+                     WHERE d.terms @@ q{filter}{extra} ORDER BY d.id DESC LIMIT {CANDIDATES})",
+                    body = 1.0 / TITLE_WEIGHT
+                )
+            };
+            diesel::sql_query(format!("{} UNION {}", branch(""), branch(" AND d.kind = 'knowledge'")))
+                .bind::<Text, _>(query.to_tsquery())
+                .load(c)?
+        }
+    };
+    let total = candidates.len() as i64;
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
+    let ids: Vec<i64> = candidates.iter().skip(offset as usize).take(limit as usize).map(|c| c.id).collect();
+    let mut page: Vec<Match> = docs::table
+        .filter(docs::id.eq_any(&ids))
+        .select((
+            docs::id,
+            docs::kind,
+            docs::source_id,
+            docs::community_id,
+            docs::thread_id,
+            docs::author_id,
+            docs::title,
+            docs::resolved,
+            docs::created_at,
+        ))
+        .load(conn)?;
+    page.sort_by_key(|m| ids.iter().position(|id| *id == m.id));
+    Ok(Found { page, total, capped: total >= CANDIDATES })
+}

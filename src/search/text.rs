@@ -1,0 +1,246 @@
+//! Text to search terms, the same way for what is indexed and what is asked:
+//! NFC, lower case, then words cut by ICU4X's dictionary segmenter, which
+//! finds word boundaries inside unspaced Thai (and keeps English words
+//! whole). Both engines receive these terms already cut, so neither engine's
+//! own tokenizer decides what a Thai word is. The comparison that chose
+//! `icu_segmenter` is in ARCHITECTURE.md.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_segmenter::options::WordBreakInvariantOptions;
+use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
+
+/// At most this many terms of a query are used; the rest are ignored.
+pub const MAX_QUERY_TERMS: usize = 16;
+/// Longer "words" (long numbers, URLs cut oddly) are not useful terms.
+const MAX_TERM_CHARS: usize = 60;
+
+static SEGMENTER: LazyLock<WordSegmenterBorrowed<'static>> =
+    LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
+
+pub fn normalise(text: &str) -> String {
+    ComposingNormalizerBorrowed::new_nfc().normalize(text).into_owned()
+}
+
+/// Whether a segment is a word worth indexing: it has a letter or digit.
+/// Thai tone marks and vowel signs are not alphanumeric on their own, but a
+/// Thai word always carries a consonant, which is.
+fn is_word(segment: &str) -> bool {
+    segment.chars().any(char::is_alphanumeric)
+}
+
+/// The words of `text` (already NFC) with their byte ranges, in order.
+pub fn word_ranges(text: &str) -> Vec<Range<usize>> {
+    let breaks: Vec<usize> = SEGMENTER.segment_str(text).collect();
+    breaks.windows(2).map(|w| w[0]..w[1]).filter(|r| is_word(&text[r.clone()])).collect()
+}
+
+/// One search term: lower case, and only characters that both engines'
+/// tokenizers keep inside a word (so a term is never split again).
+fn term_of(word: &str) -> Option<String> {
+    let term: String = word
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric() || !c.is_ascii() && !c.is_whitespace() && !is_punctuation(*c))
+        .collect();
+    (is_word(&term) && term.chars().count() <= MAX_TERM_CHARS).then_some(term)
+}
+
+/// Non-ASCII punctuation that may end up inside a segment (Thai ฯ and ๆ
+/// follow a word; curly quotes and dashes hug it).
+fn is_punctuation(c: char) -> bool {
+    matches!(c, 'ฯ' | 'ๆ' | '๏' | '๚' | '๛' | '\u{2010}'..='\u{206F}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF0F}')
+}
+
+/// The search terms of a text, in order (repeats kept: positions matter for
+/// phrases and ranking).
+pub fn terms(text: &str) -> Vec<String> {
+    let text = normalise(text);
+    word_ranges(&text).into_iter().filter_map(|r| term_of(&text[r])).collect()
+}
+
+/// What a search box's text asks for: terms that must all appear, and
+/// quoted phrases whose terms must appear in order, side by side.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParsedQuery {
+    pub terms: Vec<String>,
+    pub phrases: Vec<Vec<String>>,
+}
+
+impl ParsedQuery {
+    pub fn parse(input: &str) -> ParsedQuery {
+        let mut parsed = ParsedQuery::default();
+        let mut budget = MAX_QUERY_TERMS;
+        // Outside quotes at even indices, inside at odd ones; an unclosed
+        // quote simply runs to the end.
+        for (index, part) in input.split('"').enumerate() {
+            let mut found = terms(part);
+            found.truncate(budget);
+            budget -= found.len();
+            if index % 2 == 1 && found.len() > 1 {
+                parsed.phrases.push(found);
+            } else {
+                for term in found {
+                    if !parsed.terms.contains(&term) {
+                        parsed.terms.push(term);
+                    }
+                }
+            }
+        }
+        parsed
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty() && self.phrases.is_empty()
+    }
+
+    /// Every term asked for, phrase terms included (what snippets mark).
+    pub fn all_terms(&self) -> impl Iterator<Item = &String> {
+        self.terms.iter().chain(self.phrases.iter().flatten())
+    }
+
+    /// The query in FTS5's syntax. Each term is a quoted string, so nothing a
+    /// user types is read as an FTS5 operator.
+    pub fn to_fts5(&self) -> String {
+        let quote = |t: &String| format!("\"{}\"", t.replace('"', "\"\""));
+        let mut parts: Vec<String> = self.terms.iter().map(quote).collect();
+        parts.extend(self.phrases.iter().map(|p| format!("\"{}\"", p.join(" ").replace('"', "\"\""))));
+        parts.join(" AND ")
+    }
+
+    /// The query as a PostgreSQL `tsquery` literal: terms joined by `&`,
+    /// phrase terms by `<->`.
+    pub fn to_tsquery(&self) -> String {
+        let mut parts: Vec<String> = self.terms.iter().map(|t| tsquery_lexeme(t)).collect();
+        parts.extend(
+            self.phrases
+                .iter()
+                .map(|p| format!("({})", p.iter().map(|t| tsquery_lexeme(t)).collect::<Vec<_>>().join(" <-> "))),
+        );
+        parts.join(" & ")
+    }
+}
+
+/// A lexeme quoted for a `tsvector`/`tsquery` literal.
+fn tsquery_lexeme(term: &str) -> String {
+    format!("'{}'", term.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// A `tsvector` literal for a document: title terms weighted A, body terms
+/// D, positions counting on from the title's (PostgreSQL caps them at 16383).
+pub fn to_tsvector(title_terms: &[String], body_terms: &[String]) -> String {
+    let mut out = String::new();
+    let weighted = title_terms.iter().map(|t| (t, "A")).chain(body_terms.iter().map(|t| (t, "")));
+    for (index, (term, weight)) in weighted.enumerate() {
+        let position = (index + 1).min(16_383);
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&tsquery_lexeme(term));
+        out.push(':');
+        out.push_str(&position.to_string());
+        out.push_str(weight);
+    }
+    out
+}
+
+/// The part of `text` around the first matched word, HTML-escaped, with
+/// every matched word wrapped in `<mark>`. Escaping comes first and marks are
+/// the only tags added, so nothing from a post reaches the page as HTML.
+pub fn highlight(text: &str, query: &ParsedQuery, max_chars: usize) -> String {
+    let text = normalise(text);
+    let wanted: Vec<&String> = query.all_terms().collect();
+    // Matched words that touch are marked as one: a Thai compound cut into
+    // parts (ความ|รู้) reads as the word the user typed.
+    let mut matches: Vec<Range<usize>> = Vec::new();
+    for r in word_ranges(&text) {
+        if !term_of(&text[r.clone()]).is_some_and(|t| wanted.contains(&&t)) {
+            continue;
+        }
+        match matches.last_mut() {
+            Some(last) if last.end == r.start => last.end = r.end,
+            _ => matches.push(r),
+        }
+    }
+    let total_chars = text.chars().count();
+    let (start, end) = if total_chars <= max_chars {
+        (0, text.len())
+    } else {
+        // Open a little before the first match, so it reads in context.
+        let first = matches.first().map_or(0, |r| r.start);
+        let lead = text[..first].chars().rev().take(max_chars / 4).map(char::len_utf8).sum::<usize>();
+        let start = first - lead;
+        let end = start + text[start..].chars().take(max_chars).map(char::len_utf8).sum::<usize>();
+        (start, end)
+    };
+    let mut out = String::with_capacity((end - start) * 5 / 4);
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for r in matches.iter().filter(|r| r.start >= start && r.end <= end) {
+        out.push_str(&html_escape(&text[at..r.start]));
+        out.push_str("<mark>");
+        out.push_str(&html_escape(&text[r.clone()]));
+        out.push_str("</mark>");
+        at = r.end;
+    }
+    out.push_str(&html_escape(&text[at..end]));
+    if end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thai_words_are_cut_out_of_unspaced_text_and_english_kept_whole() {
+        let found = terms("เมื่อต้องซื้อกระดาษและหมึกพิมพ์เกินห้าพันบาท ผ่าน Moodle");
+        assert!(found.contains(&"กระดาษ".to_string()), "{found:?}");
+        assert!(found.contains(&"moodle".to_string()), "{found:?}");
+        assert!(!found.iter().any(|t| t.contains(' ')), "{found:?}");
+    }
+
+    #[test]
+    fn punctuation_only_queries_are_empty() {
+        assert!(ParsedQuery::parse("  ?!… \"\" ** ").is_empty());
+        assert!(ParsedQuery::parse("").is_empty());
+    }
+
+    #[test]
+    fn quoted_words_become_a_phrase() {
+        let q = ParsedQuery::parse("\"after action\" review");
+        assert_eq!(q.terms, vec!["review"]);
+        assert_eq!(q.phrases, vec![vec!["after".to_string(), "action".to_string()]]);
+        assert_eq!(q.to_fts5(), "\"review\" AND \"after action\"");
+        assert_eq!(q.to_tsquery(), "'review' & ('after' <-> 'action')");
+    }
+
+    #[test]
+    fn highlight_escapes_before_marking() {
+        let q = ParsedQuery::parse("script");
+        let html = highlight("<script>alert(1)</script> script", &q, 200);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("<mark>script</mark>"), "{html}");
+    }
+}
