@@ -33,6 +33,21 @@ pub struct NewDocument<'a> {
 
 /// Writes (or rewrites) a document and its terms.
 pub fn upsert(conn: &mut AnyConnection, doc: &NewDocument) -> Result<()> {
+    let id = write_row(conn, doc)?;
+    write_terms(conn, id, doc)
+}
+
+/// Writes many documents: all rows first, then all terms. On SQLite a
+/// statement that may need rolling back part-way (any insert into a table
+/// with foreign keys) makes FTS5 flush its pending terms to disk; written in
+/// this order, a batch flushes once instead of once per document.
+pub fn upsert_many(conn: &mut AnyConnection, docs: &[NewDocument]) -> Result<()> {
+    let ids = docs.iter().map(|doc| write_row(conn, doc)).collect::<Result<Vec<i64>>>()?;
+    ids.into_iter().zip(docs).try_for_each(|(id, doc)| write_terms(conn, id, doc))
+}
+
+/// The document's row, new or updated (its old terms deleted); its id.
+fn write_row(conn: &mut AnyConnection, doc: &NewDocument) -> Result<i64> {
     let values = (
         docs::kind.eq(doc.kind),
         docs::source_id.eq(doc.source_id),
@@ -54,21 +69,33 @@ pub fn upsert(conn: &mut AnyConnection, doc: &NewDocument) -> Result<()> {
         docs::boost.eq(doc.boost),
         docs::created_at.eq(doc.created_at),
     );
-    // On conflict: a rewrite of the same post or item keeps its row.
-    let id: i64 = crate::on_inner!(conn, |c| diesel::insert_into(docs::table)
-        .values(values)
-        .on_conflict((docs::kind, docs::source_id))
-        .do_update()
-        .set(changes)
-        .returning(docs::id)
-        .get_result(c))?;
+    let existing: Option<i64> = docs::table
+        .filter(docs::kind.eq(doc.kind))
+        .filter(docs::source_id.eq(doc.source_id))
+        .select(docs::id)
+        .first(conn)
+        .optional()?;
+    let id = match existing {
+        Some(id) => {
+            diesel::update(docs::table.find(id)).set(changes).execute(conn)?;
+            if let AnyConnection::Sqlite(c) = conn {
+                diesel::sql_query("DELETE FROM search_terms WHERE rowid = ?").bind::<BigInt, _>(id).execute(c)?;
+            }
+            id
+        }
+        None => diesel::insert_into(docs::table).values(values).returning(docs::id).get_result(conn)?,
+    };
+    Ok(id)
+}
+
+fn write_terms(conn: &mut AnyConnection, id: i64, doc: &NewDocument) -> Result<()> {
     match conn {
         AnyConnection::Sqlite(c) => {
-            diesel::sql_query("DELETE FROM search_terms WHERE rowid = ?").bind::<BigInt, _>(id).execute(c)?;
-            diesel::sql_query("INSERT INTO search_terms (rowid, title, body) VALUES (?, ?, ?)")
+            diesel::sql_query("INSERT INTO search_terms (rowid, title, body, kind) VALUES (?, ?, ?, ?)")
                 .bind::<BigInt, _>(id)
                 .bind::<Text, _>(doc.title_terms.join(" "))
                 .bind::<Text, _>(doc.body_terms.join(" "))
+                .bind::<Text, _>(doc.kind)
                 .execute(c)?;
         }
         AnyConnection::Postgresql(c) => {
@@ -200,15 +227,15 @@ pub fn search(
         AnyConnection::Sqlite(c) => {
             // FTS5 walks its doclists newest first and stops at the limit;
             // bm25 (negative: lower is better) is computed for those rows only.
-            let branch = |extra: &str| {
+            let branch = |fts: &str| {
                 format!(
-                    "SELECT id, score FROM (SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0) * d.boost AS score \
+                    "SELECT id, score FROM (SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0, 0.0) * d.boost AS score \
                      FROM search_terms JOIN search_documents d ON d.id = search_terms.rowid \
-                     WHERE search_terms MATCH ?{filter}{extra} ORDER BY search_terms.rowid DESC LIMIT {CANDIDATES})"
+                     WHERE search_terms MATCH {fts}{filter} ORDER BY search_terms.rowid DESC LIMIT {CANDIDATES})"
                 )
             };
             let fts = query.to_fts5();
-            diesel::sql_query(format!("{} UNION {}", branch(""), branch(" AND d.kind = 'knowledge'")))
+            diesel::sql_query(format!("{} UNION {}", branch("?"), branch("'(' || ? || ') AND kind : knowledge'")))
                 .bind::<Text, _>(&fts)
                 .bind::<Text, _>(&fts)
                 .load(c)?

@@ -49,29 +49,39 @@ struct PostSource {
 }
 
 fn write_post(conn: &mut AnyConnection, source: &PostSource) -> Result<()> {
-    let kind = if source.parent_id.is_none() { KIND_THREAD } else { KIND_REPLY };
     if source.is_deleted {
-        return engine::remove(conn, kind, source.post_id);
+        return engine::remove(conn, post_kind(source), source.post_id);
     }
+    engine::upsert(conn, &post_document(source))
+}
+
+fn post_kind(source: &PostSource) -> &'static str {
+    if source.parent_id.is_none() {
+        KIND_THREAD
+    } else {
+        KIND_REPLY
+    }
+}
+
+/// A post as a document: a thread's opening post carries the thread's title
+/// as its own; a reply shows the title but is not matched by it.
+fn post_document(source: &PostSource) -> NewDocument<'_> {
+    let kind = post_kind(source);
     let accepted = source.accepted_post_id == Some(source.post_id);
-    let title_terms = if kind == KIND_THREAD { text::terms(&source.title) } else { Vec::new() };
-    engine::upsert(
-        conn,
-        &NewDocument {
-            kind,
-            source_id: source.post_id,
-            community_id: source.community_id,
-            thread_id: Some(source.thread_id),
-            author_id: source.author_id,
-            title: &source.title,
-            title_terms,
-            body_terms: text::terms(&markdown::plain_text(&source.body_md)),
-            resolved: source.accepted_post_id.is_some() || source.ready_to_distill,
-            status: "",
-            boost: if accepted { BOOST_ACCEPTED } else { BOOST_PLAIN },
-            created_at: source.created_at,
-        },
-    )
+    NewDocument {
+        kind,
+        source_id: source.post_id,
+        community_id: source.community_id,
+        thread_id: Some(source.thread_id),
+        author_id: source.author_id,
+        title: &source.title,
+        title_terms: if kind == KIND_THREAD { text::terms(&source.title) } else { Vec::new() },
+        body_terms: text::terms(&markdown::plain_text(&source.body_md)),
+        resolved: source.accepted_post_id.is_some() || source.ready_to_distill,
+        status: "",
+        boost: if accepted { BOOST_ACCEPTED } else { BOOST_PLAIN },
+        created_at: source.created_at,
+    }
 }
 
 /// Indexes a post as it now is (a deleted post leaves the index).
@@ -185,7 +195,8 @@ pub fn reindex(conn: &mut AnyConnection, mut progress: impl FnMut(u64)) -> Resul
         let Some(last) = rows.last() else { break };
         after = last.post_id;
         let count = rows.len() as u64;
-        write_tx(conn, |conn| rows.iter().try_for_each(|source| write_post(conn, source)))?;
+        let documents: Vec<NewDocument> = rows.iter().map(post_document).collect();
+        write_tx(conn, |conn| engine::upsert_many(conn, &documents))?;
         done += count;
         progress(done);
     }

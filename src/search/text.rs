@@ -28,7 +28,17 @@ pub fn normalise(text: &str) -> String {
 /// Thai tone marks and vowel signs are not alphanumeric on their own, but a
 /// Thai word always carries a consonant, which is.
 fn is_word(segment: &str) -> bool {
-    segment.chars().any(char::is_alphanumeric)
+    segment.chars().any(is_letter_or_digit)
+}
+
+/// `char::is_alphanumeric`, with the common cases (ASCII, Thai consonants
+/// and digits) answered before Unicode's tables, which dominated indexing.
+fn is_letter_or_digit(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        matches!(c, '\u{0E01}'..='\u{0E2E}' | '\u{0E50}'..='\u{0E59}') || c.is_alphanumeric()
+    }
 }
 
 /// The words of `text` (already NFC) with their byte ranges, in order.
@@ -43,7 +53,7 @@ fn term_of(word: &str) -> Option<String> {
     let term: String = word
         .chars()
         .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric() || !c.is_ascii() && !c.is_whitespace() && !is_punctuation(*c))
+        .filter(|c| if c.is_ascii() { c.is_ascii_alphanumeric() } else { !c.is_whitespace() && !is_punctuation(*c) })
         .collect();
     (is_word(&term) && term.chars().count() <= MAX_TERM_CHARS).then_some(term)
 }

@@ -390,3 +390,21 @@ async fn reindex_rebuilds_from_the_source_tables(backend: Backend) {
     assert_eq!(s.search(&[("q", "หัวหน้าชั้น")]).await["total"], 1);
 }
 both_backends!(reindex_rebuilds_from_the_source_tables);
+
+async fn a_common_word_counts_to_the_cap_and_keeps_old_knowledge(backend: Backend) {
+    let s = scene(backend).await;
+    // An old published item, then more than a thousand newer replies.
+    let item = s.published_item("สรุปแนวทางสำรองข้อมูล", "สำรองข้อมูลนอกสถานที่ทุกสัปดาห์");
+    let (thread_id, _) = s.thread("experience", "บันทึกประจำวัน", "เริ่มบันทึก");
+    for n in 0..sala::search::engine::CANDIDATES {
+        s.reply(thread_id, &format!("วันที่ {n} ตรวจการสำรองข้อมูลแล้ว"));
+    }
+    let answer = s.search(&[("q", "สำรองข้อมูล")]).await;
+    assert_eq!(answer["more"], true, "{}", answer["total"]);
+    assert!(answer["total"].as_i64().unwrap() >= sala::search::engine::CANDIDATES);
+    assert_eq!(answer["results"][0]["url"], format!("/k/{item}"), "old knowledge is still ranked");
+    let page = s.app.browser().get("/search?q=%E0%B8%AA%E0%B8%B3%E0%B8%A3%E0%B8%AD%E0%B8%87%E0%B8%82%E0%B9%89%E0%B8%AD%E0%B8%A1%E0%B8%B9%E0%B8%A5").await;
+    assert!(page.body.contains("พบมากกว่า"), "{}", page.body);
+    assert!(page.body.contains("rel=\"next\""), "pages on");
+}
+both_backends!(a_common_word_counts_to_the_cap_and_keeps_old_knowledge);

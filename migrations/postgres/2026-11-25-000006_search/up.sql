@@ -21,3 +21,6 @@ CREATE TABLE search_documents (
 );
 CREATE INDEX search_documents_by_thread ON search_documents (thread_id);
 CREATE INDEX search_documents_terms ON search_documents USING GIN (terms);
+-- Knowledge items are ranked even when older than the newest matches
+-- (search::engine): this finds them without visiting every matching post.
+CREATE INDEX search_documents_knowledge_terms ON search_documents USING GIN (terms) WHERE kind = 'knowledge';
