@@ -41,7 +41,36 @@ pub fn upsert(conn: &mut AnyConnection, doc: &NewDocument) -> Result<()> {
 /// statement that may need rolling back part-way (any insert into a table
 /// with foreign keys) makes FTS5 flush its pending terms to disk; written in
 /// this order, a batch flushes once instead of once per document.
+/// On PostgreSQL the whole batch is one statement over arrays.
 pub fn upsert_many(conn: &mut AnyConnection, docs: &[NewDocument]) -> Result<()> {
+    if let AnyConnection::Postgresql(c) = conn {
+        use diesel::sql_types::{Array, Bool, Nullable, Timestamp};
+        diesel::sql_query(
+            "INSERT INTO search_documents \
+             (kind, source_id, community_id, thread_id, author_id, title, resolved, status, boost, created_at, terms) \
+             SELECT k, s, c, t, a, ti, r, st, b, ca, te::tsvector FROM unnest($1::text[], $2::int8[], $3::int8[], \
+             $4::int8[], $5::int8[], $6::text[], $7::bool[], $8::text[], $9::float8[], $10::timestamp[], $11::text[]) \
+             AS u(k, s, c, t, a, ti, r, st, b, ca, te) \
+             ON CONFLICT (kind, source_id) DO UPDATE SET community_id = excluded.community_id, \
+             author_id = excluded.author_id, title = excluded.title, resolved = excluded.resolved, \
+             status = excluded.status, boost = excluded.boost, created_at = excluded.created_at, terms = excluded.terms",
+        )
+        .bind::<Array<Text>, _>(docs.iter().map(|d| d.kind).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(docs.iter().map(|d| d.source_id).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(docs.iter().map(|d| d.community_id).collect::<Vec<_>>())
+        .bind::<Array<Nullable<BigInt>>, _>(docs.iter().map(|d| d.thread_id).collect::<Vec<_>>())
+        .bind::<Array<BigInt>, _>(docs.iter().map(|d| d.author_id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(docs.iter().map(|d| d.title).collect::<Vec<_>>())
+        .bind::<Array<Bool>, _>(docs.iter().map(|d| d.resolved).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(docs.iter().map(|d| d.status).collect::<Vec<_>>())
+        .bind::<Array<Double>, _>(docs.iter().map(|d| d.boost).collect::<Vec<_>>())
+        .bind::<Array<Timestamp>, _>(docs.iter().map(|d| d.created_at).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(
+            docs.iter().map(|d| text::to_tsvector(&d.title_terms, &d.body_terms)).collect::<Vec<_>>(),
+        )
+        .execute(c)?;
+        return Ok(());
+    }
     let ids = docs.iter().map(|doc| write_row(conn, doc)).collect::<Result<Vec<i64>>>()?;
     ids.into_iter().zip(docs).try_for_each(|(id, doc)| write_terms(conn, id, doc))
 }
@@ -226,7 +255,8 @@ pub fn search(
     let mut candidates: Vec<Candidate> = match conn {
         AnyConnection::Sqlite(c) => {
             // FTS5 walks its doclists newest first and stops at the limit;
-            // bm25 (negative: lower is better) is computed for those rows only.
+            // bm25 (negative: lower is better) is computed for those rows
+            // only. Knowledge is asked for through its `kind` word.
             let branch = |fts: &str| {
                 format!(
                     "SELECT id, score FROM (SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0, 0.0) * d.boost AS score \
@@ -241,20 +271,34 @@ pub fn search(
                 .load(c)?
         }
         AnyConnection::Postgresql(c) => {
+            // Newest matches first, then rank only those: ranking reads each
+            // row's tsvector, which for a common word would be most of the
+            // table. Knowledge has a partial GIN index of its own. A larger
+            // work_mem keeps the bitmap exact, so rows are not rechecked.
             // Weights for D, C, B, A: body terms D, title terms A.
             let branch = |extra: &str| {
                 format!(
-                    "(SELECT d.id AS id, (ts_rank_cd('{{{body}, 0.1, 0.1, 1.0}}'::float4[], d.terms, q, 1) * d.boost)::float8 AS score \
-                     FROM search_documents d, CAST($1 AS tsquery) q \
-                     WHERE d.terms @@ q{filter}{extra} ORDER BY d.id DESC LIMIT {CANDIDATES})",
-                    body = 1.0 / TITLE_WEIGHT
+                    "(SELECT d.id FROM search_documents d WHERE d.terms @@ CAST($1 AS tsquery){filter}{extra} \
+                     ORDER BY d.id DESC LIMIT {CANDIDATES})"
                 )
             };
-            diesel::sql_query(format!("{} UNION {}", branch(""), branch(" AND d.kind = 'knowledge'")))
-                .bind::<Text, _>(query.to_tsquery())
-                .load(c)?
+            let sql = format!(
+                "WITH c AS ({} UNION {}) SELECT d.id AS id, \
+                 (ts_rank_cd('{{{body}, 0.1, 0.1, 1.0}}'::float4[], d.terms, CAST($1 AS tsquery), 1) * d.boost)::float8 AS score \
+                 FROM c JOIN search_documents d ON d.id = c.id",
+                branch(""),
+                branch(" AND d.kind = 'knowledge'"),
+                body = 1.0 / TITLE_WEIGHT
+            );
+            c.transaction(|c| {
+                diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(c)?;
+                diesel::sql_query(&sql).bind::<Text, _>(query.to_tsquery()).load(c)
+            })?
         }
     };
+    // A recent knowledge item is in both branches: count it once.
+    candidates.sort_by(|a, b| a.id.cmp(&b.id).then(b.score.total_cmp(&a.score)));
+    candidates.dedup_by_key(|c| c.id);
     let total = candidates.len() as i64;
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.id.cmp(&a.id)));
     let ids: Vec<i64> = candidates.iter().skip(offset as usize).take(limit as usize).map(|c| c.id).collect();

@@ -176,6 +176,21 @@ fn write_item(conn: &mut AnyConnection, item: ItemSource) -> Result<()> {
     )
 }
 
+/// Documents for many posts, cut into words on every core: segmenting is
+/// most of a reindex's work.
+fn post_documents(rows: &[PostSource]) -> Vec<NewDocument<'_>> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let chunk = rows.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(post_document).collect::<Vec<_>>()))
+            .collect();
+        // A worker only panics if segmenting does; pass that panic on.
+        parts.into_iter().flat_map(|part| part.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    })
+}
+
 /// Rebuilds the whole index from posts and knowledge items, `BATCH` rows per
 /// transaction; `progress` hears how many documents are done after each.
 pub fn reindex(conn: &mut AnyConnection, mut progress: impl FnMut(u64)) -> Result<u64> {
@@ -195,7 +210,7 @@ pub fn reindex(conn: &mut AnyConnection, mut progress: impl FnMut(u64)) -> Resul
         let Some(last) = rows.last() else { break };
         after = last.post_id;
         let count = rows.len() as u64;
-        let documents: Vec<NewDocument> = rows.iter().map(post_document).collect();
+        let documents = post_documents(&rows);
         write_tx(conn, |conn| engine::upsert_many(conn, &documents))?;
         done += count;
         progress(done);

@@ -60,7 +60,7 @@ fn shape(backend: Backend) -> Shape {
                 "SELECT m.name AS table_name, p.name AS column_name, p.\"notnull\" AS not_null, p.pk AS pk \
                  FROM sqlite_master m JOIN pragma_table_info(m.name) p \
                  WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations' \
-                 AND m.name NOT LIKE 'search_terms%' \
+                 AND m.name NOT LIKE 'search%terms%' \
                  ORDER BY m.name, p.cid",
             )
             .load(lite)

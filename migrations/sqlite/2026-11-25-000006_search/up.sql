@@ -20,9 +20,11 @@ CREATE TABLE search_documents (
 );
 CREATE INDEX search_documents_by_thread ON search_documents (thread_id);
 
--- `kind` holds one word (thread, reply, knowledge), so a query can ask for
--- knowledge items inside the index instead of filtering every match; it is
--- weighted 0 in bm25, so asking for it never changes a score.
+-- `kind` holds one word (thread, reply, knowledge), so a query can ask FTS5
+-- for knowledge items instead of filtering every match; it is weighted 0 in
+-- bm25, so asking for it never changes a score. (A separate table for
+-- knowledge would be faster to search but would rank its few rows against
+-- their own statistics, not the whole index's.)
 CREATE VIRTUAL TABLE search_terms USING fts5(
     title, body, kind, content = '', contentless_delete = 1, tokenize = 'ascii'
 );
