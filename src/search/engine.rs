@@ -256,19 +256,23 @@ pub fn search(
         AnyConnection::Sqlite(c) => {
             // FTS5 walks its doclists newest first and stops at the limit;
             // bm25 (negative: lower is better) is computed for those rows
-            // only. Knowledge is asked for through its `kind` word.
+            // only. Older knowledge is asked for through its `kind` word,
+            // and only when the newest matches did not already cover all.
             let branch = |fts: &str| {
                 format!(
-                    "SELECT id, score FROM (SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0, 0.0) * d.boost AS score \
+                    "SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0, 0.0) * d.boost AS score \
                      FROM search_terms JOIN search_documents d ON d.id = search_terms.rowid \
-                     WHERE search_terms MATCH {fts}{filter} ORDER BY search_terms.rowid DESC LIMIT {CANDIDATES})"
+                     WHERE search_terms MATCH {fts}{filter} ORDER BY search_terms.rowid DESC LIMIT {CANDIDATES}"
                 )
             };
             let fts = query.to_fts5();
-            diesel::sql_query(format!("{} UNION {}", branch("?"), branch("'(' || ? || ') AND kind : knowledge'")))
-                .bind::<Text, _>(&fts)
-                .bind::<Text, _>(&fts)
-                .load(c)?
+            let mut found: Vec<Candidate> = diesel::sql_query(branch("?")).bind::<Text, _>(&fts).load(c)?;
+            if found.len() as i64 >= CANDIDATES {
+                let knowledge: Vec<Candidate> =
+                    diesel::sql_query(branch("'(' || ? || ') AND kind : knowledge'")).bind::<Text, _>(&fts).load(c)?;
+                found.extend(knowledge);
+            }
+            found
         }
         AnyConnection::Postgresql(c) => {
             // Newest matches first, then rank only those: ranking reads each
