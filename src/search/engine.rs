@@ -236,6 +236,38 @@ struct Candidate {
     score: f64,
 }
 
+/// How many of the newest rows PostgreSQL may walk when every term is
+/// common (see [`dense`]); past that, the GIN index answers.
+const WALK_WINDOW: i64 = 50_000;
+/// A term in at least this share of documents counts as common.
+const COMMON_SHARE: f64 = 0.05;
+
+#[derive(QueryableByName)]
+struct Share {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Float>)]
+    share: Option<f32>,
+}
+
+/// Whether PostgreSQL's own statistics (ANALYZE's most common lexemes) say
+/// every term of the query is common, with no filter that keeps few rows.
+fn dense(c: &mut diesel::PgConnection, query: &ParsedQuery, conditions: &Conditions) -> diesel::QueryResult<bool> {
+    if conditions.kind.is_some() || conditions.resolved_only || conditions.author_id.is_some() {
+        return Ok(false);
+    }
+    let terms: Vec<String> = query.all_terms().cloned().collect();
+    let shares: Vec<Share> = diesel::sql_query(
+        "SELECT s.share FROM pg_stats p, \
+         LATERAL unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) AS s(elem, share) \
+         WHERE p.schemaname = current_schema() AND p.tablename = 'search_documents' AND p.attname = 'terms' \
+         AND s.elem = ANY($1)",
+    )
+    .bind::<diesel::sql_types::Array<Text>, _>(&terms)
+    .load(c)?;
+    let found: Vec<f64> = shares.iter().filter_map(|s| s.share).map(f64::from).collect();
+    Ok(found.len() >= terms.iter().collect::<std::collections::HashSet<_>>().len()
+        && found.iter().all(|share| *share >= COMMON_SHARE))
+}
+
 /// A page of the best matches, how many matched, and whether that count
 /// stopped at [`CANDIDATES`] (there are more).
 pub struct Found {
@@ -286,17 +318,37 @@ pub fn search(
                      ORDER BY d.id DESC LIMIT {CANDIDATES})"
                 )
             };
-            let sql = format!(
-                "WITH c AS ({} UNION {}) SELECT d.id AS id, \
-                 (ts_rank_cd('{{{body}, 0.1, 0.1, 1.0}}'::float4[], d.terms, CAST($1 AS tsquery), 1) * d.boost)::float8 AS score \
-                 FROM c JOIN search_documents d ON d.id = c.id",
-                branch(""),
-                branch(" AND d.kind = 'knowledge'"),
-                body = 1.0 / TITLE_WEIGHT
-            );
+            let ranked = |posts: &str| {
+                format!(
+                    "WITH c AS ({posts} UNION {}) SELECT d.id AS id, \
+                     (ts_rank_cd('{{{body}, 0.1, 0.1, 1.0}}'::float4[], d.terms, CAST($1 AS tsquery), 1) * d.boost)::float8 AS score \
+                     FROM c JOIN search_documents d ON d.id = c.id",
+                    branch(" AND d.kind = 'knowledge'"),
+                    body = 1.0 / TITLE_WEIGHT
+                )
+            };
+            let tsquery = query.to_tsquery();
             c.transaction(|c| {
                 diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(c)?;
-                diesel::sql_query(&sql).bind::<Text, _>(query.to_tsquery()).load(c)
+                // The planner takes a Thai word's parts (ผู้รับ, ผิด, ชอบ) as
+                // independent and, for a common word, expects a few thousand
+                // matches where there are a hundred thousand: it then scans
+                // them all. When the statistics say every term is common,
+                // walk the newest rows instead, within a bounded window.
+                if dense(c, query, conditions)? {
+                    diesel::sql_query("SET LOCAL enable_bitmapscan = off").execute(c)?;
+                    let walk = format!(
+                        "(SELECT d.id FROM search_documents d WHERE d.terms @@ CAST($1 AS tsquery){filter} \
+                         AND d.id > (SELECT max(id) FROM search_documents) - {WALK_WINDOW} \
+                         ORDER BY d.id DESC LIMIT {CANDIDATES})"
+                    );
+                    let found: Vec<Candidate> = diesel::sql_query(ranked(&walk)).bind::<Text, _>(&tsquery).load(c)?;
+                    diesel::sql_query("SET LOCAL enable_bitmapscan = on").execute(c)?;
+                    if found.len() as i64 >= CANDIDATES {
+                        return Ok(found);
+                    }
+                }
+                diesel::sql_query(ranked(&branch(""))).bind::<Text, _>(&tsquery).load(c)
             })?
         }
     };

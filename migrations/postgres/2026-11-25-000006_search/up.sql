@@ -24,3 +24,10 @@ CREATE INDEX search_documents_terms ON search_documents USING GIN (terms);
 -- Knowledge items are ranked even when older than the newest matches
 -- (search::engine): this finds them without visiting every matching post.
 CREATE INDEX search_documents_knowledge_terms ON search_documents USING GIN (terms) WHERE kind = 'knowledge';
+-- Filters that keep few rows get indexes the planner can AND with the terms'
+-- bitmap, so "resolved only", one author, a type or a date range does not
+-- visit every row that merely contains the words.
+CREATE INDEX search_documents_resolved_terms ON search_documents USING GIN (terms) WHERE resolved;
+CREATE INDEX search_documents_thread_terms ON search_documents USING GIN (terms) WHERE kind = 'thread';
+CREATE INDEX search_documents_by_author ON search_documents (author_id);
+CREATE INDEX search_documents_by_created ON search_documents (created_at);
