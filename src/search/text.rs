@@ -191,30 +191,15 @@ pub fn highlight(text: &str, query: &ParsedQuery, max_chars: usize) -> String {
     }
     let mut at = start;
     for r in matches.iter().filter(|r| r.start >= start && r.end <= end) {
-        out.push_str(&html_escape(&text[at..r.start]));
+        out.push_str(&tera::escape_html(&text[at..r.start]));
         out.push_str("<mark>");
-        out.push_str(&html_escape(&text[r.clone()]));
+        out.push_str(&tera::escape_html(&text[r.clone()]));
         out.push_str("</mark>");
         at = r.end;
     }
-    out.push_str(&html_escape(&text[at..end]));
+    out.push_str(&tera::escape_html(&text[at..end]));
     if end < text.len() {
         out.push('…');
-    }
-    out
-}
-
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
     }
     out
 }
