@@ -215,3 +215,37 @@ async fn a_facilitator_distills_publishes_and_reviews_in_chromium() {
     c.wait().for_element(Locator::Css(".empty")).await.expect("the queue is empty again");
     c.close().await.unwrap();
 }
+
+/// A reader types a Thai word into the header's search box and follows the
+/// result to the thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_finds_a_thai_word_from_the_header_search_box_in_chromium() {
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (community, board) = app.community("e2e");
+    let writer = app.user("writer", false);
+    app.join(&writer, &community);
+    let input = sala::threads::NewThread {
+        kind: "question".into(),
+        title: "ขั้นตอนจัดซื้อวัสดุสำนักงาน".into(),
+        body: "เมื่อต้องซื้อกระดาษและหมึกพิมพ์เกินห้าพันบาทต้องทำบันทึกขออนุมัติก่อน".into(),
+    };
+    sala::threads::create_thread(&mut app.conn(), sala::authz::Viewer::user(writer.id, false), board.id, &input)
+        .unwrap();
+
+    c.goto(&app.url(&format!("/c/{}", community.slug))).await.unwrap();
+    c.find(Locator::Id("header-q")).await.unwrap().send_keys("หมึกพิมพ์").await.unwrap();
+    c.find(Locator::Css(".header-search button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".search-hit")).await.expect("a result");
+    let count = c.find(Locator::Css(".result-count")).await.unwrap().text().await.unwrap();
+    // Chromium's language decides which; either way, exactly one result.
+    assert!(count == "พบ 1 รายการ" || count == "One result", "{count}");
+    let marked = c.find(Locator::Css(".search-hit .snippet mark")).await.unwrap().text().await.unwrap();
+    assert_eq!(marked, "หมึกพิมพ์", "the word is highlighted inside the unspaced sentence");
+    screenshot(&c, "e2e-search").await;
+    c.find(Locator::Css(".search-hit .hit-title a")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("li.post.opening")).await.expect("the thread");
+    let heading = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
+    assert!(heading.ends_with("ขั้นตอนจัดซื้อวัสดุสำนักงาน"), "{heading}");
+    c.close().await.unwrap();
+}
