@@ -402,3 +402,32 @@ async fn admins_see_the_outbox(backend: Backend) {
     assert_eq!(member.get("/admin/outbox").await.status, 403);
 }
 both_backends!(admins_see_the_outbox);
+
+async fn the_subscription_settings_form_changes_how_often_digests_come(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (community, _) = app.community("km");
+    let browser = app.member_browser("suda", &community).await;
+    let suda = sala::accounts::find_by_username(&mut app.conn(), "suda").unwrap();
+    let field = format!("frequency_{}", community.id);
+
+    // Joining offered the weekly digest; the form shows it chosen.
+    let page = browser.get("/settings/subscriptions").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!(r#"name="{field}" value="weekly" checked"#)), "{}", page.body);
+
+    let saved = browser.submit("/settings/subscriptions", &[(&field, "daily")]).await;
+    assert_eq!((saved.status, saved.location.as_deref()), (303, Some("/settings/subscriptions?saved=1")));
+    assert_eq!(digests_frequency(&app, &suda, "km").await, "daily");
+
+    // A made-up frequency, or a form without its CSRF token, changes nothing.
+    assert!(browser.submit("/settings/subscriptions", &[(&field, "hourly")]).await.status >= 400);
+    assert_eq!(browser.post_raw("/settings/subscriptions", &[(&field, "off")]).await.status, 403);
+    assert_eq!(digests_frequency(&app, &suda, "km").await, "daily");
+
+    assert!(browser.submit("/settings/subscriptions", &[(&field, "off")]).await.status == 303);
+    assert_eq!(digests_frequency(&app, &suda, "km").await, "off");
+    // Nobody logged in: to the login page.
+    let anonymous = app.browser().get("/settings/subscriptions").await;
+    assert_eq!(anonymous.status, 303, "{}", anonymous.body);
+}
+both_backends!(the_subscription_settings_form_changes_how_often_digests_come);
