@@ -431,3 +431,48 @@ async fn the_subscription_settings_form_changes_how_often_digests_come(backend: 
     assert_eq!(anonymous.status, 303, "{}", anonymous.body);
 }
 both_backends!(the_subscription_settings_form_changes_how_often_digests_come);
+
+async fn a_member_who_left_a_private_community_gets_no_digest_from_it(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let smtp = SmtpSink::start();
+    let admin = app.user("hr-admin", true);
+    let as_admin = sala::authz::Viewer::user(admin.id, true);
+    let private = sala::communities::create(
+        &mut app.conn(),
+        as_admin,
+        &sala::communities::CommunityInput {
+            slug: "hr".into(),
+            name: "ฝ่ายบุคคล".into(),
+            description: String::new(),
+            is_public: false,
+        },
+    )
+    .unwrap();
+    let board = sala::communities::create_board(
+        &mut app.conn(),
+        as_admin,
+        private.id,
+        &sala::communities::BoardInput {
+            slug: "qa".into(),
+            name: "qa".into(),
+            description: String::new(),
+            position: 0,
+        },
+    )
+    .unwrap();
+    // A private community takes members by appointment.
+    let stays = app.user("stays", false);
+    let leaves = app.user("leaves", false);
+    app.make_facilitator(&stays, &private);
+    app.make_facilitator(&leaves, &private);
+    subscribe(&app, &app.token(&stays), "hr", "daily").await;
+    subscribe(&app, &app.token(&leaves), "hr", "daily").await;
+    sala::communities::leave(&mut app.conn(), sala::authz::Viewer::user(leaves.id, false), private.id).unwrap();
+
+    api_thread(&app, &app.token(&stays), board.id, "question", "ระเบียบการลาใหม่", "ใครอ่านแล้วบ้าง").await;
+    let out = digest_run(&app, &smtp, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(smtp.messages_to("stays@example.org").len(), 1, "a member still gets the digest");
+    assert!(smtp.messages_to("leaves@example.org").is_empty(), "a former member of a private community gets nothing");
+}
+both_backends!(a_member_who_left_a_private_community_gets_no_digest_from_it);
