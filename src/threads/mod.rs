@@ -309,7 +309,10 @@ pub fn edit_post(
         }
         bump(conn, post.thread_id, title.map(|_| ctx.thread.board_id))?;
         if body == post.body_md {
-            search::index::post(conn, post_id)?;
+            // Same text: only a new title has anything to re-index.
+            if title.is_some() {
+                search::index::post(conn, post_id)?;
+            }
             return Ok(post.clone());
         }
         let updated: Post = diesel::update(posts::table.find(post_id))

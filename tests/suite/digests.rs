@@ -435,31 +435,7 @@ both_backends!(the_subscription_settings_form_changes_how_often_digests_come);
 async fn a_member_who_left_a_private_community_gets_no_digest_from_it(backend: Backend) {
     let app = TestApp::start(backend).await;
     let smtp = SmtpSink::start();
-    let admin = app.user("hr-admin", true);
-    let as_admin = sala::authz::Viewer::user(admin.id, true);
-    let private = sala::communities::create(
-        &mut app.conn(),
-        as_admin,
-        &sala::communities::CommunityInput {
-            slug: "hr".into(),
-            name: "ฝ่ายบุคคล".into(),
-            description: String::new(),
-            is_public: false,
-        },
-    )
-    .unwrap();
-    let board = sala::communities::create_board(
-        &mut app.conn(),
-        as_admin,
-        private.id,
-        &sala::communities::BoardInput {
-            slug: "qa".into(),
-            name: "qa".into(),
-            description: String::new(),
-            position: 0,
-        },
-    )
-    .unwrap();
+    let (private, board) = app.private_community("hr");
     // A private community takes members by appointment.
     let stays = app.user("stays", false);
     let leaves = app.user("leaves", false);

@@ -160,6 +160,16 @@ impl TestApp {
 
     /// A public community with one board, created by a fresh admin.
     pub fn community(&self, slug: &str) -> (Community, Board) {
+        self.community_with(slug, true)
+    }
+
+    /// A private community with one board: members join by appointment
+    /// (`make_facilitator`), and outsiders cannot see it.
+    pub fn private_community(&self, slug: &str) -> (Community, Board) {
+        self.community_with(slug, false)
+    }
+
+    fn community_with(&self, slug: &str, is_public: bool) -> (Community, Board) {
         let admin = self.user(&format!("admin-{slug}"), true);
         let viewer = Viewer::user(admin.id, true);
         let conn: &mut AnyConnection = &mut self.conn();
@@ -167,10 +177,7 @@ impl TestApp {
             conn,
             viewer,
             &CommunityInput {
-                slug: slug.into(),
-                name: format!("ชุมชน {slug}"),
-                description: String::new(),
-                is_public: true,
+                slug: slug.into(), name: format!("ชุมชน {slug}"), description: String::new(), is_public
             },
         )
         .expect("community");

@@ -285,30 +285,7 @@ async fn filters_and_privacy(backend: Backend) {
     assert_eq!(urls_of(&s.search(&[("q", "ใบเสร็จ"), ("community", "km")]).await).len(), 4);
 
     // A private community's posts are found by its members only.
-    let admin = s.app.user("site-admin", true);
-    let private = sala::communities::create(
-        &mut s.app.conn(),
-        as_viewer(&admin),
-        &sala::communities::CommunityInput {
-            slug: "hr-private".into(),
-            name: "ฝ่ายบุคคล".into(),
-            description: String::new(),
-            is_public: false,
-        },
-    )
-    .unwrap();
-    let board = sala::communities::create_board(
-        &mut s.app.conn(),
-        as_viewer(&admin),
-        private.id,
-        &sala::communities::BoardInput {
-            slug: "qa".into(),
-            name: "qa".into(),
-            description: String::new(),
-            position: 0,
-        },
-    )
-    .unwrap();
+    let (private, board) = s.app.private_community("hr-private");
     // A private community takes no joins: its facilitator is appointed.
     let insider = s.app.user("insider", false);
     s.app.make_facilitator(&insider, &private);
