@@ -80,6 +80,6 @@ async fn serve(req: HttpRequest, path: web::Path<String>, state: web::Data<super
         .body(file.data.into_owned())
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/assets/{file}", web::get().to(serve));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.get("/assets/{file}", serve);
 }

@@ -263,6 +263,12 @@ pub fn path_error(_err: actix_web::error::PathError, _req: &HttpRequest) -> acti
     AppError(Error::NotFound).into()
 }
 
-pub async fn not_found() -> WebResult<HttpResponse> {
-    Err(AppError(Error::NotFound))
+/// No route matched: 405 with `Allow` when the path exists for other
+/// methods, 404 otherwise.
+pub async fn not_found(req: HttpRequest) -> WebResult<HttpResponse> {
+    let allowed = super::routes::allowed_methods(req.path());
+    if allowed.is_empty() {
+        return Err(AppError(Error::NotFound));
+    }
+    Ok(HttpResponse::MethodNotAllowed().insert_header((header::ALLOW, allowed.join(", "))).finish())
 }

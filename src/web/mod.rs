@@ -4,8 +4,10 @@
 pub mod api;
 pub mod assets;
 pub mod errors;
+pub mod headers;
 pub mod page_cache;
 pub mod pages;
+pub mod routes;
 pub mod session;
 
 use actix_web::body::MessageBody;
@@ -120,12 +122,16 @@ pub fn build_app(
         .app_data(web::PathConfig::default().error_handler(errors::path_error))
         .wrap(from_fn(session::ensure_csrf_cookie))
         .wrap(from_fn(errors::render_errors))
+        .wrap(from_fn(headers::security_headers))
         .wrap(Compress::default())
+        .wrap(from_fn(headers::head_as_get))
         .wrap(tracing_actix_web::TracingLogger::default())
-        .route("/healthz", web::get().to(healthz))
-        .service(web::scope("/api/v1").configure(api::routes))
-        .configure(assets::routes)
-        .configure(pages::routes)
+        .configure(|cfg| {
+            routes::Routes::new(cfg, "").get("/healthz", healthz);
+        })
+        .service(web::scope("/api/v1").configure(|cfg| api::routes(&mut routes::Routes::new(cfg, "/api/v1"))))
+        .configure(|cfg| assets::routes(&mut routes::Routes::new(cfg, "")))
+        .configure(|cfg| pages::routes(&mut routes::Routes::new(cfg, "")))
         .default_service(web::to(errors::not_found))
 }
 

@@ -8,6 +8,7 @@ mod caching;
 mod digests;
 mod errors;
 mod flows;
+mod hardening;
 mod knowledge;
 mod large_threads;
 mod moderation;

@@ -9,11 +9,11 @@ use crate::web::errors::WebResult;
 use crate::web::session::ApiUser;
 use crate::web::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/register", web::post().to(register))
-        .route("/auth/login", web::post().to(login))
-        .route("/auth/logout-everywhere", web::post().to(logout_everywhere))
-        .route("/me", web::get().to(me));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.post("/auth/register", register)
+        .post("/auth/login", login)
+        .post("/auth/logout-everywhere", logout_everywhere)
+        .get("/me", me);
 }
 
 async fn register(state: web::Data<AppState>, body: web::Json<Registration>) -> WebResult<HttpResponse> {

@@ -12,24 +12,24 @@ use crate::web::errors::WebResult;
 use crate::web::session::{ApiUser, MaybeApiUser};
 use crate::web::{AppState, PageQuery};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/communities", web::get().to(list_communities))
-        .route("/communities", web::post().to(create_community))
-        .route("/communities/{slug}", web::get().to(get_community))
-        .route("/communities/{slug}", web::patch().to(update_community))
-        .route("/communities/{slug}/join", web::post().to(join))
-        .route("/communities/{slug}/leave", web::post().to(leave))
-        .route("/communities/{slug}/members", web::get().to(members))
-        .route("/communities/{slug}/subscription", web::get().to(get_subscription))
-        .route("/communities/{slug}/subscription", web::put().to(put_subscription))
-        .route("/communities/{slug}/boards", web::get().to(list_boards))
-        .route("/communities/{slug}/boards", web::post().to(create_board))
-        .route("/boards/{id}/threads", web::get().to(list_threads))
-        .route("/boards/{id}/threads", web::post().to(create_thread))
-        .route("/threads/{id}", web::get().to(get_thread))
-        .route("/threads/{id}/posts", web::post().to(create_post))
-        .route("/posts/{id}", web::patch().to(edit_post))
-        .route("/posts/{id}", web::delete().to(delete_post));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.get("/communities", list_communities)
+        .post("/communities", create_community)
+        .get("/communities/{slug}", get_community)
+        .patch("/communities/{slug}", update_community)
+        .post("/communities/{slug}/join", join)
+        .post("/communities/{slug}/leave", leave)
+        .get("/communities/{slug}/members", members)
+        .get("/communities/{slug}/subscription", get_subscription)
+        .put("/communities/{slug}/subscription", put_subscription)
+        .get("/communities/{slug}/boards", list_boards)
+        .post("/communities/{slug}/boards", create_board)
+        .get("/boards/{id}/threads", list_threads)
+        .post("/boards/{id}/threads", create_thread)
+        .get("/threads/{id}", get_thread)
+        .post("/threads/{id}/posts", create_post)
+        .patch("/posts/{id}", edit_post)
+        .delete("/posts/{id}", delete_post);
 }
 
 async fn list_communities(state: web::Data<AppState>, caller: MaybeApiUser) -> WebResult<HttpResponse> {

@@ -10,26 +10,26 @@ use crate::web::errors::WebResult;
 use crate::web::session::{ApiUser, MaybeApiUser};
 use crate::web::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/threads/{id}/resolve", web::post().to(resolve))
-        .route("/threads/{id}/resolve", web::delete().to(unresolve))
-        .route("/threads/{id}/ready", web::post().to(mark_ready))
-        .route("/threads/{id}/distill", web::get().to(distill_draft))
-        .route("/threads/{id}/distill", web::post().to(distill))
-        .route("/knowledge", web::get().to(list))
-        .route("/knowledge/suggestions/{sid}/accept", web::post().to(accept_suggestion))
-        .route("/knowledge/suggestions/{sid}/decline", web::post().to(decline_suggestion))
-        .route("/knowledge/{id}", web::get().to(get_item))
-        .route("/knowledge/{id}/revisions", web::get().to(revisions))
-        .route("/knowledge/{id}/revisions", web::post().to(revise))
-        .route("/knowledge/{id}/diff", web::get().to(diff))
-        .route("/knowledge/{id}/restore", web::post().to(restore))
-        .route("/knowledge/{id}/{action:publish|archive}", web::post().to(change_status))
-        .route("/knowledge/{id}/suggestions", web::get().to(suggestions))
-        .route("/knowledge/{id}/suggestions", web::post().to(suggest))
-        .route("/knowledge/{id}/feedback", web::post().to(feedback))
-        .route("/knowledge/{id}/reconfirm", web::post().to(reconfirm))
-        .route("/communities/{slug}/review-queue", web::get().to(review_queue));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.post("/threads/{id}/resolve", resolve)
+        .delete("/threads/{id}/resolve", unresolve)
+        .post("/threads/{id}/ready", mark_ready)
+        .get("/threads/{id}/distill", distill_draft)
+        .post("/threads/{id}/distill", distill)
+        .get("/knowledge", list)
+        .post("/knowledge/suggestions/{sid}/accept", accept_suggestion)
+        .post("/knowledge/suggestions/{sid}/decline", decline_suggestion)
+        .get("/knowledge/{id}", get_item)
+        .get("/knowledge/{id}/revisions", revisions)
+        .post("/knowledge/{id}/revisions", revise)
+        .get("/knowledge/{id}/diff", diff)
+        .post("/knowledge/{id}/restore", restore)
+        .post("/knowledge/{id}/{action:publish|archive}", change_status)
+        .get("/knowledge/{id}/suggestions", suggestions)
+        .post("/knowledge/{id}/suggestions", suggest)
+        .post("/knowledge/{id}/feedback", feedback)
+        .post("/knowledge/{id}/reconfirm", reconfirm)
+        .get("/communities/{slug}/review-queue", review_queue);
 }
 
 #[derive(Deserialize)]

@@ -6,9 +6,7 @@ mod forum;
 mod knowledge;
 mod search;
 
-use actix_web::web;
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
     forum::routes(cfg);
     knowledge::routes(cfg);

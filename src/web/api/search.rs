@@ -9,8 +9,8 @@ use crate::web::errors::WebResult;
 use crate::web::session::MaybeApiUser;
 use crate::web::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/search", web::get().to(search_api));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.get("/search", search_api);
 }
 
 async fn search_api(

@@ -14,17 +14,17 @@ use crate::web::errors::{AppError, WebResult};
 use crate::web::session::{expired_session_cookie, lang_cookie, session_cookie, CsrfForm, Session};
 use crate::web::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/login", web::get().to(login_page))
-        .route("/login", web::post().to(login))
-        .route("/register", web::get().to(register_page))
-        .route("/register", web::post().to(register))
-        .route("/logout", web::post().to(logout))
-        .route("/settings", web::get().to(settings_page))
-        .route("/settings/password", web::post().to(change_password))
-        .route("/settings/logout-everywhere", web::post().to(logout_everywhere))
-        .route("/lang", web::post().to(set_language))
-        .route("/u/{username}", web::get().to(profile));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.get("/login", login_page)
+        .post("/login", login)
+        .get("/register", register_page)
+        .post("/register", register)
+        .post("/logout", logout)
+        .get("/settings", settings_page)
+        .post("/settings/password", change_password)
+        .post("/settings/logout-everywhere", logout_everywhere)
+        .post("/lang", set_language)
+        .get("/u/{username}", profile);
 }
 
 #[derive(Deserialize)]

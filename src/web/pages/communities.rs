@@ -14,22 +14,22 @@ use crate::web::page_cache::anonymous_key;
 use crate::web::session::{CsrfForm, Session};
 use crate::web::{AppState, PageQuery};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
-        .route("/c/new", web::get().to(new_community_page))
-        .route("/c/new", web::post().to(create_community))
-        .route("/c/{slug}", web::get().to(community_page))
-        .route("/c/{slug}/edit", web::get().to(edit_community_page))
-        .route("/c/{slug}/edit", web::post().to(update_community))
-        .route("/c/{slug}/join", web::post().to(join))
-        .route("/c/{slug}/leave", web::post().to(leave))
-        .route("/c/{slug}/members", web::get().to(members_page))
-        .route("/c/{slug}/facilitators", web::post().to(set_facilitator))
-        .route("/c/{slug}/boards/new", web::get().to(new_board_page))
-        .route("/c/{slug}/boards/new", web::post().to(create_board))
-        .route("/c/{slug}/b/{board}", web::get().to(board_page))
-        .route("/c/{slug}/b/{board}/edit", web::get().to(edit_board_page))
-        .route("/c/{slug}/b/{board}/edit", web::post().to(update_board));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.get("/", home)
+        .get("/c/new", new_community_page)
+        .post("/c/new", create_community)
+        .get("/c/{slug}", community_page)
+        .get("/c/{slug}/edit", edit_community_page)
+        .post("/c/{slug}/edit", update_community)
+        .post("/c/{slug}/join", join)
+        .post("/c/{slug}/leave", leave)
+        .get("/c/{slug}/members", members_page)
+        .post("/c/{slug}/facilitators", set_facilitator)
+        .get("/c/{slug}/boards/new", new_board_page)
+        .post("/c/{slug}/boards/new", create_board)
+        .get("/c/{slug}/b/{board}", board_page)
+        .get("/c/{slug}/b/{board}/edit", edit_board_page)
+        .post("/c/{slug}/b/{board}/edit", update_board);
 }
 
 /// What the viewer may do here, for showing or hiding buttons. The domain

@@ -15,29 +15,29 @@ use crate::web::errors::{AppError, WebResult};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/t/{id}/resolve", web::post().to(resolve))
-        .route("/t/{id}/ready", web::post().to(mark_ready))
-        .route("/t/{id}/distill", web::get().to(distill_page))
-        .route("/t/{id}/distill", web::post().to(distill))
-        .route("/knowledge", web::get().to(site_index))
-        .route("/knowledge/tags/{tag}", web::get().to(tag_page))
-        .route("/c/{slug}/knowledge", web::get().to(community_index))
-        .route("/c/{slug}/review", web::get().to(review_queue))
-        .route("/k/{id}", web::get().to(item_page))
-        .route("/k/{id}/export.md", web::get().to(export_markdown))
-        .route("/k/{id}/edit", web::get().to(edit_page))
-        .route("/k/{id}/edit", web::post().to(edit))
-        .route("/k/{id}/revisions", web::get().to(revisions_page))
-        .route("/k/{id}/diff", web::get().to(diff_page))
-        .route("/k/{id}/restore", web::post().to(restore))
-        .route("/k/{id}/{action:publish|archive}", web::post().to(change_status))
-        .route("/k/{id}/suggest", web::get().to(suggest_page))
-        .route("/k/{id}/suggest", web::post().to(suggest))
-        .route("/k/{id}/feedback", web::post().to(give_feedback))
-        .route("/k/{id}/reconfirm", web::post().to(reconfirm))
-        .route("/k/suggestions/{sid}/accept", web::post().to(accept_suggestion))
-        .route("/k/suggestions/{sid}/decline", web::post().to(decline_suggestion));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.post("/t/{id}/resolve", resolve)
+        .post("/t/{id}/ready", mark_ready)
+        .get("/t/{id}/distill", distill_page)
+        .post("/t/{id}/distill", distill)
+        .get("/knowledge", site_index)
+        .get("/knowledge/tags/{tag}", tag_page)
+        .get("/c/{slug}/knowledge", community_index)
+        .get("/c/{slug}/review", review_queue)
+        .get("/k/{id}", item_page)
+        .get("/k/{id}/export.md", export_markdown)
+        .get("/k/{id}/edit", edit_page)
+        .post("/k/{id}/edit", edit)
+        .get("/k/{id}/revisions", revisions_page)
+        .get("/k/{id}/diff", diff_page)
+        .post("/k/{id}/restore", restore)
+        .post("/k/{id}/{action:publish|archive}", change_status)
+        .get("/k/{id}/suggest", suggest_page)
+        .post("/k/{id}/suggest", suggest)
+        .post("/k/{id}/feedback", give_feedback)
+        .post("/k/{id}/reconfirm", reconfirm)
+        .post("/k/suggestions/{sid}/accept", accept_suggestion)
+        .post("/k/suggestions/{sid}/decline", decline_suggestion);
 }
 
 #[derive(Deserialize)]

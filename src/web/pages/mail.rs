@@ -10,15 +10,15 @@ use crate::web::errors::{AppError, WebResult};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/settings/subscriptions", web::get().to(subscriptions_page))
-        .route("/settings/subscriptions", web::post().to(save_subscriptions))
-        .route("/unsubscribe/{user}/{communities}/{signature}", web::get().to(unsubscribe_page))
-        .route("/unsubscribe/{user}/{communities}/{signature}", web::post().to(unsubscribe))
-        .route("/admin/outbox", web::get().to(admin_outbox))
-        .route("/notifications", web::get().to(notifications_page))
-        .route("/notifications/read", web::post().to(mark_read))
-        .route("/settings/notifications", web::post().to(save_notification_settings));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.get("/settings/subscriptions", subscriptions_page)
+        .post("/settings/subscriptions", save_subscriptions)
+        .get("/unsubscribe/{user}/{communities}/{signature}", unsubscribe_page)
+        .post("/unsubscribe/{user}/{communities}/{signature}", unsubscribe)
+        .get("/admin/outbox", admin_outbox)
+        .get("/notifications", notifications_page)
+        .post("/notifications/read", mark_read)
+        .post("/settings/notifications", save_notification_settings);
 }
 
 #[derive(Deserialize)]

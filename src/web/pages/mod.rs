@@ -10,13 +10,13 @@ mod threads;
 use std::collections::HashMap;
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 
 use super::errors::{field_messages, AppError};
 use crate::error::Error;
 use crate::i18n::Lang;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
     communities::routes(cfg);
     knowledge::routes(cfg);
@@ -45,12 +45,38 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
 }
 
-/// Only same-site paths may be redirect targets (no `//host` or `/\host`).
+/// Where to go after a form (`next`, return-to): a same-site path as given,
+/// or `/` for anything else.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_owned(),
-        _ => "/".to_owned(),
+    next.filter(|target| is_same_site_path(target)).unwrap_or("/").to_owned()
+}
+
+/// A path on this site, and only that, however a browser might read it:
+/// visible ASCII (what a `Location` header may carry), starting with one `/`,
+/// and no `\` or control character, nor `//` at the start, even once
+/// percent-decoded (browsers treat `/\host` and `/%2F/host` like `//host`).
+fn is_same_site_path(target: &str) -> bool {
+    const MAX_LEN: usize = 2048;
+    let visible_ascii = target.bytes().all(|b| (0x21..0x7f).contains(&b));
+    if !visible_ascii || target.len() > MAX_LEN {
+        return false;
     }
+    let mut text = std::borrow::Cow::Borrowed(target.as_bytes());
+    // Decode until nothing changes: double encoding (`%252F`) unwraps too.
+    for _ in 0..4 {
+        if !text.starts_with(b"/")
+            || text.starts_with(b"//")
+            || text.iter().any(|&b| b == b'\\' || b < 0x20 || b == 0x7f)
+        {
+            return false;
+        }
+        let decoded: Vec<u8> = percent_encoding::percent_decode(&text).collect();
+        if decoded == *text {
+            return true;
+        }
+        text = std::borrow::Cow::Owned(decoded);
+    }
+    false
 }
 
 /// A form submission the user can fix: the status to answer with and the
@@ -66,5 +92,40 @@ pub fn form_failure(lang: Lang, err: Error) -> Result<(StatusCode, HashMap<Strin
             Ok((StatusCode::CONFLICT, HashMap::from([(field.to_owned(), message)])))
         }
         other => Err(AppError(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn redirect_targets_stay_on_this_site() {
+        for good in ["/", "/c/km?page=2#p4", "/search?q=%E0%B8%81", "/t/1"] {
+            assert_eq!(safe_next(Some(good)), good, "{good}");
+        }
+        let bad = [
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "%2F%2Fevil.example",
+            "/%5Cevil.example",
+            "/%255C%255Cevil.example",
+            "/%09/evil.example",
+            "/x%0d%0aSet-Cookie:%20a=b",
+            "/x\r\nSet-Cookie: a=b",
+            "/ok path",
+            "/ก",
+            "javascript:alert(1)",
+            "",
+        ];
+        for target in bad {
+            assert_eq!(safe_next(Some(target)), "/", "{target:?}");
+        }
+        assert_eq!(safe_next(None), "/");
     }
 }

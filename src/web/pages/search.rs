@@ -10,8 +10,8 @@ use crate::web::errors::WebResult;
 use crate::web::session::Session;
 use crate::web::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/search", web::get().to(search_page));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.get("/search", search_page);
 }
 
 async fn search_page(

@@ -17,19 +17,19 @@ use crate::web::page_cache::anonymous_key;
 use crate::web::session::{CsrfForm, Session};
 use crate::web::{AppState, PageQuery};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/c/{slug}/b/{board}/new", web::get().to(new_thread_page))
-        .route("/c/{slug}/b/{board}/new", web::post().to(create_thread))
-        .route("/t/{id}", web::get().to(thread_page))
-        .route("/t/{id}/reply", web::post().to(reply))
-        .route("/t/{id}/lock", web::post().to(lock))
-        .route("/t/{id}/pin", web::post().to(pin))
-        .route("/p/{id}", web::get().to(permalink))
-        .route("/p/{id}/reply", web::get().to(reply_page))
-        .route("/p/{id}/edit", web::get().to(edit_page))
-        .route("/p/{id}/edit", web::post().to(edit))
-        .route("/p/{id}/history", web::get().to(history))
-        .route("/p/{id}/delete", web::post().to(delete));
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.get("/c/{slug}/b/{board}/new", new_thread_page)
+        .post("/c/{slug}/b/{board}/new", create_thread)
+        .get("/t/{id}", thread_page)
+        .post("/t/{id}/reply", reply)
+        .post("/t/{id}/lock", lock)
+        .post("/t/{id}/pin", pin)
+        .get("/p/{id}", permalink)
+        .get("/p/{id}/reply", reply_page)
+        .get("/p/{id}/edit", edit_page)
+        .post("/p/{id}/edit", edit)
+        .get("/p/{id}/history", history)
+        .post("/p/{id}/delete", delete);
 }
 
 fn is_preview(action: &Option<String>) -> bool {

@@ -1,0 +1,61 @@
+//! Headers every response carries, and HEAD requests answered as GET.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::Method;
+use actix_web::middleware::Next;
+use actix_web::web;
+
+use super::session::SESSION_COOKIE;
+use super::AppState;
+
+/// Only Sala's own scripts and styles run; no inline script or style, no
+/// plugins, no framing. Images in posts may come from any https site, as
+/// Markdown lets authors link them.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' https: data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+/// Responses that may hold one person's data are never stored by browsers
+/// or proxies.
+pub const PRIVATE_NO_STORE: &str = "private, no-store";
+
+/// Adds the security headers, and marks every response to a signed-in
+/// request (session cookie or bearer token) as private and not to be stored.
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let signed_in = req.cookie(SESSION_COOKIE).is_some_and(|c| !c.value().is_empty())
+        || req.headers().contains_key(header::AUTHORIZATION);
+    let is_asset = req.path().starts_with("/assets/");
+    let https = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.config.secure_cookies());
+    let mut res = next.call(req).await?;
+    let sets_session = res.response().cookies().any(|c| c.name() == SESSION_COOKIE);
+    let headers = res.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    if (signed_in || sets_session) && !is_asset {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE_NO_STORE));
+    }
+    Ok(res)
+}
+
+/// Answers HEAD as GET would, without the body (health checks and link
+/// checkers use it). The HTTP/1 codec already knows the request was HEAD and
+/// sends headers only, with the GET body's length.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
