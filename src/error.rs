@@ -88,15 +88,45 @@ impl Validator {
         self
     }
 
-    /// Required, trimmed text of at most `max` characters.
+    /// Required, trimmed text of at most `max` characters; line breaks and
+    /// tabs allowed, other control characters not.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> &mut Self {
         let len = value.trim().chars().count();
         if len == 0 {
             self.0.push(FieldError::new(field, "error-required"));
         } else if len > max {
             self.0.push(FieldError::with_limit(field, "error-too-long", max as i64));
+        } else if has_control(value, Lines::Allowed) {
+            self.0.push(FieldError::new(field, "error-control-characters"));
         }
         self
+    }
+
+    /// Like [`Validator::text`], but may be empty.
+    pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> &mut Self {
+        if value.trim().is_empty() {
+            return self;
+        }
+        self.text(field, value, max)
+    }
+
+    /// A required one-line text shown beside other people's words (a name, a
+    /// title): no control characters at all, and no bidirectional overrides
+    /// or isolates, which could make it read as something else.
+    pub fn line(&mut self, field: &str, value: &str, max: usize) -> &mut Self {
+        let before = self.0.len();
+        self.text(field, value, max);
+        if self.0.len() == before && (has_control(value, Lines::Refused) || has_bidi_override(value)) {
+            self.0.push(FieldError::new(field, "error-control-characters"));
+        }
+        self
+    }
+
+    /// Refuses control characters in a value that is not otherwise checked
+    /// (a login name, a search filter): databases differ on what they do
+    /// with NUL, and none of them belongs in text people type.
+    pub fn plain(&mut self, field: &str, value: &str) -> &mut Self {
+        self.check(!has_control(value, Lines::Refused), FieldError::new(field, "error-control-characters"))
     }
 
     pub fn finish(&mut self) -> Result<()> {
@@ -104,6 +134,58 @@ impl Validator {
             Ok(())
         } else {
             Err(Error::Invalid(std::mem::take(&mut self.0)))
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    Allowed,
+    Refused,
+}
+
+/// C0 and C1 control characters and DEL; tab and line breaks only when
+/// `lines` allows them.
+fn has_control(value: &str, lines: Lines) -> bool {
+    value.chars().any(|c| c.is_control() && !(lines == Lines::Allowed && matches!(c, '\t' | '\n' | '\r')))
+}
+
+/// Explicit embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069): they reorder the text around them.
+fn has_bidi_override(value: &str) -> bool {
+    value.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+}
+
+/// True when `value` holds a control character no text field accepts.
+pub fn has_control_characters(value: &str) -> bool {
+    has_control(value, Lines::Refused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(v: &mut Validator) -> Vec<&'static str> {
+        match v.finish() {
+            Err(Error::Invalid(list)) => list.into_iter().map(|e| e.code).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn control_characters_and_bidi_overrides_are_refused() {
+        let mut v = Validator::default();
+        v.text("body", "บรรทัดแรก\nบรรทัดสอง\tแท็บ", 100).line("title", "ชื่อเรื่อง ไทย", 100);
+        assert!(codes(&mut v).is_empty());
+        for bad in ["a\0b", "a\u{7}b", "a\u{85}b", "a\u{7f}b"] {
+            let mut v = Validator::default();
+            v.text("body", bad, 100);
+            assert_eq!(codes(&mut v), vec!["error-control-characters"], "{bad:?}");
+        }
+        for bad in ["admin\u{202E}nimda", "x\u{2066}y", "two\nlines"] {
+            let mut v = Validator::default();
+            v.line("display_name", bad, 100);
+            assert_eq!(codes(&mut v), vec!["error-control-characters"], "{bad:?}");
         }
     }
 }

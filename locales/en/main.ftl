@@ -377,3 +377,6 @@ search-tip-thai = Thai words are found inside unspaced text: type just the word,
 search-tip-phrase = Put words in "double quotes" to find them side by side, in that order.
 search-tip-filters = Narrow the results with the filters: community, type, author, dates, or resolved questions only.
 search-count-more = More than { $count } results: the most relevant of the newest are shown. Add a word or a filter to narrow them.
+
+# Hardening: limits, accounts and storage
+error-control-characters = Contains control characters that are not allowed here

@@ -67,14 +67,28 @@ fn valid_username(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' || c == '.')
 }
 
-fn valid_email(email: &str) -> bool {
+/// One plain address, `local@domain`, and nothing else: no display name,
+/// angle brackets, lists, quotes or comments, which a mail library would
+/// read as "deliver to someone else" (`x<someone@example.org>`). The local
+/// part is RFC 5322's dot-atom; the domain is ASCII labels (IDNs in their
+/// `xn--` form) with a letter-only top level.
+pub fn valid_email(email: &str) -> bool {
+    const ATEXT_SYMBOLS: &str = "!#$%&'*+/=?^_`{|}~-";
     let Some((local, domain)) = email.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && email.len() <= 254
-        && !email.chars().any(char::is_whitespace)
+    let local_ok = local.len() <= 64
+        && local.split('.').all(|atom| {
+            !atom.is_empty() && atom.chars().all(|c| c.is_ascii_alphanumeric() || ATEXT_SYMBOLS.contains(c))
+        });
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+    email.len() <= 254 && local_ok && domain_ok
 }
 
 fn check_password(v: &mut Validator, field: &str, password: &str) {
@@ -107,7 +121,7 @@ pub fn register(conn: &mut AnyConnection, reg: &Registration, is_admin: bool) ->
     let display_name = reg.display_name.trim();
     let mut v = Validator::default();
     v.check(valid_username(&username), FieldError::new("username", "error-username-format"));
-    v.text("display_name", display_name, 80);
+    v.line("display_name", display_name, 80);
     v.check(valid_email(&email), FieldError::new("email", "error-email-format"));
     check_password(&mut v, "password", &reg.password);
     v.finish()?;
@@ -145,6 +159,7 @@ pub fn authenticate(
     client_ip: &str,
 ) -> Result<User> {
     let login = login.trim().to_lowercase();
+    Validator::default().plain("login", &login).finish()?;
     let keys = [format!("account:{login}"), format!("ip:{client_ip}")];
     throttle::ensure_not_locked(conn, &keys)?;
     let user: Option<User> = users::table
@@ -222,4 +237,38 @@ pub fn set_locale(conn: &mut AnyConnection, user_id: i64, locale: &str) -> Resul
 pub fn set_admin(conn: &mut AnyConnection, user_id: i64, is_admin: bool) -> Result<()> {
     diesel::update(users::table.find(user_id)).set(users::is_admin.eq(is_admin)).execute(conn)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_email;
+
+    #[test]
+    fn an_email_is_one_plain_address() {
+        for good in
+            ["somchai@example.go.th", "first.last+km@mail.example.ac.th", "o'neil@example.org", "a@xn--o3cw4h.com"]
+        {
+            assert!(valid_email(good), "{good}");
+        }
+        for bad in [
+            "x<someone@example.org>",
+            "Somchai <somchai@example.org>",
+            "a@example.org, b@example.org",
+            "a@example.org;b@example.org",
+            "\"quoted\"@example.org",
+            "someone@example.org (comment)",
+            "a..b@example.org",
+            ".a@example.org",
+            "a@example",
+            "a@-example.org",
+            "a@example.org.",
+            "a@b@example.org",
+            "a b@example.org",
+            "a@example.123",
+            "ก@example.org",
+            "a\0@example.org",
+        ] {
+            assert!(!valid_email(bad), "{bad:?}");
+        }
+    }
 }

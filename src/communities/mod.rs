@@ -80,8 +80,8 @@ fn valid_slug(slug: &str) -> bool {
 fn validate_slug_and_name(slug: &str, name: &str, description: &str) -> Result<()> {
     let mut v = Validator::default();
     v.check(valid_slug(slug), FieldError::new("slug", "error-slug-format"));
-    v.text("name", name, 120);
-    v.check(description.chars().count() <= 20_000, FieldError::with_limit("description", "error-too-long", 20_000));
+    v.line("name", name, 120);
+    v.optional_text("description", description, 20_000);
     v.finish()
 }
 
@@ -255,8 +255,8 @@ fn validate_board(input: &BoardInput) -> Result<String> {
     let slug = input.slug.trim().to_lowercase();
     let mut v = Validator::default();
     v.check(valid_slug(&slug), FieldError::new("slug", "error-slug-format"));
-    v.text("name", &input.name, 120);
-    v.check(input.description.chars().count() <= 2_000, FieldError::with_limit("description", "error-too-long", 2_000));
+    v.line("name", &input.name, 120);
+    v.optional_text("description", &input.description, 2_000);
     v.finish()?;
     Ok(slug)
 }

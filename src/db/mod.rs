@@ -154,31 +154,68 @@ impl Db {
     }
 }
 
+/// How many times a PostgreSQL write transaction is tried when it loses a
+/// race (see [`write_tx`]); a third loss in a row is reported.
+const WRITE_ATTEMPTS: u32 = 3;
+
 /// A transaction for work that writes. On SQLite it starts with
 /// `BEGIN IMMEDIATE`, so a transaction that reads before it writes waits for
 /// the write lock up front (honouring busy_timeout) instead of failing with
-/// SQLITE_BUSY when it later tries to upgrade.
-pub fn write_tx<T, F>(conn: &mut AnyConnection, work: F) -> Result<T>
+/// SQLITE_BUSY when it later tries to upgrade; writers never overlap.
+///
+/// On PostgreSQL writers do overlap: two requests that each read "no row yet"
+/// and insert one (two PUTs of one subscription, two joins) meet at a unique
+/// index, and the loser's transaction fails. The work is then run again
+/// from the start, and sees the winner's row. `work` must therefore be safe
+/// to repeat: everything it does is inside the transaction that rolled back.
+///
+/// Inside a transaction already, `work` simply joins it.
+pub fn write_tx<T, F>(conn: &mut AnyConnection, mut work: F) -> Result<T>
 where
-    F: FnOnce(&mut AnyConnection) -> Result<T>,
+    F: FnMut(&mut AnyConnection) -> Result<T>,
 {
-    match conn {
-        AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
+    if in_transaction(conn) {
+        return work(conn);
     }
     type Manager = <AnyConnection as Connection>::TransactionManager;
-    match work(conn) {
-        Ok(value) => {
-            Manager::commit_transaction(conn)?;
-            Ok(value)
+    let mut attempt = 1;
+    loop {
+        match conn {
+            AnyConnection::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+            AnyConnection::Postgresql(c) => AnsiTransactionManager::begin_transaction(c)?,
         }
-        Err(e) => {
-            if let Err(rollback) = Manager::rollback_transaction(conn) {
-                tracing::error!(error = %rollback, "rollback failed");
+        let outcome =
+            work(conn).and_then(|value| Manager::commit_transaction(conn).map(|()| value).map_err(Error::from));
+        match outcome {
+            Ok(value) => return Ok(value),
+            Err(e) => {
+                if in_transaction(conn) {
+                    if let Err(rollback) = Manager::rollback_transaction(conn) {
+                        tracing::error!(error = %rollback, "rollback failed");
+                    }
+                }
+                let retry = matches!(conn, AnyConnection::Postgresql(_)) && lost_a_race(&e) && attempt < WRITE_ATTEMPTS;
+                if !retry {
+                    return Err(e);
+                }
+                attempt += 1;
             }
-            Err(e)
         }
     }
+}
+
+fn in_transaction(conn: &mut AnyConnection) -> bool {
+    on_inner!(conn, |c| matches!(
+        AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+        Ok(Some(_))
+    ))
+}
+
+/// A concurrent transaction got there first: a unique row it inserted, or
+/// a serialisation conflict. Running the work again resolves both.
+fn lost_a_race(e: &Error) -> bool {
+    use diesel::result::DatabaseErrorKind::{SerializationFailure, UniqueViolation};
+    matches!(e, Error::Database(diesel::result::Error::DatabaseError(UniqueViolation | SerializationFailure, _)))
 }
 
 /// Maps a unique-constraint violation to a conflict on `field`.

@@ -70,7 +70,10 @@ fn raw_header(message: &mut Message, name: &'static str, value: String) {
 /// so a retry carries the same id.
 pub fn build(row: &OutboxRow, settings: &MailSettings) -> std::result::Result<Message, String> {
     let from: Mailbox = settings.from.parse().map_err(|e| format!("bad From address: {e}"))?;
-    let to: Mailbox = row.to_address.parse().map_err(|e| format!("bad recipient address: {e}"))?;
+    // The stored address alone, never a display-name form a parser could
+    // read as another recipient.
+    let address: lettre::Address = row.to_address.parse().map_err(|e| format!("bad recipient address: {e}"))?;
+    let to = Mailbox::new(None, address);
     let id = hex::encode(&Sha256::digest(row.dedupe_key.as_bytes())[..12]);
     let mut message = Message::builder()
         .from(from)

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::authz::{authorize, Action, Viewer};
 use crate::communities;
 use crate::db::schema::subscriptions;
-use crate::db::{now, AnyConnection};
+use crate::db::{now, write_tx, AnyConnection};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,30 +67,37 @@ pub fn set_frequency(
     let community = communities::by_id(conn, community_id)?;
     let standing = communities::standing(conn, viewer, community_id)?;
     authorize(viewer, standing, Action::ReadCommunity { is_public: community.is_public })?;
-    let current: Option<String> =
-        subscriptions::table.find((user_id, community_id)).select(subscriptions::frequency).first(conn).optional()?;
-    if let Some(current) = current {
-        // Switching a digest back on starts from now, not from when it stopped.
-        let restart = current == Frequency::Off.as_str() && frequency != Frequency::Off;
-        let watermark: NaiveDateTime = if restart {
-            now()
+    // Two requests setting the same subscription at once: the loser's insert
+    // meets the unique key, and write_tx runs it again as an update.
+    write_tx(conn, |conn| {
+        let current: Option<String> = subscriptions::table
+            .find((user_id, community_id))
+            .select(subscriptions::frequency)
+            .first(conn)
+            .optional()?;
+        if let Some(current) = current {
+            // Switching a digest back on starts from now, not from when it stopped.
+            let restart = current == Frequency::Off.as_str() && frequency != Frequency::Off;
+            let watermark: NaiveDateTime = if restart {
+                now()
+            } else {
+                subscriptions::table.find((user_id, community_id)).select(subscriptions::watermark).first(conn)?
+            };
+            diesel::update(subscriptions::table.find((user_id, community_id)))
+                .set((subscriptions::frequency.eq(frequency.as_str()), subscriptions::watermark.eq(watermark)))
+                .execute(conn)?;
         } else {
-            subscriptions::table.find((user_id, community_id)).select(subscriptions::watermark).first(conn)?
-        };
-        diesel::update(subscriptions::table.find((user_id, community_id)))
-            .set((subscriptions::frequency.eq(frequency.as_str()), subscriptions::watermark.eq(watermark)))
-            .execute(conn)?;
-    } else {
-        diesel::insert_into(subscriptions::table)
-            .values((
-                subscriptions::user_id.eq(user_id),
-                subscriptions::community_id.eq(community_id),
-                subscriptions::frequency.eq(frequency.as_str()),
-                subscriptions::watermark.eq(now()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(frequency)
+            diesel::insert_into(subscriptions::table)
+                .values((
+                    subscriptions::user_id.eq(user_id),
+                    subscriptions::community_id.eq(community_id),
+                    subscriptions::frequency.eq(frequency.as_str()),
+                    subscriptions::watermark.eq(now()),
+                ))
+                .execute(conn)?;
+        }
+        Ok(frequency)
+    })
 }
 
 pub fn frequency_of(conn: &mut AnyConnection, user_id: i64, community_id: i64) -> Result<Frequency> {

@@ -7,7 +7,7 @@ use diesel::sql_types::{BigInt, Timestamp};
 use serde::Serialize;
 
 use crate::db::schema::{outbox, users};
-use crate::db::{now, write_tx, AnyConnection};
+use crate::db::{now, on_inner, write_tx, AnyConnection};
 use crate::error::Result;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -47,29 +47,33 @@ pub fn exists(conn: &mut AnyConnection, dedupe_key: &str) -> Result<bool> {
 }
 
 /// Queues a mail unless one with the same key was queued before. Call inside
-/// the transaction that records why the mail is due.
+/// the transaction that records why the mail is due. Two planners queueing
+/// the same key at once (two digest runs) both succeed; one row is kept.
 pub fn enqueue(conn: &mut AnyConnection, mail: &NewMail) -> Result<bool> {
     if exists(conn, mail.dedupe_key)? {
         return Ok(false);
     }
     let at = now();
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::dedupe_key.eq(mail.dedupe_key),
-            outbox::kind.eq(mail.kind),
-            outbox::user_id.eq(mail.user_id),
-            outbox::to_address.eq(mail.to_address),
-            outbox::subject.eq(mail.subject),
-            outbox::body_text.eq(mail.body_text),
-            outbox::body_html.eq(mail.body_html),
-            outbox::unsubscribe_url.eq(mail.unsubscribe_url),
-            outbox::status.eq("queued"),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(at),
-            outbox::created_at.eq(at),
-        ))
-        .execute(conn)?;
-    Ok(true)
+    let row = (
+        outbox::dedupe_key.eq(mail.dedupe_key),
+        outbox::kind.eq(mail.kind),
+        outbox::user_id.eq(mail.user_id),
+        outbox::to_address.eq(mail.to_address),
+        outbox::subject.eq(mail.subject),
+        outbox::body_text.eq(mail.body_text),
+        outbox::body_html.eq(mail.body_html),
+        outbox::unsubscribe_url.eq(mail.unsubscribe_url),
+        outbox::status.eq("queued"),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(at),
+        outbox::created_at.eq(at),
+    );
+    let inserted = on_inner!(conn, |c| diesel::insert_into(outbox::table)
+        .values(row)
+        .on_conflict(outbox::dedupe_key)
+        .do_nothing()
+        .execute(c))?;
+    Ok(inserted > 0)
 }
 
 #[derive(QueryableByName)]

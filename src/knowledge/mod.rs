@@ -171,14 +171,12 @@ impl Sections {
     fn validate(&self) -> Result<Vec<String>> {
         let tag_list = normalise_tags(&self.tags);
         let mut v = Validator::default();
-        v.text("title", &self.title, threads::MAX_TITLE_CHARS);
+        v.line("title", &self.title, threads::MAX_TITLE_CHARS);
         v.text("summary", &self.summary, MAX_SUMMARY_CHARS);
         v.text("context", &self.context, MAX_SECTION_CHARS);
         v.text("solution", &self.solution, MAX_SECTION_CHARS);
-        v.check(
-            self.lessons.chars().count() <= MAX_SECTION_CHARS,
-            FieldError::with_limit("lessons", "error-too-long", MAX_SECTION_CHARS as i64),
-        );
+        v.optional_text("lessons", &self.lessons, MAX_SECTION_CHARS);
+        v.plain("tags", &self.tags);
         v.check(tag_list.len() <= MAX_TAGS, FieldError::with_limit("tags", "error-too-many-tags", MAX_TAGS as i64));
         v.check(
             tag_list.iter().all(|t| t.chars().count() <= MAX_TAG_CHARS),
@@ -709,7 +707,7 @@ pub fn give_feedback(
     if kind == FeedbackKind::Outdated {
         v.text("comment", comment, 2_000);
     } else {
-        v.check(comment.chars().count() <= 2_000, FieldError::with_limit("comment", "error-too-long", 2_000));
+        v.optional_text("comment", comment, 2_000);
     }
     v.finish()?;
     write_tx(conn, |conn| {

@@ -116,6 +116,10 @@ pub fn search(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams) -
         params.q.chars().count() <= MAX_QUERY_CHARS,
         FieldError::with_limit("q", "error-too-long", MAX_QUERY_CHARS as i64),
     );
+    v.plain("q", &params.q);
+    for (field, value) in [("author", &params.author), ("community", &params.community)] {
+        v.plain(field, value.as_deref().unwrap_or_default());
+    }
     let kind = parse_kind(params.kind.as_deref());
     v.check(kind.is_ok(), FieldError::new("type", "error-invalid-choice"));
     let from = parse_date(&mut v, "from", params.from.as_deref());

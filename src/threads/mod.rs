@@ -192,7 +192,7 @@ pub fn create_thread(
     let kind = ThreadKind::parse(input.kind.trim());
     let mut v = Validator::default();
     v.check(kind.is_some(), FieldError::new("kind", "error-invalid-choice"));
-    v.text("title", &input.title, MAX_TITLE_CHARS);
+    v.line("title", &input.title, MAX_TITLE_CHARS);
     validate_body(&mut v, &input.body);
     v.finish()?;
     let kind = kind.unwrap_or(ThreadKind::Question);
@@ -299,7 +299,7 @@ pub fn edit_post(
     validate_body(&mut v, body);
     let title = title.filter(|_| post.parent_id.is_none());
     if let Some(title) = title {
-        v.text("title", title, MAX_TITLE_CHARS);
+        v.line("title", title, MAX_TITLE_CHARS);
     }
     v.finish()?;
     write_tx(conn, |conn| {

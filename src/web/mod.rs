@@ -4,7 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod errors;
-pub mod headers;
+pub mod middleware;
 pub mod page_cache;
 pub mod pages;
 pub mod routes;
@@ -120,11 +120,12 @@ pub fn build_app(
         .app_data(web::PayloadConfig::default().limit(limit))
         .app_data(web::QueryConfig::default().error_handler(errors::query_error))
         .app_data(web::PathConfig::default().error_handler(errors::path_error))
+        .wrap(from_fn(middleware::refuse_control_characters))
         .wrap(from_fn(session::ensure_csrf_cookie))
         .wrap(from_fn(errors::render_errors))
-        .wrap(from_fn(headers::security_headers))
+        .wrap(from_fn(middleware::security_headers))
         .wrap(Compress::default())
-        .wrap(from_fn(headers::head_as_get))
+        .wrap(from_fn(middleware::head_as_get))
         .wrap(tracing_actix_web::TracingLogger::default())
         .configure(|cfg| {
             routes::Routes::new(cfg, "").get("/healthz", healthz);
@@ -157,17 +158,36 @@ where
     }
 }
 
-/// `?page=` on listings; anything unparsable means the first page.
+/// The highest page number a listing answers; past it every listing is
+/// empty. Large enough for a million-post thread, small enough that no
+/// offset computed from it can overflow.
+pub const MAX_PAGE: usize = 1_000_000;
+
+/// `?page=` on listings (and `root`, the subtree a thread page shows).
 #[derive(Debug, Deserialize, Default)]
 pub struct PageQuery {
-    #[serde(default, deserialize_with = "blank_as_none")]
+    #[serde(default, deserialize_with = "page_number")]
     pub page: Option<usize>,
     #[serde(default, deserialize_with = "blank_as_none")]
     pub root: Option<i64>,
 }
 
 impl PageQuery {
+    /// The page asked for, from 1 to [`MAX_PAGE`].
     pub fn page(&self) -> usize {
-        self.page.unwrap_or(1).max(1)
+        self.page.unwrap_or(1).clamp(1, MAX_PAGE)
+    }
+}
+
+/// A page number: digits, however many (past [`MAX_PAGE`] means the last
+/// page there could be, not an error or an overflow); blank means absent.
+fn page_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Error> {
+    let raw: Option<String> = Option::deserialize(d)?;
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(digits) if digits.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(Some(digits.parse::<usize>().unwrap_or(MAX_PAGE).min(MAX_PAGE)))
+        }
+        Some(other) => Err(serde::de::Error::custom(format!("page must be a whole number, not {other:?}"))),
     }
 }

@@ -1,97 +1,13 @@
 //! Email digests against a real SMTP server (Debian's aiosmtpd), parsing
 //! what it received.
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
 
 use crate::both_backends;
 use crate::harness::{api_thread, json, Backend, TestApp};
-
-/// aiosmtpd on a free loopback port, keeping every message in a maildir.
-struct SmtpSink {
-    child: Child,
-    port: u16,
-    dir: tempfile::TempDir,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut child = Command::new("/usr/bin/python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(dir.path().join("maildir"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3-aiosmtpd is needed (tests/run installs it)");
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return SmtpSink { child, port, dir };
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("aiosmtpd did not start");
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// Every message received so far, raw.
-    fn messages(&self) -> Vec<Vec<u8>> {
-        let mut out = Vec::new();
-        for sub in ["new", "cur"] {
-            if let Ok(entries) = std::fs::read_dir(self.dir.path().join("maildir").join(sub)) {
-                for e in entries.flatten() {
-                    out.push(std::fs::read(e.path()).unwrap());
-                }
-            }
-        }
-        out
-    }
-
-    fn messages_to(&self, address: &str) -> Vec<Vec<u8>> {
-        self.messages()
-            .into_iter()
-            .filter(|raw| {
-                mailparse::parse_mail(raw)
-                    .unwrap()
-                    .headers
-                    .iter()
-                    .any(|h| h.get_key() == "To" && h.get_value().contains(address))
-            })
-            .collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs `sala digest run --now` against the app's database.
-fn digest_run(app: &TestApp, smtp: &SmtpSink, extra_env: &[(&str, &str)]) -> std::process::Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sala"));
-    cmd.args(["digest", "run", "--now"])
-        .env("DATABASE_URL", &app.state.config.database_url)
-        .env("SALA_DATA_DIR", &app.state.config.data_dir)
-        .env("SALA_SECRET", String::from_utf8_lossy(&app.state.config.secret).to_string())
-        .env("SALA_BASE_URL", &app.base)
-        .env("SALA_SMTP_URL", smtp.url())
-        .env("SALA_CONFIG", "/nonexistent/sala.toml")
-        .env("RUST_LOG", "warn");
-    for (k, v) in extra_env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
+use crate::smtp::{digest_run, subjects, SmtpSink};
 
 async fn subscribe(app: &TestApp, token: &str, slug: &str, frequency: &str) {
     let (status, body) = json(
@@ -277,7 +193,8 @@ async fn a_sender_killed_after_claiming_loses_nothing_and_repeats_nothing(backen
 }
 both_backends!(a_sender_killed_after_claiming_loses_nothing_and_repeats_nothing);
 
-/// Two passes started together on PostgreSQL: each digest arrives once.
+/// Two passes started together on PostgreSQL: each digest and each
+/// notification arrives once, and neither pass fails on a duplicate key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_digest_runs_at_once_on_postgres_send_each_digest_once() {
     let app = TestApp::start(Backend::Postgres).await;
@@ -290,6 +207,19 @@ async fn two_digest_runs_at_once_on_postgres_send_each_digest_once() {
         app.join(r, &cop);
     }
     api_thread(&app, &app.token(&writer), board.id, "question", "คำถาม", "เนื้อหา").await;
+    // Each reader asks, and the writer answers: one reply notification each.
+    for r in &readers {
+        let (thread, _) = api_thread(&app, &app.token(r), board.id, "question", "ถามหน่อย", "รายละเอียด").await;
+        let res = app
+            .api()
+            .post(app.url(&format!("/api/v1/threads/{thread}/posts")))
+            .bearer_auth(app.token(&writer))
+            .json(&json!({"body": "ตอบแล้วครับ"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201);
+    }
     let (a, b) = std::thread::scope(|s| {
         let a = s.spawn(|| digest_run(&app, &smtp, &[]));
         let b = s.spawn(|| digest_run(&app, &smtp, &[]));
@@ -301,18 +231,12 @@ async fn two_digest_runs_at_once_on_postgres_send_each_digest_once() {
         String::from_utf8_lossy(&a.stderr),
         String::from_utf8_lossy(&b.stderr)
     );
-    for r in readers.iter().chain([&writer]) {
-        assert_eq!(smtp.messages_to(&r.email).len(), 1, "{} got exactly one", r.username);
+    assert_eq!(smtp.messages_to(&writer.email).len(), 1, "the writer got one digest");
+    for r in &readers {
+        let got = subjects(&smtp, &r.email);
+        assert_eq!(got.len(), 2, "{} got one digest and one notification: {got:?}", r.username);
+        assert_eq!(got.iter().filter(|s| s.contains("ตอบข้อความของคุณ")).count(), 1, "{got:?}");
     }
-}
-
-fn subjects(smtp: &SmtpSink, address: &str) -> Vec<String> {
-    smtp.messages_to(address)
-        .iter()
-        .map(|raw| {
-            mailparse::parse_mail(raw).unwrap().headers.iter().find(|h| h.get_key() == "Subject").unwrap().get_value()
-        })
-        .collect()
 }
 
 async fn reply_and_resolve_notifications_arrive_and_respect_settings(backend: Backend) {

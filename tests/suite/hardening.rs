@@ -3,6 +3,8 @@
 //! before its fix.
 
 use crate::both_backends;
+use serde_json::json;
+
 use crate::harness::{json, Backend, TestApp, PASSWORD};
 
 const OFF_SITE_TARGETS: &[&str] = &[
@@ -31,11 +33,16 @@ async fn redirects_never_leave_the_site(backend: Backend) {
         // After switching language.
         let page = browser.submit("/lang", &[("lang", "en"), ("next", target)]).await;
         assert_eq!((page.status, page.location.as_deref()), (303, Some("/")), "lang next={target:?}");
-        // The login page never carries it into its form.
+        // The login page refuses it (control characters) or puts `/` in its form.
         let res = app.api().get(app.url("/login")).query(&[("next", target)]).send().await.unwrap();
-        assert_eq!(res.status(), 200, "login page next={target:?}");
-        let body = res.text().await.unwrap();
-        assert_eq!(hidden_field(&body, "/login", "next").as_deref(), Some("/"), "login page next={target:?}");
+        match res.status().as_u16() {
+            422 => assert!(target.chars().any(char::is_control), "{target:?}"),
+            status => {
+                assert_eq!(status, 200, "login page next={target:?}");
+                let body = res.text().await.unwrap();
+                assert_eq!(hidden_field(&body, "/login", "next").as_deref(), Some("/"), "{target:?}");
+            }
+        }
     }
     // A path on this site is kept.
     let browser = app.browser();
@@ -131,3 +138,145 @@ async fn head_answers_like_get_and_a_wrong_method_gets_405(backend: Backend) {
     assert_eq!(api.delete(app.url("/no/such/thing")).send().await.unwrap().status(), 404);
 }
 both_backends!(head_answers_like_get_and_a_wrong_method_gets_405);
+
+/// The field names of a 422 problem.
+fn invalid_fields(body: &serde_json::Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map_or_else(Vec::new, |list| list.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+}
+
+async fn control_characters_and_huge_numbers_never_give_a_500(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (community, board) = app.community("km");
+    let member = app.user("somchai", false);
+    app.join(&member, &community);
+    let token = app.token(&member);
+    let api = app.api();
+    let (thread_id, _) = crate::harness::api_thread(&app, &token, board.id, "question", "หัวข้อ", "เนื้อหา").await;
+
+    // Text fields: 422 naming the field, on both backends alike.
+    let threads = app.url(&format!("/api/v1/boards/{}/threads", board.id));
+    for (field, body) in [
+        ("title", json!({"kind": "question", "title": "a\u{0}b", "body": "ok"})),
+        ("body", json!({"kind": "question", "title": "ok", "body": "a\u{0}b"})),
+        ("title", json!({"kind": "question", "title": "a\u{202E}b", "body": "ok"})),
+    ] {
+        let (status, problem) = json(api.post(&threads).bearer_auth(&token).json(&body).send().await.unwrap()).await;
+        assert_eq!((status, invalid_fields(&problem)), (422, vec![field.to_owned()]), "{body}");
+    }
+    let (status, problem) = json(
+        api.post(app.url(&format!("/api/v1/threads/{thread_id}/posts")))
+            .bearer_auth(&token)
+            .json(&json!({"body": "\u{0}"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, invalid_fields(&problem)), (422, vec!["body".to_owned()]));
+    // Display names: no control characters, no bidi overrides.
+    for name in ["nul\u{0}name", "admin\u{202E}nimda", "two\nlines"] {
+        let (status, problem) = json(
+            api.post(app.url("/api/v1/auth/register"))
+                .json(&json!({"username": "newbie", "display_name": name, "email": "newbie@example.org", "password": PASSWORD}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!((status, invalid_fields(&problem)), (422, vec!["display_name".to_owned()]), "{name:?}");
+    }
+    // The login name, by API and by form.
+    let (status, problem) = json(
+        api.post(app.url("/api/v1/auth/login"))
+            .json(&json!({"login": "som\u{0}chai", "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, invalid_fields(&problem)), (422, vec!["login".to_owned()]));
+    let page = app.browser().submit("/login", &[("login", "som\u{0}chai"), ("password", PASSWORD)]).await;
+    assert_eq!(page.status, 422);
+
+    // Path segments: 404. Query parameters: 422 naming the parameter.
+    for path in ["/c/%00", "/u/som%00chai", "/knowledge/tags/%00", "/api/v1/communities/km%00", "/c/km/b/q%01a"] {
+        assert_eq!(api.get(app.url(path)).send().await.unwrap().status(), 404, "{path}");
+    }
+    let (status, problem) = json(api.get(app.url("/api/v1/search?q=a%00b")).send().await.unwrap()).await;
+    assert_eq!((status, invalid_fields(&problem)), (422, vec!["q".to_owned()]));
+    assert_eq!(api.get(app.url("/search?q=%00&author=x")).send().await.unwrap().status(), 422);
+
+    // Page numbers past anything real: an empty page, never an overflow.
+    for page in ["99999999999999999999999", "18446744073709551615", "9223372036854775807", "1000001"] {
+        let res = api.get(app.url(&format!("/api/v1/boards/{}/threads?page={page}", board.id))).send().await.unwrap();
+        assert_eq!(res.status(), 200, "page={page}");
+        let (_, listing) = json(res).await;
+        assert_eq!(listing["threads"].as_array().map(Vec::len), Some(0), "page={page}");
+        let board_page = app.browser().get(&format!("/c/km/b/{}?page={page}", board.slug)).await;
+        assert_eq!(board_page.status, 200, "board page={page}");
+        assert_eq!(app.browser().get(&format!("/t/{thread_id}?page={page}")).await.status, 200);
+    }
+    assert_eq!(api.get(app.url("/api/v1/search?q=x&page=99999999999999999999999")).send().await.unwrap().status(), 400);
+}
+both_backends!(control_characters_and_huge_numbers_never_give_a_500);
+
+/// Concurrent identical writes: one wins, the others see its row; nobody
+/// gets a duplicate-key 500.
+async fn identical_writes_at_once_never_collide(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (community, _) = app.community("km");
+    let members: Vec<_> = (0..4).map(|i| app.user(&format!("member{i}"), false)).collect();
+    let mut requests = Vec::new();
+    for member in &members {
+        let token = app.token(member);
+        // Joining twice at once, and setting one subscription eight times at once.
+        for _ in 0..2 {
+            let req =
+                app.api().post(app.url(&format!("/api/v1/communities/{}/join", community.slug))).bearer_auth(&token);
+            requests.push(req);
+        }
+        for frequency in ["daily", "weekly"].iter().cycle().take(8) {
+            let req = app
+                .api()
+                .put(app.url(&format!("/api/v1/communities/{}/subscription", community.slug)))
+                .bearer_auth(&token)
+                .json(&json!({"frequency": frequency}));
+            requests.push(req);
+        }
+    }
+    let statuses = futures_util::future::join_all(
+        requests.into_iter().map(|r| async move { r.send().await.unwrap().status().as_u16() }),
+    )
+    .await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let (_, detail) =
+        json(app.api().get(app.url(&format!("/api/v1/communities/{}", community.slug))).send().await.unwrap()).await;
+    assert_eq!(detail["member_count"], 4, "each member counted once");
+}
+both_backends!(identical_writes_at_once_never_collide);
+
+async fn an_email_is_one_plain_address(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let victim = app.user("victim", false);
+    for email in [
+        format!("x<{}>", victim.email),
+        format!("Someone <{}>", victim.email),
+        format!("{}, other@example.org", victim.email),
+        format!("\"{}\"@example.org", victim.username),
+        format!("{} (me)", victim.email),
+    ] {
+        let (status, problem) = json(
+            app.api()
+                .post(app.url("/api/v1/auth/register"))
+                .json(&json!({"username": "mallory", "display_name": "M", "email": email, "password": PASSWORD}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!((status, invalid_fields(&problem)), (422, vec!["email".to_owned()]), "{email}");
+    }
+}
+both_backends!(an_email_is_one_plain_address);

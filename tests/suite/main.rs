@@ -17,4 +17,5 @@ mod schema;
 mod search;
 mod search_set;
 mod security;
+mod smtp;
 mod thai;

@@ -1,14 +1,17 @@
-//! Headers every response carries, and HEAD requests answered as GET.
+//! What every request passes through besides routing: security headers,
+//! HEAD answered as GET, and control characters refused at the door.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web;
 
+use super::errors::AppError;
 use super::session::SESSION_COOKIE;
 use super::AppState;
+use crate::error::{has_control_characters, Error};
 
 /// Only Sala's own scripts and styles run; no inline script or style, no
 /// plugins, no framing. Images in posts may come from any https site, as
@@ -58,4 +61,28 @@ pub async fn head_as_get(
         req.head_mut().method = Method::GET;
     }
     next.call(req).await
+}
+
+/// A control character (NUL above all) in the path or the query string is
+/// refused before any handler sees it: 404 for a path, 422 naming the
+/// parameter for a query. PostgreSQL rejects NUL in text while SQLite stores
+/// it, so letting it through gave one backend a 500 and the other a match.
+pub async fn refuse_control_characters(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let decoded_path: Vec<u8> = percent_encoding::percent_decode_str(req.path()).collect();
+    let refusal = if decoded_path.iter().any(|&b| b < 0x20 || b == 0x7f) {
+        Some(Error::NotFound)
+    } else {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(key, value)| has_control_characters(key) || has_control_characters(value))
+            .map(|(key, _)| Error::invalid(&key, "error-control-characters"))
+    };
+    match refusal {
+        Some(error) => Ok(req.error_response(AppError(error)).map_into_right_body()),
+        None => Ok(next.call(req).await?.map_into_left_body()),
+    }
 }
