@@ -178,6 +178,7 @@ fn run(cli: Cli) -> Result<()> {
                 base_url: &config.base_url,
                 secret: &config.secret,
                 templates: &templates,
+                coalesce: chrono::Duration::minutes(config.notify_coalesce_minutes),
             };
             match command {
                 DigestCommand::Run { now } => {

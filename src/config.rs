@@ -34,6 +34,9 @@ pub struct Config {
     pub outbox_lease_secs: i64,
     /// Run the digest scheduler inside `sala serve`.
     pub scheduler: bool,
+    /// One notification email per recipient and thread within this time;
+    /// the rest waits for the digest.
+    pub notify_coalesce_minutes: i64,
     pub login_max_failures_per_account: i32,
     pub login_max_failures_per_ip: i32,
     pub login_lockout_minutes: i64,
@@ -124,6 +127,7 @@ impl Config {
             page_cache_bytes: parse("SALA_PAGE_CACHE_MB")?.map(|v| v as u64).or(file.page_cache_mb).unwrap_or(32)
                 * 1024
                 * 1024,
+            notify_coalesce_minutes: parse("SALA_NOTIFY_COALESCE_MINUTES")?.map(|v| v as i64).unwrap_or(60),
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 30,
             login_lockout_minutes: 15,

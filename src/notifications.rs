@@ -2,16 +2,31 @@
 //! your questions. They are written in the same transaction as the event;
 //! the digest pass turns them into emails for people who want them, through
 //! the same outbox as digests.
+//!
+//! Access is decided when a notification is read or mailed, not when it was
+//! written: someone who left (or was removed from) a private community sees
+//! nothing more of it, even of events from before they left.
 
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::dsl::exists;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{notifications, threads, users};
+use crate::db::schema::{boards, communities, memberships, notifications, threads, users};
 use crate::db::{now, AnyConnection};
 use crate::error::Result;
 
 pub const REPLY: &str = "reply";
 pub const RESOLVED: &str = "resolved";
+
+/// What became of a notification's email (`notifications.mail_state`).
+pub const MAIL_SENT: &str = "sent";
+pub const MAIL_SKIPPED: &str = "skipped";
+
+/// Notifications older than this are never mailed: the digest has them.
+const MAIL_WITHIN_DAYS: i64 = 2;
 
 /// Tells `user_id` that `actor_id` did something in a thread; nothing when
 /// people act on their own posts.
@@ -39,8 +54,26 @@ pub fn record(
     Ok(())
 }
 
+/// Notifications joined to the community they speak of and their recipient,
+/// kept to those the recipient may read now: a public community, an admin,
+/// or a member.
+macro_rules! readable_notifications {
+    () => {
+        notifications::table
+            .inner_join(threads::table.inner_join(boards::table.inner_join(communities::table)))
+            .inner_join(users::table.on(users::id.eq(notifications::user_id)))
+            .filter(
+                communities::is_public.or(users::is_admin).or(exists(
+                    memberships::table
+                        .filter(memberships::community_id.eq(communities::id))
+                        .filter(memberships::user_id.eq(notifications::user_id)),
+                )),
+            )
+    };
+}
+
 pub fn unread_count(conn: &mut AnyConnection, user_id: i64) -> Result<i64> {
-    Ok(notifications::table
+    Ok(readable_notifications!()
         .filter(notifications::user_id.eq(user_id))
         .filter(notifications::read_at.is_null())
         .count()
@@ -59,21 +92,19 @@ pub struct NotificationRow {
     pub actor_name: Option<String>,
 }
 
-#[derive(Queryable)]
-struct RecentRow {
-    id: i64,
-    kind: String,
-    thread_id: i64,
-    post_id: Option<i64>,
-    created_at: chrono::NaiveDateTime,
-    read_at: Option<chrono::NaiveDateTime>,
-    thread_title: String,
-    actor_id: Option<i64>,
+/// Display names of `ids`, in one query.
+fn display_names(conn: &mut AnyConnection, ids: impl IntoIterator<Item = i64>) -> Result<HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rows: Vec<(i64, String)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 pub fn recent(conn: &mut AnyConnection, user_id: i64, limit: i64) -> Result<Vec<NotificationRow>> {
-    let rows: Vec<RecentRow> = notifications::table
-        .inner_join(threads::table)
+    type Row = (i64, String, i64, Option<i64>, NaiveDateTime, Option<NaiveDateTime>, String, Option<i64>);
+    let rows: Vec<Row> = readable_notifications!()
         .filter(notifications::user_id.eq(user_id))
         .order(notifications::id.desc())
         .limit(limit)
@@ -88,24 +119,20 @@ pub fn recent(conn: &mut AnyConnection, user_id: i64, limit: i64) -> Result<Vec<
             notifications::actor_id,
         ))
         .load(conn)?;
-    rows.into_iter()
-        .map(|r| {
-            let actor_name = match r.actor_id {
-                Some(a) => users::table.find(a).select(users::display_name).first(conn).optional()?,
-                None => None,
-            };
-            Ok(NotificationRow {
-                id: r.id,
-                kind: r.kind,
-                thread_id: r.thread_id,
-                post_id: r.post_id,
-                created_at: r.created_at,
-                read_at: r.read_at,
-                thread_title: r.thread_title,
-                actor_name,
-            })
+    let names = display_names(conn, rows.iter().filter_map(|r| r.7))?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, thread_id, post_id, created_at, read_at, thread_title, actor_id)| NotificationRow {
+            id,
+            kind,
+            thread_id,
+            post_id,
+            created_at,
+            read_at,
+            thread_title,
+            actor_name: actor_id.and_then(|a| names.get(&a).cloned()),
         })
-        .collect()
+        .collect())
 }
 
 pub fn mark_all_read(conn: &mut AnyConnection, user_id: i64) -> Result<()> {
@@ -124,25 +151,35 @@ pub fn set_email_preferences(conn: &mut AnyConnection, user_id: i64, replies: bo
     Ok(())
 }
 
-/// A notification waiting to become an email.
-#[derive(Debug, Queryable)]
-pub struct Pending {
+/// One event of a [`MailGroup`].
+#[derive(Debug, Clone)]
+pub struct Event {
     pub id: i64,
-    pub user_id: i64,
     pub kind: String,
-    pub thread_id: i64,
     pub post_id: Option<i64>,
-    pub actor_id: Option<i64>,
-    wants_replies: bool,
-    wants_resolved: bool,
+    pub actor_name: String,
 }
 
-/// Notifications from the last two days, for users who want that kind by
-/// email (the outbox key tells which were emailed already).
-pub fn to_email(conn: &mut AnyConnection) -> Result<Vec<Pending>> {
-    let since = now() - chrono::Duration::days(2);
-    let rows: Vec<Pending> = notifications::table
-        .inner_join(users::table.on(users::id.eq(notifications::user_id)))
+/// Undecided notifications of one recipient about one thread: at most one
+/// email covers them all.
+#[derive(Debug)]
+pub struct MailGroup {
+    pub user_id: i64,
+    pub thread_id: i64,
+    pub community_id: i64,
+    /// Oldest first.
+    pub events: Vec<Event>,
+    /// Events of kinds the recipient does not want by email.
+    pub unwanted: Vec<i64>,
+}
+
+/// Recent notifications whose email is not decided yet, that their recipient
+/// may still read, grouped by recipient and thread.
+pub fn undecided_mail(conn: &mut AnyConnection) -> Result<Vec<MailGroup>> {
+    type Row = (i64, i64, String, i64, Option<i64>, Option<i64>, i64, bool, bool);
+    let since = now() - Duration::days(MAIL_WITHIN_DAYS);
+    let rows: Vec<Row> = readable_notifications!()
+        .filter(notifications::mail_state.is_null())
         .filter(notifications::created_at.gt(since))
         .order(notifications::id.asc())
         .select((
@@ -152,12 +189,58 @@ pub fn to_email(conn: &mut AnyConnection) -> Result<Vec<Pending>> {
             notifications::thread_id,
             notifications::post_id,
             notifications::actor_id,
+            communities::id,
             users::notify_replies,
             users::notify_resolved,
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .filter(|p| (p.kind == REPLY && p.wants_replies) || (p.kind == RESOLVED && p.wants_resolved))
-        .collect())
+    let names = display_names(conn, rows.iter().filter_map(|r| r.5))?;
+    let mut groups: Vec<MailGroup> = Vec::new();
+    let mut index: HashMap<(i64, i64), usize> = HashMap::new();
+    for (id, user_id, kind, thread_id, post_id, actor_id, community_id, replies, resolved) in rows {
+        let slot = *index.entry((user_id, thread_id)).or_insert_with(|| {
+            groups.push(MailGroup { user_id, thread_id, community_id, events: Vec::new(), unwanted: Vec::new() });
+            groups.len() - 1
+        });
+        let wanted = (kind == REPLY && replies) || (kind == RESOLVED && resolved);
+        if wanted {
+            let actor_name = actor_id.and_then(|a| names.get(&a).cloned()).unwrap_or_default();
+            groups[slot].events.push(Event { id, kind, post_id, actor_name });
+        } else {
+            groups[slot].unwanted.push(id);
+        }
+    }
+    Ok(groups)
+}
+
+/// Claims undecided notifications for a decision: returns the ids that were
+/// still undecided (another planner may have decided some meanwhile).
+pub fn decide(conn: &mut AnyConnection, ids: &[i64], state: &str) -> Result<Vec<i64>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(diesel::update(
+        notifications::table.filter(notifications::id.eq_any(ids)).filter(notifications::mail_state.is_null()),
+    )
+    .set((notifications::mail_state.eq(Some(state)), notifications::mailed_at.eq(Some(now()))))
+    .returning(notifications::id)
+    .get_results(conn)?)
+}
+
+/// Whether `user_id` was emailed about `thread_id` after `since`: one
+/// person's replies never flood another's inbox; the rest waits for the digest.
+pub fn mailed_about_since(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    thread_id: i64,
+    since: NaiveDateTime,
+) -> Result<bool> {
+    Ok(diesel::select(exists(
+        notifications::table
+            .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::thread_id.eq(thread_id))
+            .filter(notifications::mail_state.eq(MAIL_SENT))
+            .filter(notifications::mailed_at.gt(since)),
+    ))
+    .get_result(conn)?)
 }

@@ -380,3 +380,9 @@ search-count-more = More than { $count } results: the most relevant of the newes
 
 # Hardening: limits, accounts and storage
 error-control-characters = Contains control characters that are not allowed here
+notify-subject-several = { $count } new notifications about "{ $title }"
+notify-unsubscribe = Stop email notifications
+unsubscribe-notifications-title = Stop email notifications
+unsubscribe-notifications-confirm = Stop emails when someone replies to you or answers your question? They still appear under the bell.
+unsubscribe-notifications-done = Done: no more notification emails. Turn them back on in your settings.
+admin-outbox-cancelled = Cancelled

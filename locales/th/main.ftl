@@ -360,3 +360,9 @@ search-count-more = พบมากกว่า { $count } รายการ �
 
 # Hardening: limits, accounts and storage
 error-control-characters = มีอักขระควบคุมที่ไม่อนุญาตในช่องนี้
+notify-subject-several = มีการแจ้งเตือนใหม่ { $count } รายการเกี่ยวกับ "{ $title }"
+notify-unsubscribe = หยุดรับอีเมลแจ้งเตือน
+unsubscribe-notifications-title = หยุดรับอีเมลแจ้งเตือน
+unsubscribe-notifications-confirm = หยุดส่งอีเมลเมื่อมีคนตอบข้อความหรือตอบคำถามของคุณใช่หรือไม่ การแจ้งเตือนยังแสดงที่กระดิ่งเหมือนเดิม
+unsubscribe-notifications-done = เรียบร้อย จะไม่มีอีเมลแจ้งเตือนอีก เปิดใหม่ได้ที่หน้าตั้งค่า
+admin-outbox-cancelled = ยกเลิกการส่ง

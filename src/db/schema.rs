@@ -238,6 +238,7 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        community_id -> Nullable<BigInt>,
     }
 }
 
@@ -251,6 +252,8 @@ diesel::table! {
         actor_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        mail_state -> Nullable<Text>,
+        mailed_at -> Nullable<Timestamp>,
     }
 }
 

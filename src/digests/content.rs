@@ -14,6 +14,7 @@ use crate::db::schema::{boards, knowledge_items, posts, subscriptions, threads};
 use crate::db::{now, on_inner, write_tx, AnyConnection};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::notifications;
 
 /// Items of one kind shown per community; the rest is "and N more".
 const CAP: usize = 5;
@@ -23,6 +24,8 @@ pub struct MailContext<'a> {
     pub base_url: &'a str,
     pub secret: &'a [u8],
     pub templates: &'a tera::Tera,
+    /// One notification email per recipient and thread within this time.
+    pub coalesce: chrono::Duration,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -228,12 +231,7 @@ pub fn gather(
     for sub in subs {
         let community = communities::by_id(conn, sub.community_id)?;
         // A member who left a private community hears nothing more from it.
-        let standing = communities::standing(conn, crate::authz::Viewer::user(user.id, user.is_admin), community.id)?;
-        if !crate::authz::can(
-            crate::authz::Viewer::user(user.id, user.is_admin),
-            standing,
-            crate::authz::Action::ReadCommunity { is_public: community.is_public },
-        ) {
+        if !communities::may_read(conn, user, &community)? {
             continue;
         }
         if let Some(d) = community_digest(conn, ctx, cache, user, &community, sub.watermark, lang)? {
@@ -293,13 +291,15 @@ pub fn unsubscribe_url(ctx: &MailContext, user_id: i64, communities: &[i64]) -> 
 
 /// Checks an unsubscribe link's parts; returns the user and communities.
 pub fn verify_unsubscribe(secret: &[u8], user_id: i64, communities: &str, signature: &str) -> Option<Vec<i64>> {
-    let expected = unsubscribe_signature(secret, user_id, communities);
-    let same = expected.len() == signature.len()
-        && expected.bytes().zip(signature.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    if !same {
+    if !same_signature(&unsubscribe_signature(secret, user_id, communities), signature) {
         return None;
     }
     communities.split('-').map(|c| c.parse().ok()).collect()
+}
+
+/// Compares signatures in constant time.
+fn same_signature(expected: &str, given: &str) -> bool {
+    expected.len() == given.len() && expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 fn locked_subscriptions(conn: &mut AnyConnection, user_id: i64, frequency: Frequency) -> Result<Vec<Subscription>> {
@@ -367,6 +367,7 @@ pub fn plan_users(
                     body_text: &rendered.text,
                     body_html: &rendered.html,
                     unsubscribe_url: Some(&rendered.unsubscribe_url),
+                    community_id: None,
                 },
             )?;
             let ids: Vec<i64> = subs.iter().map(|s| s.community_id).collect();
@@ -412,57 +413,102 @@ pub fn preview(
     }
 }
 
-/// Queues an email for each recent notification whose recipient wants it.
-/// The outbox key (`notify:<id>`) makes this safe to repeat and to run on
-/// several instances at once.
+/// Queues notification emails: at most one per recipient and thread within
+/// `MailContext::coalesce` (the rest waits for the digest), only for kinds the
+/// recipient wants, and only about communities they may still read. Each
+/// notification is decided once (`notifications::decide`), and the outbox key
+/// (`notify:<first id>`) makes a repeat or a second planner harmless.
 pub fn plan_notifications(conn: &mut AnyConnection, ctx: &MailContext) -> Result<usize> {
     let mut queued = 0;
-    for pending in crate::notifications::to_email(conn)? {
-        let crate::notifications::Pending { id, user_id, kind, thread_id, post_id, actor_id, .. } = pending;
-        let key = format!("notify:{id}");
-        if outbox::exists(conn, &key)? {
-            continue;
-        }
-        let user = accounts::find(conn, user_id)?;
-        let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or_default();
-        let thread = crate::threads::by_id(conn, thread_id)?;
-        let actor = match actor_id {
-            Some(a) => accounts::find(conn, a)?.display_name,
-            None => String::new(),
-        };
-        let link = match post_id {
-            Some(p) => format!("{}/p/{p}", ctx.base_url),
-            None => thread_url(ctx.base_url, thread_id),
-        };
-        let subject = lang.t_args(
-            &format!("notify-subject-{kind}"),
-            &[("name", actor.clone().into()), ("title", thread.title.clone().into())],
-        );
-        let mut t = tera::Context::new();
-        t.insert("lang", &lang);
-        t.insert("user", &user);
-        t.insert("subject", &subject);
-        t.insert("kind", &kind);
-        t.insert("actor", &actor);
-        t.insert("title", &thread.title);
-        t.insert("link", &link);
-        t.insert("settings_url", &format!("{}/settings", ctx.base_url));
-        let render = |name: &str| ctx.templates.render(name, &t).map_err(|e| Error::Internal(format!("{name}: {e:?}")));
-        let (text, html) = (render("email/notification.txt")?, render("email/notification.html")?);
-        let done = outbox::enqueue(
-            conn,
-            &NewMail {
-                dedupe_key: &key,
-                kind: &kind,
-                user_id,
-                to_address: &user.email,
-                subject: &subject,
-                body_text: &text,
-                body_html: &html,
-                unsubscribe_url: None,
-            },
-        )?;
-        queued += usize::from(done);
+    for group in notifications::undecided_mail(conn)? {
+        queued += write_tx(conn, |conn| plan_notification_group(conn, ctx, &group))?;
     }
     Ok(queued)
+}
+
+fn plan_notification_group(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    group: &notifications::MailGroup,
+) -> Result<usize> {
+    notifications::decide(conn, &group.unwanted, notifications::MAIL_SKIPPED)?;
+    let ids: Vec<i64> = group.events.iter().map(|e| e.id).collect();
+    if notifications::mailed_about_since(conn, group.user_id, group.thread_id, now() - ctx.coalesce)? {
+        notifications::decide(conn, &ids, notifications::MAIL_SKIPPED)?;
+        return Ok(0);
+    }
+    let claimed = notifications::decide(conn, &ids, notifications::MAIL_SENT)?;
+    let events: Vec<&notifications::Event> = group.events.iter().filter(|e| claimed.contains(&e.id)).collect();
+    let Some(first) = events.first() else { return Ok(0) };
+    let user = accounts::find(conn, group.user_id)?;
+    let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or_default();
+    let thread = crate::threads::by_id(conn, group.thread_id)?;
+    let link = match first.post_id {
+        Some(p) => format!("{}/p/{p}", ctx.base_url),
+        None => thread_url(ctx.base_url, group.thread_id),
+    };
+    let subject = if events.len() == 1 {
+        lang.t_args(
+            &format!("notify-subject-{}", first.kind),
+            &[("name", first.actor_name.clone().into()), ("title", thread.title.clone().into())],
+        )
+    } else {
+        lang.t_args(
+            "notify-subject-several",
+            &[("count", (events.len() as i64).into()), ("title", thread.title.clone().into())],
+        )
+    };
+    let lines: Vec<String> = events
+        .iter()
+        .map(|e| {
+            lang.t_args(
+                &format!("notify-body-{}", e.kind),
+                &[("name", e.actor_name.clone().into()), ("title", thread.title.clone().into())],
+            )
+        })
+        .collect();
+    let unsubscribe = notifications_unsubscribe_url(ctx, user.id);
+    let mut t = tera::Context::new();
+    t.insert("lang", &lang);
+    t.insert("user", &user);
+    t.insert("subject", &subject);
+    t.insert("lines", &lines);
+    t.insert("title", &thread.title);
+    t.insert("link", &link);
+    t.insert("settings_url", &format!("{}/settings", ctx.base_url));
+    t.insert("unsubscribe_url", &unsubscribe);
+    let render = |name: &str| ctx.templates.render(name, &t).map_err(|e| Error::Internal(format!("{name}: {e:?}")));
+    let (text, html) = (render("email/notification.txt")?, render("email/notification.html")?);
+    let done = outbox::enqueue(
+        conn,
+        &NewMail {
+            dedupe_key: &format!("notify:{}", first.id),
+            kind: &first.kind,
+            user_id: user.id,
+            to_address: &user.email,
+            subject: &subject,
+            body_text: &text,
+            body_html: &html,
+            unsubscribe_url: Some(&unsubscribe),
+            community_id: Some(group.community_id),
+        },
+    )?;
+    Ok(usize::from(done))
+}
+
+/// The signature of a notifications unsubscribe link.
+fn notifications_signature(secret: &[u8], user_id: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes keys of any length");
+    mac.update(format!("unsubscribe-notifications\0{user_id}").as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+/// A link that turns off one user's notification emails (RFC 8058
+/// one-click, like digests), signed so it works for no one else.
+pub fn notifications_unsubscribe_url(ctx: &MailContext, user_id: i64) -> String {
+    format!("{}/notifications/unsubscribe/{user_id}/{}", ctx.base_url, notifications_signature(ctx.secret, user_id))
+}
+
+pub fn verify_notifications_unsubscribe(secret: &[u8], user_id: i64, signature: &str) -> bool {
+    same_signature(&notifications_signature(secret, user_id), signature)
 }

@@ -85,7 +85,12 @@ pub fn build(row: &OutboxRow, settings: &MailSettings) -> std::result::Result<Me
         .map_err(|e| e.to_string())?;
     raw_header(&mut message, "Auto-Submitted", "auto-generated".into());
     if let Some(url) = &row.unsubscribe_url {
-        raw_header(&mut message, "List-Id", format!("Sala digests <digest.{}>", settings.list_domain));
+        let list = if row.kind == "digest" {
+            format!("Sala digests <digest.{}>", settings.list_domain)
+        } else {
+            format!("Sala notifications <notify.{}>", settings.list_domain)
+        };
+        raw_header(&mut message, "List-Id", list);
         raw_header(
             &mut message,
             "List-Unsubscribe",
@@ -128,8 +133,12 @@ pub fn send_pending(db: &Db, mailer: &Mailer, settings: &MailSettings) -> Result
 fn deliver(db: &Db, mailer: &Mailer, settings: &MailSettings, rows: &[OutboxRow]) -> Result<usize> {
     let mut sent = 0;
     for row in rows {
-        let outcome = build(row, settings).map_err(|e| (e, true)).and_then(|message| mailer.send(&message));
         let mut conn = db.conn()?;
+        if !outbox::still_allowed(&mut conn, row)? {
+            outbox::mark_cancelled(&mut conn, row.id, "the recipient may no longer read this community")?;
+            continue;
+        }
+        let outcome = build(row, settings).map_err(|e| (e, true)).and_then(|message| mailer.send(&message));
         match outcome {
             Ok(()) => {
                 outbox::mark_sent(&mut conn, row.id)?;

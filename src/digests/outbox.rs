@@ -29,6 +29,9 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// The community the mail speaks of, when it is about one: checked again
+    /// when sending.
+    pub community_id: Option<i64>,
 }
 
 pub struct NewMail<'a> {
@@ -40,6 +43,7 @@ pub struct NewMail<'a> {
     pub body_text: &'a str,
     pub body_html: &'a str,
     pub unsubscribe_url: Option<&'a str>,
+    pub community_id: Option<i64>,
 }
 
 pub fn exists(conn: &mut AnyConnection, dedupe_key: &str) -> Result<bool> {
@@ -67,6 +71,7 @@ pub fn enqueue(conn: &mut AnyConnection, mail: &NewMail) -> Result<bool> {
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(at),
         outbox::created_at.eq(at),
+        outbox::community_id.eq(mail.community_id),
     );
     let inserted = on_inner!(conn, |c| diesel::insert_into(outbox::table)
         .values(row)
@@ -128,6 +133,27 @@ pub fn claim(conn: &mut AnyConnection, lease_secs: i64, limit: i64) -> Result<Ve
         .load(conn)?)
 }
 
+/// A mail that must not go out after all (its recipient may no longer read
+/// what it speaks of).
+pub fn mark_cancelled(conn: &mut AnyConnection, id: i64, reason: &str) -> Result<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(STATUS_CANCELLED),
+            outbox::last_error.eq(Some(reason)),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Whether a claimed mail may still go to its recipient.
+pub fn still_allowed(conn: &mut AnyConnection, row: &OutboxRow) -> Result<bool> {
+    let Some(community_id) = row.community_id else { return Ok(true) };
+    let user = crate::accounts::find(conn, row.user_id)?;
+    let community = crate::communities::by_id(conn, community_id)?;
+    crate::communities::may_read(conn, &user, &community)
+}
+
 pub fn mark_sent(conn: &mut AnyConnection, id: i64) -> Result<()> {
     diesel::update(outbox::table.find(id))
         .set((
@@ -172,19 +198,27 @@ pub fn mark_failed(
     Ok(())
 }
 
+/// A mail that was not sent on purpose (see [`mark_cancelled`]).
+pub const STATUS_CANCELLED: &str = "cancelled";
+
 #[derive(Debug, Serialize, Default)]
 pub struct Counts {
     pub queued: i64,
     pub sending: i64,
     pub sent: i64,
     pub failed: i64,
+    pub cancelled: i64,
 }
 
 pub fn counts(conn: &mut AnyConnection) -> Result<Counts> {
     let mut c = Counts::default();
-    for (status, slot) in
-        [("queued", &mut c.queued), ("sending", &mut c.sending), ("sent", &mut c.sent), ("failed", &mut c.failed)]
-    {
+    for (status, slot) in [
+        ("queued", &mut c.queued),
+        ("sending", &mut c.sending),
+        ("sent", &mut c.sent),
+        ("failed", &mut c.failed),
+        (STATUS_CANCELLED, &mut c.cancelled),
+    ] {
         *slot = outbox::table.filter(outbox::status.eq(status)).count().get_result(conn)?;
     }
     Ok(c)

@@ -42,6 +42,7 @@ impl AppState {
             base_url: &self.config.base_url,
             secret: &self.config.secret,
             templates: &self.templates,
+            coalesce: chrono::Duration::minutes(self.config.notify_coalesce_minutes),
         }
     }
 

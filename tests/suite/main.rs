@@ -12,6 +12,7 @@ mod hardening;
 mod knowledge;
 mod large_threads;
 mod moderation;
+mod notifications;
 mod operations;
 mod schema;
 mod search;

@@ -99,3 +99,15 @@ pub fn subjects(smtp: &SmtpSink, address: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// The plain-text part of each message sent to `address`.
+pub fn texts(smtp: &SmtpSink, address: &str) -> Vec<String> {
+    smtp.messages_to(address)
+        .iter()
+        .map(|raw| {
+            let mail = mailparse::parse_mail(raw).unwrap();
+            let plain = mail.subparts.iter().find(|p| p.ctype.mimetype == "text/plain").unwrap_or(&mail);
+            plain.get_body().unwrap()
+        })
+        .collect()
+}

@@ -1,4 +1,5 @@
-//! `/api/v1/auth/*`: register, log in (→ token), log out everywhere, me.
+//! `/api/v1/auth/*`: register, log in (→ token), log out everywhere; me and
+//! my notifications.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -13,7 +14,9 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     cfg.post("/auth/register", register)
         .post("/auth/login", login)
         .post("/auth/logout-everywhere", logout_everywhere)
-        .get("/me", me);
+        .get("/me", me)
+        .get("/notifications", notifications)
+        .post("/notifications/read", mark_notifications_read);
 }
 
 async fn register(state: web::Data<AppState>, body: web::Json<Registration>) -> WebResult<HttpResponse> {
@@ -47,4 +50,23 @@ async fn logout_everywhere(state: web::Data<AppState>, user: ApiUser) -> WebResu
 
 async fn me(user: ApiUser) -> HttpResponse {
     HttpResponse::Ok().json(json!({"user": user.0}))
+}
+
+/// The caller's notifications, newest first, with the unread count (only
+/// about communities they may read now).
+async fn notifications(state: web::Data<AppState>, user: ApiUser) -> WebResult<HttpResponse> {
+    let id = user.0.id;
+    let (unread, list) = state
+        .db
+        .run(move |conn| {
+            Ok((crate::notifications::unread_count(conn, id)?, crate::notifications::recent(conn, id, 100)?))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"unread": unread, "notifications": list})))
+}
+
+async fn mark_notifications_read(state: web::Data<AppState>, user: ApiUser) -> WebResult<HttpResponse> {
+    let id = user.0.id;
+    state.db.run(move |conn| crate::notifications::mark_all_read(conn, id)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -15,6 +15,8 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/settings/subscriptions", save_subscriptions)
         .get("/unsubscribe/{user}/{communities}/{signature}", unsubscribe_page)
         .post("/unsubscribe/{user}/{communities}/{signature}", unsubscribe)
+        .get("/notifications/unsubscribe/{user}/{signature}", unsubscribe_notifications_page)
+        .post("/notifications/unsubscribe/{user}/{signature}", unsubscribe_notifications)
         .get("/admin/outbox", admin_outbox)
         .get("/notifications", notifications_page)
         .post("/notifications/read", mark_read)
@@ -122,6 +124,41 @@ async fn unsubscribe(
     state.render(&session, "unsubscribe.html", &mut ctx)
 }
 
+fn verified_notifications(state: &AppState, path: &(i64, String)) -> WebResult<i64> {
+    match content::verify_notifications_unsubscribe(&state.config.secret, path.0, &path.1) {
+        true => Ok(path.0),
+        false => Err(AppError(Error::Forbidden)),
+    }
+}
+
+async fn unsubscribe_notifications_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(i64, String)>,
+) -> WebResult<HttpResponse> {
+    let path = path.into_inner();
+    verified_notifications(&state, &path)?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("notifications", &true);
+    ctx.insert("action", &format!("/notifications/unsubscribe/{}/{}", path.0, path.1));
+    ctx.insert("done", &false);
+    state.render(&session, "unsubscribe.html", &mut ctx)
+}
+
+/// RFC 8058 one-click for notification emails: both kinds off.
+async fn unsubscribe_notifications(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(i64, String)>,
+) -> WebResult<HttpResponse> {
+    let user_id = verified_notifications(&state, &path.into_inner())?;
+    state.db.run(move |conn| crate::notifications::set_email_preferences(conn, user_id, false, false)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("notifications", &true);
+    ctx.insert("done", &true);
+    state.render(&session, "unsubscribe.html", &mut ctx)
+}
+
 #[derive(Deserialize)]
 struct OutboxQuery {
     status: Option<String>,
@@ -136,7 +173,10 @@ async fn admin_outbox(
     if !user.is_admin {
         return Err(AppError(Error::Forbidden));
     }
-    let status = q.into_inner().status.filter(|s| ["queued", "sending", "sent", "failed"].contains(&s.as_str()));
+    let status = q
+        .into_inner()
+        .status
+        .filter(|s| ["queued", "sending", "sent", "failed", outbox::STATUS_CANCELLED].contains(&s.as_str()));
     let (counts, rows) =
         state.db.run(move |conn| Ok((outbox::counts(conn)?, outbox::recent(conn, status.as_deref(), 100)?))).await?;
     let mut ctx = tera::Context::new();
