@@ -8,14 +8,22 @@ use crate::error::{Error, Result};
 pub struct Viewer {
     pub user_id: Option<i64>,
     pub is_admin: bool,
+    /// The account's email address is confirmed: it may post.
+    pub confirmed: bool,
 }
 
 impl Viewer {
     pub fn anonymous() -> Viewer {
         Viewer::default()
     }
+    /// A user acting on their own account's standing (tools, tests and the
+    /// mail planner, which act for accounts that may post).
     pub fn user(user_id: i64, is_admin: bool) -> Viewer {
-        Viewer { user_id: Some(user_id), is_admin }
+        Viewer { user_id: Some(user_id), is_admin, confirmed: true }
+    }
+    /// The signed-in owner of an account, as a request presents them.
+    pub fn signed_in(user: &crate::accounts::User) -> Viewer {
+        Viewer { user_id: Some(user.id), is_admin: user.is_admin, confirmed: user.email_confirmed() }
     }
 }
 
@@ -70,6 +78,12 @@ pub enum Action {
     GiveFeedback,
 }
 
+/// Actions that add words for others to read: they wait until the account's
+/// address is confirmed.
+fn contributes(action: Action) -> bool {
+    matches!(action, Action::StartThread | Action::Reply { .. } | Action::SuggestEdit)
+}
+
 fn needs_login(action: Action) -> bool {
     !matches!(action, Action::ReadCommunity { is_public: true } | Action::ViewMembers { is_public: true })
 }
@@ -77,6 +91,9 @@ fn needs_login(action: Action) -> bool {
 /// The rules, in one table.
 pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
     let Some(user_id) = viewer.user_id else { return !needs_login(action) };
+    if contributes(action) && !viewer.confirmed {
+        return false;
+    }
     let admin = viewer.is_admin;
     let member = standing >= Standing::Member;
     let facilitator = standing == Standing::Facilitator || admin;
@@ -106,6 +123,9 @@ pub fn authorize(viewer: Viewer, standing: Standing, action: Action) -> Result<(
     }
     if viewer.user_id.is_none() {
         return Err(Error::Unauthenticated);
+    }
+    if contributes(action) && !viewer.confirmed && can(Viewer { confirmed: true, ..viewer }, standing, action) {
+        return Err(Error::EmailUnconfirmed);
     }
     match action {
         Action::Reply { thread_locked: true } if can(viewer, standing, Action::Reply { thread_locked: false }) => {

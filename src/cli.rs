@@ -103,6 +103,11 @@ enum UserCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Confirm an account's email address without a link (an admin's waiver).
+    ConfirmEmail {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 fn init_tracing() {
@@ -167,8 +172,20 @@ fn run(cli: Cli) -> Result<()> {
                 email,
                 password: password.trim_end_matches(['\r', '\n']).to_owned(),
             };
-            let user = accounts::register(&mut *db.conn()?, &reg, admin).map_err(describe_invalid)?;
+            let mut conn = db.conn()?;
+            // The admin vouches for the address by typing it.
+            let user = accounts::register(&mut conn, &reg, admin)
+                .and_then(|user| accounts::confirm_email_directly(&mut conn, user.id))
+                .map_err(describe_invalid)?;
             println!("created user {} (id {}){}", user.username, user.id, if admin { " as admin" } else { "" });
+            Ok(())
+        }
+        Command::User { command: UserCommand::ConfirmEmail { username } } => {
+            let db = open_database(&config)?;
+            let mut conn = db.conn()?;
+            let user = accounts::find_by_username(&mut conn, &username)?;
+            accounts::confirm_email_directly(&mut conn, user.id)?;
+            println!("confirmed the email address of {}", user.username);
             Ok(())
         }
         Command::Digest { command } => {
@@ -278,30 +295,53 @@ fn serve(db: Db, config: Config) -> Result<()> {
     })
 }
 
-/// Digest passes every minute in the background. Every instance may run one:
+/// How often queued mail is looked for: a password reset link should not
+/// wait for the next digest pass.
+const SEND_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+/// How often digests and notification emails are planned (and expired
+/// sessions swept).
+const PLAN_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Mail in the background: queued mail sent every few seconds, a full pass
+/// (digests, notifications) every minute. Every instance may run this:
 /// planning and sending are safe to run concurrently (see `digests`).
 fn start_scheduler(state: web::Data<AppState>) -> Result<()> {
     let mailer =
         crate::digests::mail::Mailer::new(state.config.smtp_url.as_deref(), &state.config.data_dir.join("mail"))?;
     std::thread::Builder::new()
-        .name("digests".into())
-        .spawn(move || loop {
-            let settings = state.mail_settings();
-            let result = crate::digests::mail::run_pass(
-                &state.db,
-                &state.mail_context(),
-                &state.config.digest_schedule,
-                &mailer,
-                &settings,
-                false,
-            );
-            match result {
-                Ok((planned, sent)) if planned + sent > 0 => tracing::info!(planned, sent, "digest pass"),
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "digest pass failed"),
+        .name("mail".into())
+        .spawn(move || {
+            let mut last_pass: Option<std::time::Instant> = None;
+            loop {
+                let settings = state.mail_settings();
+                if last_pass.is_none_or(|at| at.elapsed() >= PLAN_EVERY) {
+                    last_pass = Some(std::time::Instant::now());
+                    let result = crate::digests::mail::run_pass(
+                        &state.db,
+                        &state.mail_context(),
+                        &state.config.digest_schedule,
+                        &mailer,
+                        &settings,
+                        false,
+                    );
+                    match result {
+                        Ok((planned, sent)) if planned + sent > 0 => tracing::info!(planned, sent, "digest pass"),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "digest pass failed"),
+                    }
+                    if let Err(e) = state.db.conn().and_then(|mut c| accounts::sessions::prune(&mut c)) {
+                        tracing::error!(error = %e, "pruning sessions failed");
+                    }
+                } else {
+                    match crate::digests::mail::send_pending(&state.db, &mailer, &settings) {
+                        Ok(sent) if sent > 0 => tracing::info!(sent, "mail sent"),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(error = %e, "sending mail failed"),
+                    }
+                }
+                std::thread::sleep(SEND_EVERY);
             }
-            std::thread::sleep(std::time::Duration::from_secs(60));
         })
-        .map_err(|e| Error::Internal(format!("cannot start the digest scheduler: {e}")))?;
+        .map_err(|e| Error::Internal(format!("cannot start the mail scheduler: {e}")))?;
     Ok(())
 }

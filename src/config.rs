@@ -40,6 +40,29 @@ pub struct Config {
     pub login_max_failures_per_account: i32,
     pub login_max_failures_per_ip: i32,
     pub login_lockout_minutes: i64,
+    /// Accounts created from one client address in an hour (and password
+    /// reset requests).
+    pub signups_per_hour_per_ip: i32,
+    /// New accounts confirm their address before they post
+    /// (`SALA_EMAIL_CONFIRMATION=off` skips it, for a deployment without mail).
+    pub email_confirmation: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (`SALA_TRUSTED_PROXIES`,
+    /// comma-separated addresses); from anyone else it is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Writes per minute per account.
+    pub write_limits: WriteLimits,
+}
+
+/// How many writes of each kind one account may make in a minute
+/// (`SALA_LIMIT_<KIND>_PER_MINUTE`). Every account, admins too: a stuck
+/// script or a stolen token cannot flood a community.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteLimits {
+    pub threads: i32,
+    pub posts: i32,
+    pub edits: i32,
+    pub flags: i32,
+    pub invitations: i32,
 }
 
 /// The shape of `sala.toml`; every key is optional.
@@ -131,6 +154,16 @@ impl Config {
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 30,
             login_lockout_minutes: 15,
+            signups_per_hour_per_ip: parse("SALA_SIGNUPS_PER_HOUR")?.map(|v| v as i32).unwrap_or(10),
+            email_confirmation: env("SALA_EMAIL_CONFIRMATION").as_deref() != Some("off"),
+            trusted_proxies: parse_addresses("SALA_TRUSTED_PROXIES", env("SALA_TRUSTED_PROXIES"))?,
+            write_limits: WriteLimits {
+                threads: parse("SALA_LIMIT_THREADS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(3),
+                posts: parse("SALA_LIMIT_POSTS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(10),
+                edits: parse("SALA_LIMIT_EDITS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(20),
+                flags: parse("SALA_LIMIT_FLAGS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(10),
+                invitations: parse("SALA_LIMIT_INVITATIONS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(20),
+            },
         })
     }
 
@@ -153,6 +186,16 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+/// A comma-separated list of IP addresses.
+fn parse_addresses(key: &str, raw: Option<String>) -> Result<Vec<std::net::IpAddr>> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| Error::Internal(format!("{key}: {s} is not an IP address"))))
+        .collect()
 }
 
 /// The signing secret is generated on first run and kept in the data

@@ -49,6 +49,12 @@ pub enum Error {
     BadCredentials,
     #[error("too many failed attempts; retry after {retry_after_secs}s")]
     TooManyAttempts { retry_after_secs: i64 },
+    /// Doing something (posting, signing up) faster than the limit allows.
+    #[error("too many requests; retry after {retry_after_secs}s")]
+    RateLimited { retry_after_secs: i64 },
+    /// The account's address is not confirmed yet, and this needs it.
+    #[error("the email address is not confirmed yet")]
+    EmailUnconfirmed,
     #[error("malformed request: {0}")]
     BadRequest(String),
     #[error("request body too large")]

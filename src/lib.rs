@@ -16,4 +16,5 @@ pub mod markdown;
 pub mod notifications;
 pub mod search;
 pub mod threads;
+pub mod throttle;
 pub mod web;

@@ -1,7 +1,9 @@
-//! Accounts: registration, password checks, sessions (JWT + token version),
-//! and per-user settings.
+//! Accounts: registration, password checks and login throttling, email
+//! confirmation and password resets (`links`), sessions (`sessions`,
+//! `tokens`), and per-user settings.
 
-pub mod throttle;
+pub mod links;
+pub mod sessions;
 pub mod tokens;
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -10,9 +12,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::db::schema::users;
-use crate::db::{now, unique_violation_as, write_tx, AnyConnection};
+use crate::db::schema::{trusted_logins, users};
+use crate::db::{now, on_inner, unique_violation_as, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
+use crate::throttle::{self, Limit};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = users)]
@@ -36,6 +39,16 @@ pub struct User {
     /// The last permanent delivery failure, shown to admins.
     #[serde(skip)]
     pub mail_failure: Option<String>,
+    /// When the owner proved the address is theirs (or an admin vouched);
+    /// until then the account reads but does not post.
+    #[serde(skip)]
+    pub email_confirmed_at: Option<chrono::NaiveDateTime>,
+}
+
+impl User {
+    pub fn email_confirmed(&self) -> bool {
+        self.email_confirmed_at.is_some()
+    }
 }
 
 #[derive(Insertable)]
@@ -113,8 +126,10 @@ fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
-/// Creates an account. Usernames are lower-case ASCII so they work in URLs;
-/// emails are stored lower-cased so uniqueness ignores case.
+/// Creates an account, its address not yet confirmed. Usernames are
+/// lower-case ASCII so they work in URLs; emails are stored lower-cased so
+/// uniqueness ignores case. An address is unique among *confirmed* accounts
+/// only: a sign-up never tells a stranger whether an address is registered.
 pub fn register(conn: &mut AnyConnection, reg: &Registration, is_admin: bool) -> Result<User> {
     let username = reg.username.trim().to_lowercase();
     let email = reg.email.trim().to_lowercase();
@@ -129,9 +144,6 @@ pub fn register(conn: &mut AnyConnection, reg: &Registration, is_admin: bool) ->
     write_tx(conn, |conn| {
         if users::table.filter(users::username.eq(&username)).count().get_result::<i64>(conn)? > 0 {
             return Err(Error::Conflict("username"));
-        }
-        if users::table.filter(users::email.eq(&email)).count().get_result::<i64>(conn)? > 0 {
-            return Err(Error::Conflict("email"));
         }
         diesel::insert_into(users::table)
             .values(NewUser {
@@ -149,24 +161,86 @@ pub fn register(conn: &mut AnyConnection, reg: &Registration, is_admin: bool) ->
     })
 }
 
-/// Checks a login, counting failures per account and per client address so
-/// that guessing is refused for a while after a few tries.
+/// Marks the account's address as confirmed without a link (an admin's
+/// waiver, the command line, SSO). Refused when another account has
+/// confirmed the same address.
+pub fn confirm_email_directly(conn: &mut AnyConnection, user_id: i64) -> Result<User> {
+    write_tx(conn, |conn| {
+        let user = find(conn, user_id)?;
+        if user.email_confirmed() {
+            return Ok(user);
+        }
+        let taken = users::table
+            .filter(users::email.eq(&user.email))
+            .filter(users::email_confirmed_at.is_not_null())
+            .filter(users::id.ne(user_id))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if taken {
+            return Err(Error::Conflict("email"));
+        }
+        diesel::update(users::table.find(user_id))
+            .set(users::email_confirmed_at.eq(Some(now())))
+            .returning(users::all_columns)
+            .get_result(conn)
+            .map_err(unique_violation_as("email"))
+    })
+}
+
+/// The account a login names: by username, or by email (the confirmed
+/// holder of that address first, then the oldest unconfirmed one).
+fn account_for_login(conn: &mut AnyConnection, login: &str) -> Result<Option<User>> {
+    let mut candidates: Vec<User> = users::table
+        .filter(users::username.eq(login).or(users::email.eq(login)))
+        .order(users::id.asc())
+        .limit(8)
+        .select(User::as_select())
+        .load(conn)?;
+    candidates.sort_by_key(|u| (u.username != login, !u.email_confirmed(), u.id));
+    Ok(candidates.into_iter().next())
+}
+
+/// Where a login attempt comes from, as the throttle sees it.
+pub struct Client<'a> {
+    /// The address (behind a trusted proxy, the one it forwarded for).
+    pub ip: &'a str,
+}
+
+/// Checks a login. Every attempt is counted before the password is checked
+/// (per account, whether it named the username or the email, and per client
+/// address), so parallel guesses get no more checks than the limit. A
+/// correct login refunds the address's count and clears the account's. An
+/// address that is over its limit still lets in accounts that signed in
+/// from it before: a flood from a shared address (an office behind NAT)
+/// does not lock out the people who work there.
 pub fn authenticate(
     conn: &mut AnyConnection,
     config: &Config,
     login: &str,
     password: &str,
-    client_ip: &str,
+    client: &Client,
 ) -> Result<User> {
     let login = login.trim().to_lowercase();
     Validator::default().plain("login", &login).finish()?;
-    let keys = [format!("account:{login}"), format!("ip:{client_ip}")];
-    throttle::ensure_not_locked(conn, &keys)?;
-    let user: Option<User> = users::table
-        .filter(users::username.eq(&login).or(users::email.eq(&login)))
-        .select(User::as_select())
-        .first(conn)
-        .optional()?;
+    let user = account_for_login(conn, &login)?;
+    let window = chrono::Duration::minutes(config.login_lockout_minutes);
+    let account_key = match &user {
+        Some(u) => format!("login-user:{}", u.id),
+        None => throttle::key("login-name", &login),
+    };
+    let address_key = throttle::key("login-ip", client.ip);
+    let known_here = match &user {
+        Some(u) => trusted_logins::table.find((u.id, client.ip)).count().get_result::<i64>(conn)? > 0,
+        None => false,
+    };
+    let mut keys = vec![(account_key.clone(), Limit { max: config.login_max_failures_per_account, window })];
+    if !known_here {
+        keys.push((address_key.clone(), Limit { max: config.login_max_failures_per_ip, window }));
+    }
+    if let Some(retry_after_secs) = throttle::hit_all(conn, &keys)? {
+        return Err(Error::TooManyAttempts { retry_after_secs });
+    }
     let verified = match &user {
         Some(u) => verify_password(password, &u.password_hash),
         None => {
@@ -178,20 +252,31 @@ pub fn authenticate(
     };
     match user {
         Some(user) if verified => {
-            throttle::clear(conn, &keys[0])?;
+            throttle::clear(conn, &account_key)?;
+            if !known_here {
+                throttle::refund(conn, &address_key)?;
+            }
+            remember_login(conn, user.id, client.ip)?;
             Ok(user)
         }
-        _ => {
-            throttle::record_failure(
-                conn,
-                &keys[0],
-                config.login_max_failures_per_account,
-                config.login_lockout_minutes,
-            )?;
-            throttle::record_failure(conn, &keys[1], config.login_max_failures_per_ip, config.login_lockout_minutes)?;
-            Err(Error::BadCredentials)
-        }
+        _ => Err(Error::BadCredentials),
     }
+}
+
+/// Records that `user_id` signed in from `client_key`.
+fn remember_login(conn: &mut AnyConnection, user_id: i64, client_key: &str) -> Result<()> {
+    let at = now();
+    on_inner!(conn, |c| diesel::insert_into(trusted_logins::table)
+        .values((
+            trusted_logins::user_id.eq(user_id),
+            trusted_logins::client_key.eq(client_key),
+            trusted_logins::last_success_at.eq(at),
+        ))
+        .on_conflict((trusted_logins::user_id, trusted_logins::client_key))
+        .do_update()
+        .set(trusted_logins::last_success_at.eq(at))
+        .execute(c))?;
+    Ok(())
 }
 
 pub fn find(conn: &mut AnyConnection, id: i64) -> Result<User> {
@@ -202,28 +287,41 @@ pub fn find_by_username(conn: &mut AnyConnection, username: &str) -> Result<User
     Ok(users::table.filter(users::username.eq(username.trim().to_lowercase())).select(User::as_select()).first(conn)?)
 }
 
-/// "Log out everywhere": every token issued before this call stops working.
+/// "Log out everywhere": every session ends, and every token and form token
+/// issued before this call stops working.
 pub fn revoke_sessions(conn: &mut AnyConnection, user_id: i64) -> Result<User> {
-    Ok(diesel::update(users::table.find(user_id))
-        .set(users::token_version.eq(users::token_version + 1))
-        .returning(users::all_columns)
-        .get_result(conn)?)
+    write_tx(conn, |conn| {
+        sessions::end_all(conn, user_id)?;
+        Ok(diesel::update(users::table.find(user_id))
+            .set(users::token_version.eq(users::token_version + 1))
+            .returning(users::all_columns)
+            .get_result(conn)?)
+    })
 }
 
-/// Changes the password and revokes every existing session.
+/// Changes the password and ends every existing session (the caller starts
+/// a new one for the browser that asked).
 pub fn change_password(conn: &mut AnyConnection, user_id: i64, current: &str, new_password: &str) -> Result<User> {
     let user = find(conn, user_id)?;
     if !verify_password(current, &user.password_hash) {
         return Err(Error::invalid("current_password", "error-wrong-password"));
     }
+    set_password(conn, user_id, "new_password", new_password)
+}
+
+/// Sets a new password, checked as `field`, and ends every session.
+fn set_password(conn: &mut AnyConnection, user_id: i64, field: &str, new_password: &str) -> Result<User> {
     let mut v = Validator::default();
-    check_password(&mut v, "new_password", new_password);
+    check_password(&mut v, field, new_password);
     v.finish()?;
     let hash = hash_password(new_password)?;
-    Ok(diesel::update(users::table.find(user_id))
-        .set((users::password_hash.eq(hash), users::token_version.eq(users::token_version + 1)))
-        .returning(users::all_columns)
-        .get_result(conn)?)
+    write_tx(conn, |conn| {
+        sessions::end_all(conn, user_id)?;
+        Ok(diesel::update(users::table.find(user_id))
+            .set((users::password_hash.eq(&hash), users::token_version.eq(users::token_version + 1)))
+            .returning(users::all_columns)
+            .get_result(conn)?)
+    })
 }
 
 pub fn set_locale(conn: &mut AnyConnection, user_id: i64, locale: &str) -> Result<()> {

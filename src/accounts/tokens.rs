@@ -1,6 +1,7 @@
-//! Session tokens (JWT, HS256) and form tokens (CSRF). Both are stateless:
-//! any instance holding the secret can check them, and both are bound to the
-//! user's token version, so "log out everywhere" voids them all.
+//! Session tokens (JWT, HS256) and form tokens (CSRF). Any instance holding
+//! the secret can check them; both are bound to the user's token version, so
+//! "log out everywhere" voids them all, and a session token also names its
+//! session row (`sessions`), so logging out voids that one token for good.
 
 use hmac::{Hmac, Mac};
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -15,24 +16,40 @@ pub struct Claims {
     pub sub: String,
     /// The user's token version when issued.
     pub ver: i32,
+    /// The session (a row of `sessions`) this token belongs to.
+    pub sid: String,
     pub iat: i64,
     pub exp: i64,
 }
 
-pub fn issue(secret: &[u8], user: &User, hours: i64) -> Result<String> {
+pub fn issue(secret: &[u8], user: &User, session_id: &str, hours: i64) -> Result<String> {
     let now = chrono::Utc::now().timestamp();
-    let claims = Claims { sub: user.id.to_string(), ver: user.token_version, iat: now, exp: now + hours * 3600 };
+    let claims = Claims {
+        sub: user.id.to_string(),
+        ver: user.token_version,
+        sid: session_id.to_owned(),
+        iat: now,
+        exp: now + hours * 3600,
+    };
     encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret))
         .map_err(|e| Error::Internal(format!("cannot sign token: {e}")))
 }
 
+/// What a valid token says: whose it is, at which token version, in which
+/// session.
+pub struct Verified {
+    pub user_id: i64,
+    pub version: i32,
+    pub session_id: String,
+}
+
 /// Decodes a token, accepting only HS256 and unexpired tokens. The caller
-/// still compares `ver` with the stored token version.
-pub fn verify(secret: &[u8], token: &str) -> Option<(i64, i32)> {
+/// still checks the session and the token version (`sessions::resolve`).
+pub fn verify(secret: &[u8], token: &str) -> Option<Verified> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 5;
     let data = decode::<Claims>(token, &DecodingKey::from_secret(secret), &validation).ok()?;
-    Some((data.claims.sub.parse().ok()?, data.claims.ver))
+    Some(Verified { user_id: data.claims.sub.parse().ok()?, version: data.claims.ver, session_id: data.claims.sid })
 }
 
 fn csrf_mac(secret: &[u8], nonce: &str, user: Option<&User>) -> Hmac<Sha256> {

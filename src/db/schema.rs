@@ -16,6 +16,37 @@ diesel::table! {
         notify_replies -> Bool,
         notify_resolved -> Bool,
         mail_failure -> Nullable<Text>,
+        email_confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_tokens (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        purpose -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    trusted_logins (user_id, client_key) {
+        user_id -> BigInt,
+        client_key -> Text,
+        last_success_at -> Timestamp,
     }
 }
 
@@ -104,11 +135,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_throttle (throttle_key) {
+    /// Counters of events in a time window, by key: failed logins, sign-ups,
+    /// writes (see `throttle`).
+    throttles (throttle_key) {
         throttle_key -> Text,
-        failures -> Integer,
+        hits -> Integer,
         window_started_at -> Timestamp,
-        locked_until -> Nullable<Timestamp>,
     }
 }
 
@@ -300,6 +332,7 @@ diesel::joinable!(posts -> threads (thread_id));
 diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(post_revisions -> users (editor_id));
+diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -309,7 +342,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     threads,
     posts,
     post_revisions,
-    login_throttle,
+    throttles,
+    sessions,
+    account_tokens,
+    trusted_logins,
     knowledge_items,
     knowledge_revisions,
     knowledge_citations,

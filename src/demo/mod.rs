@@ -171,7 +171,8 @@ pub fn load(conn: &mut AnyConnection) -> Result<()> {
                     password: DEMO_PASSWORD.into(),
                 },
                 u.admin,
-            )?,
+            )
+            .and_then(|user| accounts::confirm_email_directly(conn, user.id))?,
         };
         users.push(user);
     }

@@ -217,6 +217,7 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
                     users::is_admin.eq(i == 1),
                     users::token_version.eq(0),
                     users::created_at.eq(epoch),
+                    users::email_confirmed_at.eq(Some(epoch)),
                 )
             })
             .collect();

@@ -35,6 +35,8 @@ impl AppError {
             Error::Refused(code) => code,
             Error::BadCredentials => "error-bad-credentials",
             Error::TooManyAttempts { .. } => "error-too-many-attempts",
+            Error::RateLimited { .. } => "error-rate-limited",
+            Error::EmailUnconfirmed => "error-email-unconfirmed",
             Error::BadRequest(_) => "error-bad-request",
             Error::PayloadTooLarge => "error-payload-too-large",
             Error::Database(_) | Error::Pool(_) | Error::Internal(_) => "error-internal",
@@ -47,10 +49,10 @@ impl ResponseError for AppError {
         match &self.0 {
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Unauthenticated | Error::BadCredentials => StatusCode::UNAUTHORIZED,
-            Error::Forbidden | Error::CsrfRejected => StatusCode::FORBIDDEN,
+            Error::Forbidden | Error::CsrfRejected | Error::EmailUnconfirmed => StatusCode::FORBIDDEN,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict(_) | Error::ThreadLocked | Error::Refused(_) => StatusCode::CONFLICT,
-            Error::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooManyAttempts { .. } | Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Database(_) | Error::Pool(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -60,7 +62,7 @@ impl ResponseError for AppError {
     /// A bare response; [`render_errors`] gives it its body.
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
-        if let Error::TooManyAttempts { retry_after_secs } = self.0 {
+        if let Error::TooManyAttempts { retry_after_secs } | Error::RateLimited { retry_after_secs } = self.0 {
             res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         res.finish()
@@ -110,6 +112,9 @@ fn detail(lang: Lang, err: &AppError) -> String {
         Error::Conflict(field) => lang.t_args("error-conflict", &[("field", lang.t(&format!("field-{field}")).into())]),
         Error::TooManyAttempts { retry_after_secs } => {
             lang.t_args("error-too-many-attempts", &[("minutes", ((retry_after_secs + 59) / 60).into())])
+        }
+        Error::RateLimited { retry_after_secs } => {
+            lang.t_args("error-rate-limited", &[("seconds", (*retry_after_secs).into())])
         }
         _ => lang.t(err.message_key()),
     }

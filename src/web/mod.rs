@@ -46,6 +46,27 @@ impl AppState {
         }
     }
 
+    /// Runs a write of `kind` by `viewer` within their per-minute limit
+    /// (`throttle::count_write`), on the blocking pool like [`Db::run`].
+    pub async fn limited_write<T, F>(
+        &self,
+        viewer: crate::authz::Viewer,
+        kind: crate::throttle::Write,
+        work: F,
+    ) -> Result<T, Error>
+    where
+        F: FnOnce(&mut crate::db::AnyConnection) -> Result<T, Error> + Send + 'static,
+        T: Send + 'static,
+    {
+        let limits = self.config.write_limits;
+        self.db
+            .run(move |conn| {
+                crate::throttle::count_write(conn, viewer, kind, &limits)?;
+                work(conn)
+            })
+            .await
+    }
+
     pub fn mail_settings(&self) -> crate::digests::mail::MailSettings {
         mail_settings(&self.config)
     }
@@ -78,6 +99,7 @@ impl AppState {
     ) -> WebResult<String> {
         ctx.insert("lang", &session.lang);
         ctx.insert("user", &session.user);
+        ctx.insert("email_unconfirmed", &session.user.as_ref().is_some_and(|u| !u.email_confirmed()));
         ctx.insert("current_path", &session.current_path);
         ctx.insert("unread", &session.unread);
         if !ctx.contains_key("errors") {

@@ -17,7 +17,8 @@ use serde::Deserialize;
 
 use super::errors::{is_api_path, AppError};
 use super::AppState;
-use crate::accounts::{self, tokens, User};
+use crate::accounts::sessions::{self, Signed};
+use crate::accounts::{tokens, User};
 use crate::authz::Viewer;
 use crate::error::Error;
 use crate::i18n::Lang;
@@ -36,19 +37,12 @@ fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
         .ok_or_else(|| AppError(Error::Internal("application state missing".into())))
 }
 
-/// Resolves a session token to its user, refusing tokens from before the
-/// user's last "log out everywhere" or password change.
-async fn user_for_token(state: &AppState, token: &str) -> Result<Option<User>, AppError> {
-    let Some((user_id, version)) = tokens::verify(&state.config.secret, token) else { return Ok(None) };
-    let user = state
-        .db
-        .run(move |conn| match accounts::find(conn, user_id) {
-            Ok(u) => Ok(Some(u)),
-            Err(Error::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        })
-        .await?;
-    Ok(user.filter(|u| u.token_version == version))
+/// Resolves a session token to its user and session, refusing tokens whose
+/// session ended (logout) or that predate the user's last "log out
+/// everywhere" or password change.
+async fn signed_for_token(state: &web::Data<AppState>, token: &str) -> Result<Option<Signed>, AppError> {
+    let (st, token) = (state.clone(), token.to_owned());
+    Ok(state.db.run(move |conn| sessions::resolve(conn, &st.config.secret, &token)).await?)
 }
 
 /// A browser's session: the logged-in user (if any), the page language and
@@ -62,15 +56,30 @@ pub struct Session {
     /// Unread notifications, for the bell.
     pub unread: i64,
     csrf_nonce: String,
+    /// The session to end on logout.
+    session_id: Option<String>,
 }
 
 impl Session {
     pub fn viewer(&self) -> Viewer {
-        self.user.as_ref().map_or_else(Viewer::anonymous, |u| Viewer::user(u.id, u.is_admin))
+        self.user.as_ref().map_or_else(Viewer::anonymous, Viewer::signed_in)
     }
 
     pub fn require_user(&self) -> Result<&User, AppError> {
         self.user.as_ref().ok_or(AppError(Error::Unauthenticated))
+    }
+
+    /// The same session with its user read again (after a change to the
+    /// account this request made).
+    pub async fn reload(state: &web::Data<AppState>, mut session: Session) -> Result<Session, AppError> {
+        if let Some(id) = session.user.as_ref().map(|u| u.id) {
+            session.user = Some(state.db.run(move |conn| crate::accounts::find(conn, id)).await?);
+        }
+        Ok(session)
+    }
+
+    pub fn session_id(&self) -> Option<&str> {
+        self.session_id.as_deref()
     }
 
     pub fn csrf_token(&self, secret: &[u8]) -> String {
@@ -82,9 +91,13 @@ impl Session {
             return Ok(cached.clone());
         }
         let state = state_of(req)?;
-        let user = match req.cookie(SESSION_COOKIE) {
-            Some(c) => user_for_token(&state, c.value()).await?,
+        let signed = match req.cookie(SESSION_COOKIE) {
+            Some(c) => signed_for_token(&state, c.value()).await?,
             None => None,
+        };
+        let (user, session_id) = match signed {
+            Some(s) => (Some(s.user), Some(s.session_id)),
+            None => (None, None),
         };
         let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
         let lang_cookie = req.cookie(LANG_COOKIE);
@@ -107,7 +120,7 @@ impl Session {
             }
             None => 0,
         };
-        let session = Session { user, lang, current_path, unread, csrf_nonce };
+        let session = Session { user, lang, current_path, unread, csrf_nonce, session_id };
         req.extensions_mut().insert(session.clone());
         Ok(session)
     }
@@ -160,29 +173,35 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 }
 
 /// The API caller, from `Authorization: Bearer <token>`; 401 without one.
-pub struct ApiUser(pub User);
+pub struct ApiUser(pub Signed);
+
+impl ApiUser {
+    pub fn user(&self) -> &User {
+        &self.0.user
+    }
+}
 
 /// The API caller if a valid token was sent.
-pub struct MaybeApiUser(pub Option<User>);
+pub struct MaybeApiUser(pub Option<Signed>);
 
 impl MaybeApiUser {
     pub fn viewer(&self) -> Viewer {
-        self.0.as_ref().map_or_else(Viewer::anonymous, |u| Viewer::user(u.id, u.is_admin))
+        self.0.as_ref().map_or_else(Viewer::anonymous, |s| Viewer::signed_in(&s.user))
     }
 }
 
 impl ApiUser {
     pub fn viewer(&self) -> Viewer {
-        Viewer::user(self.0.id, self.0.is_admin)
+        Viewer::signed_in(&self.0.user)
     }
 }
 
-async fn bearer_user(req: &HttpRequest) -> Result<Option<User>, AppError> {
+async fn bearer_user(req: &HttpRequest) -> Result<Option<Signed>, AppError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
     let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or(AppError(Error::Unauthenticated))?;
     let state = state_of(req)?;
     // A token that was sent but is no longer good is an error, not anonymity.
-    user_for_token(&state, token.trim()).await?.map(Some).ok_or(AppError(Error::Unauthenticated))
+    signed_for_token(&state, token.trim()).await?.map(Some).ok_or(AppError(Error::Unauthenticated))
 }
 
 impl FromRequest for MaybeApiUser {
@@ -258,4 +277,23 @@ pub async fn ensure_csrf_cookie(
         res.response_mut().add_cookie(&cookie).ok();
     }
     Ok(res)
+}
+
+/// The client's address as the throttles see it: the peer, or, when the
+/// peer is a trusted proxy, the nearest address it forwarded for that is not
+/// itself a trusted proxy (`X-Forwarded-For` is appended to left to right,
+/// so the rightmost entries are the ones our proxies wrote).
+pub fn client_address(req: &HttpRequest, config: &crate::config::Config) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else { return "unknown".to_owned() };
+    if !config.trusted_proxies.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    forwarded.into_iter().rev().find(|ip| !config.trusted_proxies.contains(ip)).unwrap_or(peer).to_string()
 }

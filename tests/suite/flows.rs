@@ -4,10 +4,12 @@
 use serde_json::json;
 
 use crate::both_backends;
-use crate::harness::{json, Backend, TestApp, PASSWORD};
+use crate::harness::{json, mailed_token, Backend, TestApp, PASSWORD};
+use crate::smtp::{digest_run, SmtpSink};
 
 async fn api_register_join_thread_and_reply_tree(backend: Backend) {
     let app = TestApp::start(backend).await;
+    let smtp = SmtpSink::start();
     let (community, board) = app.community("km");
     let api = app.api();
 
@@ -43,15 +45,18 @@ async fn api_register_join_thread_and_reply_tree(backend: Backend) {
     .await;
     assert_eq!((status, body["standing"].as_str()), (200, Some("member")));
 
-    let (status, body) = json(
-        api.post(app.url(&format!("/api/v1/boards/{}/threads", board.id)))
-            .bearer_auth(&token)
-            .json(&json!({"kind": "question", "title": "เริ่มทำ KM อย่างไรดี", "body": "ช่วยแนะนำ **ขั้นแรก** หน่อยครับ"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    // Reading works at once; posting waits for the address to be confirmed.
+    let ask = json!({"kind": "question", "title": "เริ่มทำ KM อย่างไรดี", "body": "ช่วยแนะนำ **ขั้นแรก** หน่อยครับ"});
+    let threads = app.url(&format!("/api/v1/boards/{}/threads", board.id));
+    let (status, body) = json(api.post(&threads).bearer_auth(&token).json(&ask).send().await.unwrap()).await;
+    assert_eq!((status, body["type"].as_str()), (403, Some("https://sala.example/problems/email-unconfirmed")));
+    assert!(digest_run(&app, &smtp, &[]).status.success());
+    let link = mailed_token(&smtp, "somchai@example.org", "/confirm-email/").expect("a confirmation link");
+    let (status, body) =
+        json(api.post(app.url("/api/v1/auth/confirm-email")).json(&json!({"token": link})).send().await.unwrap()).await;
+    assert_eq!((status, body["email_confirmed"].as_bool()), (200, Some(true)), "{body}");
+
+    let (status, body) = json(api.post(&threads).bearer_auth(&token).json(&ask).send().await.unwrap()).await;
     assert_eq!(status, 201, "{body}");
     let thread_id = body["thread"]["id"].as_i64().unwrap();
     let opening_id = body["post"]["id"].as_i64().unwrap();
@@ -104,6 +109,7 @@ both_backends!(api_register_join_thread_and_reply_tree);
 /// The same journey through the pages a person uses, forms and all.
 async fn html_register_join_thread_and_reply_tree(backend: Backend) {
     let app = TestApp::start(backend).await;
+    let smtp = SmtpSink::start();
     let (community, board) = app.community("km");
     let browser = app.browser();
 
@@ -127,6 +133,16 @@ async fn html_register_join_thread_and_reply_tree(backend: Backend) {
 
     let joined = browser.submit(&format!("/c/{}/join", community.slug), &[]).await;
     assert_eq!(joined.status, 303);
+
+    // The banner asks to confirm; the mailed link opens a page whose button confirms.
+    assert!(browser.get("/").await.body.contains("ยืนยันอีเมลของคุณเพื่อเริ่มโพสต์"));
+    assert!(digest_run(&app, &smtp, &[]).status.success());
+    let link = mailed_token(&smtp, "malee@example.org", "/confirm-email/").expect("a confirmation link");
+    let page = browser.get(&format!("/confirm-email/{link}")).await;
+    assert_eq!(page.status, 200);
+    let confirmed = browser.submit(&format!("/confirm-email/{link}"), &[]).await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert!(confirmed.body.contains("ยืนยันอีเมลเรียบร้อยแล้ว") && !confirmed.body.contains("confirm-banner"));
 
     let created = browser
         .submit(

@@ -113,6 +113,10 @@ impl TestApp {
         let port = listener.local_addr().expect("port").port();
         let mut config = Config::for_database(&db.url, db.dir.path(), SECRET);
         config.base_url = format!("http://127.0.0.1:{port}");
+        // Tests write faster than people; the tests of the limits set their own.
+        config.write_limits =
+            sala::config::WriteLimits { threads: 1000, posts: 1000, edits: 1000, flags: 1000, invitations: 1000 };
+        config.signups_per_hour_per_ip = 1000;
         tweak(&mut config);
         let pool = Db::connect(&config.database_url, 6).expect("connect");
         pool.migrate().expect("migrate");
@@ -150,12 +154,16 @@ impl TestApp {
             email: format!("{username}@example.org"),
             password: PASSWORD.into(),
         };
-        accounts::register(&mut self.conn(), &reg, admin).expect("register user")
+        let mut conn = self.conn();
+        let user = accounts::register(&mut conn, &reg, admin).expect("register user");
+        accounts::confirm_email_directly(&mut conn, user.id).expect("confirm email")
     }
 
+    /// A new API session for `user` (as `POST /api/v1/auth/login` gives).
     pub fn token(&self, user: &User) -> String {
-        let fresh = accounts::find(&mut self.conn(), user.id).expect("user");
-        accounts::tokens::issue(SECRET, &fresh, 1).expect("token")
+        let mut conn = self.conn();
+        let fresh = accounts::find(&mut conn, user.id).expect("user");
+        accounts::sessions::start(&mut conn, SECRET, &fresh, 1).expect("token")
     }
 
     /// A public community with one board, created by a fresh admin.
@@ -213,13 +221,15 @@ impl TestApp {
     }
 
     pub fn browser(&self) -> Browser {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         Browser {
             base: self.base.clone(),
             client: reqwest::Client::builder()
-                .cookie_store(true)
+                .cookie_provider(jar.clone())
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
+            jar,
         }
     }
 
@@ -239,6 +249,7 @@ impl Drop for TestApp {
 pub struct Browser {
     pub base: String,
     pub client: reqwest::Client,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
 }
 
 pub struct Page {
@@ -255,6 +266,13 @@ impl Page {
 }
 
 impl Browser {
+    /// The value of one of the browser's cookies for this site.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let header = self.jar.cookies(&self.base.parse().ok()?)?;
+        header.to_str().ok()?.split("; ").find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_owned))
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         let res = self.client.get(format!("{}{}", self.base, path)).send().await.expect("GET");
         Self::page(res).await
@@ -291,6 +309,13 @@ impl Browser {
 pub fn seed_text() -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/km-thai-2013.txt");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{} is needed for Thai text: {e}", path.display()))
+}
+
+/// The single-use token in the link of the newest mail to `address` that
+/// has one under `path` (`/confirm-email/`, `/password/reset/`).
+pub fn mailed_token(smtp: &crate::smtp::SmtpSink, address: &str, path: &str) -> Option<String> {
+    let pattern = regex::Regex::new(&format!("{}([0-9a-f]{{64}})", regex::escape(path))).unwrap();
+    crate::smtp::texts(smtp, address).iter().rev().find_map(|t| pattern.captures(t).map(|c| c[1].to_owned()))
 }
 
 /// Starts a thread through the API; returns `(thread_id, opening_post_id)`.

@@ -236,7 +236,8 @@ async fn forged_tokens_are_refused(backend: Backend) {
     let claims = base64_url(&format!(r#"{{"sub":"{}","ver":0,"iat":0,"exp":9999999999}}"#, user.id));
     let unsigned = format!("{header}.{claims}.");
     assert_eq!(api.get(app.url("/api/v1/me")).bearer_auth(&unsigned).send().await.unwrap().status(), 401);
-    let other_key = sala::accounts::tokens::issue(b"another-secret-another-secret-another!!", &user, 1).unwrap();
+    let other_key =
+        sala::accounts::tokens::issue(b"another-secret-another-secret-another!!", &user, "no-such-session", 1).unwrap();
     assert_eq!(api.get(app.url("/api/v1/me")).bearer_auth(&other_key).send().await.unwrap().status(), 401);
 }
 both_backends!(forged_tokens_are_refused);

@@ -39,17 +39,16 @@ impl SmtpSink {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
-    /// Every message received so far, raw.
+    /// Every message received so far, raw, oldest first.
     pub fn messages(&self) -> Vec<Vec<u8>> {
-        let mut out = Vec::new();
+        let mut files = Vec::new();
         for sub in ["new", "cur"] {
             if let Ok(entries) = std::fs::read_dir(self.dir.path().join("maildir").join(sub)) {
-                for e in entries.flatten() {
-                    out.push(std::fs::read(e.path()).unwrap());
-                }
+                files.extend(entries.flatten().map(|e| e.path()));
             }
         }
-        out
+        files.sort_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok());
+        files.into_iter().map(|path| std::fs::read(path).unwrap()).collect()
     }
 
     pub fn messages_to(&self, address: &str) -> Vec<Vec<u8>> {

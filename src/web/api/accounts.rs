@@ -1,29 +1,62 @@
-//! `/api/v1/auth/*`: register, log in (→ token), log out everywhere; me and
-//! my notifications.
+//! `/api/v1/auth/*`: register, log in (→ token), log out (this session or
+//! everywhere), confirm the email address, reset a forgotten password; me and
+//! my notifications; an admin's confirmation waiver.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::accounts::{self, tokens, Registration};
-use crate::web::errors::WebResult;
-use crate::web::session::ApiUser;
+use crate::accounts::{self, links, sessions, Registration, User};
+use crate::error::Error;
+use crate::web::errors::{AppError, WebResult};
+use crate::web::session::{client_address, ApiUser};
 use crate::web::AppState;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     cfg.post("/auth/register", register)
         .post("/auth/login", login)
+        .post("/auth/logout", logout)
         .post("/auth/logout-everywhere", logout_everywhere)
+        .post("/auth/confirm-email", confirm_email)
+        .post("/auth/confirm-email/resend", resend_confirmation)
+        .post("/auth/password/forgot", forgot_password)
+        .post("/auth/password/reset", reset_password)
+        .post("/admin/users/{username}/confirm-email", admin_confirm_email)
         .get("/me", me)
         .get("/notifications", notifications)
         .post("/notifications/read", mark_notifications_read);
 }
 
-async fn register(state: web::Data<AppState>, body: web::Json<Registration>) -> WebResult<HttpResponse> {
+/// A new session's token, as the API hands it out.
+async fn session_json(state: &web::Data<AppState>, user: User) -> WebResult<serde_json::Value> {
+    let st = state.clone();
+    let signed_in = user.clone();
+    let token =
+        state.db.run(move |conn| sessions::start(conn, &st.config.secret, &signed_in, st.config.session_hours)).await?;
+    Ok(json!({
+        "user": user,
+        "email_confirmed": user.email_confirmed(),
+        "token": token,
+        "expires_in": state.config.session_hours * 3600,
+    }))
+}
+
+/// Signs up. The answer is the same whether or not the address is already
+/// registered; the account reads at once and posts once its address is
+/// confirmed through the link mailed to it.
+async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<Registration>,
+) -> WebResult<HttpResponse> {
     let reg = body.into_inner();
-    let user = state.db.run(move |conn| accounts::register(conn, &reg, false)).await?;
-    let token = tokens::issue(&state.config.secret, &user, state.config.session_hours)?;
-    Ok(HttpResponse::Created().json(json!({"user": user, "token": token})))
+    let ip = client_address(&req, &state.config);
+    let st = state.clone();
+    let user = state
+        .db
+        .run(move |conn| links::sign_up(conn, &st.mail_context(), &st.config, &reg, &accounts::Client { ip: &ip }))
+        .await?;
+    Ok(HttpResponse::Created().json(session_json(&state, user).await?))
 }
 
 #[derive(Deserialize)]
@@ -34,28 +67,112 @@ struct LoginBody {
 }
 
 async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginBody>) -> WebResult<HttpResponse> {
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned());
+    let ip = client_address(&req, &state.config);
     let LoginBody { login, password } = body.into_inner();
     let st = state.clone();
-    let user = state.db.run(move |conn| accounts::authenticate(conn, &st.config, &login, &password, &ip)).await?;
-    let token = tokens::issue(&state.config.secret, &user, state.config.session_hours)?;
-    Ok(HttpResponse::Ok().json(json!({"user": user, "token": token, "expires_in": state.config.session_hours * 3600})))
+    let user = state
+        .db
+        .run(move |conn| accounts::authenticate(conn, &st.config, &login, &password, &accounts::Client { ip: &ip }))
+        .await?;
+    Ok(HttpResponse::Ok().json(session_json(&state, user).await?))
 }
 
-async fn logout_everywhere(state: web::Data<AppState>, user: ApiUser) -> WebResult<HttpResponse> {
-    let id = user.0.id;
+/// Ends the session of the token sent, for good; other sessions go on.
+async fn logout(state: web::Data<AppState>, caller: ApiUser) -> WebResult<HttpResponse> {
+    let session_id = caller.0.session_id;
+    state.db.run(move |conn| sessions::end(conn, &session_id)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn logout_everywhere(state: web::Data<AppState>, caller: ApiUser) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
     state.db.run(move |conn| accounts::revoke_sessions(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn me(user: ApiUser) -> HttpResponse {
-    HttpResponse::Ok().json(json!({"user": user.0}))
+#[derive(Deserialize)]
+struct TokenBody {
+    token: String,
+}
+
+async fn confirm_email(state: web::Data<AppState>, body: web::Json<TokenBody>) -> WebResult<HttpResponse> {
+    let token = body.into_inner().token;
+    let user = state.db.run(move |conn| links::confirm_email(conn, &token)).await?;
+    Ok(HttpResponse::Ok().json(json!({"user": user, "email_confirmed": true})))
+}
+
+async fn resend_confirmation(state: web::Data<AppState>, caller: ApiUser) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
+    let st = state.clone();
+    state.db.run(move |conn| links::resend_confirmation(conn, &st.mail_context(), id)).await?;
+    Ok(HttpResponse::Accepted().json(json!({})))
+}
+
+#[derive(Deserialize)]
+struct ForgotBody {
+    email: String,
+}
+
+/// Always 202: whether the address belongs to anyone is not said.
+async fn forgot_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<ForgotBody>,
+) -> WebResult<HttpResponse> {
+    let email = body.into_inner().email;
+    let ip = client_address(&req, &state.config);
+    let st = state.clone();
+    state
+        .db
+        .run(move |conn| {
+            links::request_password_reset(conn, &st.mail_context(), &st.config, &email, &accounts::Client { ip: &ip })
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(json!({})))
+}
+
+#[derive(Deserialize)]
+struct ResetBody {
+    token: String,
+    password: String,
+}
+
+/// Sets the new password, ends every other session, and starts one.
+async fn reset_password(state: web::Data<AppState>, body: web::Json<ResetBody>) -> WebResult<HttpResponse> {
+    let ResetBody { token, password } = body.into_inner();
+    let user = state.db.run(move |conn| links::reset_password(conn, &token, &password)).await?;
+    Ok(HttpResponse::Ok().json(session_json(&state, user).await?))
+}
+
+/// An admin vouches for an account's address (no link needed).
+async fn admin_confirm_email(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    if !caller.user().is_admin {
+        return Err(AppError(Error::Forbidden));
+    }
+    let username = path.into_inner();
+    let user = state
+        .db
+        .run(move |conn| {
+            let person = accounts::find_by_username(conn, &username)?;
+            accounts::confirm_email_directly(conn, person.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"user": user, "email_confirmed": true})))
+}
+
+async fn me(caller: ApiUser) -> HttpResponse {
+    let user = caller.user();
+    HttpResponse::Ok().json(json!({"user": user, "email_confirmed": user.email_confirmed()}))
 }
 
 /// The caller's notifications, newest first, with the unread count (only
 /// about communities they may read now).
-async fn notifications(state: web::Data<AppState>, user: ApiUser) -> WebResult<HttpResponse> {
-    let id = user.0.id;
+async fn notifications(state: web::Data<AppState>, caller: ApiUser) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
     let (unread, list) = state
         .db
         .run(move |conn| {
@@ -65,8 +182,8 @@ async fn notifications(state: web::Data<AppState>, user: ApiUser) -> WebResult<H
     Ok(HttpResponse::Ok().json(json!({"unread": unread, "notifications": list})))
 }
 
-async fn mark_notifications_read(state: web::Data<AppState>, user: ApiUser) -> WebResult<HttpResponse> {
-    let id = user.0.id;
+async fn mark_notifications_read(state: web::Data<AppState>, caller: ApiUser) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
     state.db.run(move |conn| crate::notifications::mark_all_read(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

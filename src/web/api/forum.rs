@@ -8,6 +8,7 @@ use crate::communities::{self, views as community_views, BoardInput, CommunityIn
 use crate::error::Error;
 use crate::threads::views::{self as thread_views, TreeWindow};
 use crate::threads::{self, NewThread};
+use crate::throttle::Write;
 use crate::web::errors::WebResult;
 use crate::web::session::{ApiUser, MaybeApiUser};
 use crate::web::{AppState, PageQuery};
@@ -206,7 +207,9 @@ async fn create_thread(
     let viewer = caller.viewer();
     let board_id = path.into_inner();
     let input = body.into_inner();
-    let (thread, post) = state.db.run(move |conn| threads::create_thread(conn, viewer, board_id, &input)).await?;
+    let (thread, post) = state
+        .limited_write(viewer, Write::Thread, move |conn| threads::create_thread(conn, viewer, board_id, &input))
+        .await?;
     Ok(HttpResponse::Created().json(json!({"thread": thread, "post": post})))
 }
 
@@ -259,7 +262,9 @@ async fn create_post(
     let viewer = caller.viewer();
     let thread_id = path.into_inner();
     let NewPost { parent_id, body } = body.into_inner();
-    let post = state.db.run(move |conn| threads::reply(conn, viewer, thread_id, parent_id, &body)).await?;
+    let post = state
+        .limited_write(viewer, Write::Post, move |conn| threads::reply(conn, viewer, thread_id, parent_id, &body))
+        .await?;
     Ok(HttpResponse::Created().json(post))
 }
 
@@ -278,7 +283,11 @@ async fn edit_post(
     let viewer = caller.viewer();
     let post_id = path.into_inner();
     let PostEdit { body, title } = body.into_inner();
-    let post = state.db.run(move |conn| threads::edit_post(conn, viewer, post_id, &body, title.as_deref())).await?;
+    let post = state
+        .limited_write(viewer, Write::Edit, move |conn| {
+            threads::edit_post(conn, viewer, post_id, &body, title.as_deref())
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(post))
 }
 
@@ -295,7 +304,7 @@ async fn get_subscription(
     path: web::Path<String>,
 ) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
-    let user_id = caller.0.id;
+    let user_id = caller.user().id;
     let slug = path.into_inner();
     let frequency = state
         .db

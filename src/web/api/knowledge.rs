@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::knowledge::views::{self, ListFilter};
 use crate::knowledge::{self, DistillInput, FeedbackKind, Sections};
+use crate::throttle::Write;
 use crate::web::errors::WebResult;
 use crate::web::session::{ApiUser, MaybeApiUser};
 use crate::web::AppState;
@@ -133,7 +134,9 @@ async fn revise(
     let viewer = caller.viewer();
     let item_id = path.into_inner();
     let RevisionBody { sections, note } = body.into_inner();
-    let revision = state.db.run(move |conn| knowledge::revise(conn, viewer, item_id, &sections, &note)).await?;
+    let revision = state
+        .limited_write(viewer, Write::Edit, move |conn| knowledge::revise(conn, viewer, item_id, &sections, &note))
+        .await?;
     Ok(HttpResponse::Created().json(revision))
 }
 
@@ -208,7 +211,9 @@ async fn suggest(
     let viewer = caller.viewer();
     let item_id = path.into_inner();
     let RevisionBody { sections, note } = body.into_inner();
-    let suggestion = state.db.run(move |conn| knowledge::suggest(conn, viewer, item_id, &sections, &note)).await?;
+    let suggestion = state
+        .limited_write(viewer, Write::Edit, move |conn| knowledge::suggest(conn, viewer, item_id, &sections, &note))
+        .await?;
     Ok(HttpResponse::Created().json(suggestion))
 }
 

@@ -1,17 +1,18 @@
-//! Login, registration, logout, settings and profiles.
+//! Login, registration, logout, email confirmation, password resets,
+//! settings and profiles.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::{form_failure, safe_next, see_other};
-use crate::accounts::{self, tokens, Registration, User};
+use crate::accounts::{self, links, sessions, Client, Registration, User};
 use crate::communities::views as community_views;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::threads::views as thread_views;
 use crate::web::errors::{AppError, WebResult};
-use crate::web::session::{expired_session_cookie, lang_cookie, session_cookie, CsrfForm, Session};
+use crate::web::session::{client_address, expired_session_cookie, lang_cookie, session_cookie, CsrfForm, Session};
 use crate::web::AppState;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
@@ -19,7 +20,16 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/login", login)
         .get("/register", register_page)
         .post("/register", register)
+        .get("/welcome", welcome)
         .post("/logout", logout)
+        .get("/confirm-email/{token}", confirm_email_page)
+        .post("/confirm-email/{token}", confirm_email)
+        .post("/settings/confirm-email", resend_confirmation)
+        .get("/password/forgot", forgot_page)
+        .post("/password/forgot", forgot)
+        .get("/password/reset/{token}", reset_page)
+        .post("/password/reset/{token}", reset)
+        .post("/u/{username}/confirm-email", admin_confirm_email)
         .get("/settings", settings_page)
         .post("/settings/password", change_password)
         .post("/settings/logout-everywhere", logout_everywhere)
@@ -48,13 +58,11 @@ async fn login_page(state: web::Data<AppState>, session: Session, q: web::Query<
     state.render(&session, "login.html", &mut ctx)
 }
 
-fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".to_owned())
-}
-
-/// Logs the browser in as `user` and sends it on to `next`.
-fn start_session(state: &AppState, user: &User, next: &str) -> WebResult<HttpResponse> {
-    let token = tokens::issue(&state.config.secret, user, state.config.session_hours)?;
+/// Logs the browser in as `user` (a new session) and sends it on to `next`.
+async fn start_session(state: &web::Data<AppState>, user: &User, next: &str) -> WebResult<HttpResponse> {
+    let (st, user) = (state.clone(), user.clone());
+    let token =
+        state.db.run(move |conn| sessions::start(conn, &st.config.secret, &user, st.config.session_hours)).await?;
     let mut res = see_other(next);
     res.add_cookie(&session_cookie(state, &token)).map_err(|e| AppError(Error::Internal(e.to_string())))?;
     Ok(res)
@@ -66,13 +74,16 @@ async fn login(
     req: HttpRequest,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> WebResult<HttpResponse> {
-    let ip = client_ip(&req);
+    let ip = client_address(&req, &state.config);
     let next = safe_next(form.next.as_deref());
     let (login, password) = (form.login.clone(), form.password);
     let st = state.clone();
-    let result = state.db.run(move |conn| accounts::authenticate(conn, &st.config, &login, &password, &ip)).await;
+    let result = state
+        .db
+        .run(move |conn| accounts::authenticate(conn, &st.config, &login, &password, &Client { ip: &ip }))
+        .await;
     let (status, message) = match result {
-        Ok(user) => return start_session(&state, &user, &next),
+        Ok(user) => return start_session(&state, &user, &next).await,
         Err(Error::BadCredentials) => (StatusCode::UNAUTHORIZED, session.lang.t("error-bad-credentials")),
         Err(Error::TooManyAttempts { retry_after_secs }) => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -93,14 +104,22 @@ async fn register_page(state: web::Data<AppState>, session: Session) -> WebResul
     state.render(&session, "register.html", &mut ctx)
 }
 
+/// Signs up and logs in; the welcome page says a confirmation link is on its
+/// way (whether or not the address was registered before: nothing here
+/// tells).
 async fn register(
     state: web::Data<AppState>,
     session: Session,
+    req: HttpRequest,
     CsrfForm(form): CsrfForm<Registration>,
 ) -> WebResult<HttpResponse> {
     let reg = form.clone();
-    match state.db.run(move |conn| accounts::register(conn, &reg, false)).await {
-        Ok(user) => start_session(&state, &user, "/"),
+    let ip = client_address(&req, &state.config);
+    let st = state.clone();
+    let result =
+        state.db.run(move |conn| links::sign_up(conn, &st.mail_context(), &st.config, &reg, &Client { ip: &ip })).await;
+    match result {
+        Ok(user) => start_session(&state, &user, "/welcome").await,
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
             let mut ctx = tera::Context::new();
@@ -117,7 +136,16 @@ async fn register(
 #[derive(Deserialize)]
 struct EmptyForm {}
 
-async fn logout(state: web::Data<AppState>, CsrfForm(_): CsrfForm<EmptyForm>) -> WebResult<HttpResponse> {
+/// Ends this browser's session for good (a copy of its cookie stops working
+/// too); the user's other devices stay logged in.
+async fn logout(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> WebResult<HttpResponse> {
+    if let Some(session_id) = session.session_id().map(str::to_owned) {
+        state.db.run(move |conn| sessions::end(conn, &session_id)).await?;
+    }
     let mut res = see_other("/");
     res.add_cookie(&expired_session_cookie(&state)).map_err(|e| AppError(Error::Internal(e.to_string())))?;
     Ok(res)
@@ -159,7 +187,7 @@ async fn change_password(
         .await;
     match result {
         // Every older session is now void; this browser gets a fresh one.
-        Ok(user) => start_session(&state, &user, "/settings?done=password"),
+        Ok(user) => start_session(&state, &user, "/settings?done=password").await,
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
             let mut ctx = tera::Context::new();
@@ -217,6 +245,7 @@ async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<S
         .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("knowledge", &knowledge);
+    ctx.insert("person_email_confirmed", &person.email_confirmed());
     ctx.insert("person", &person);
     ctx.insert("posts", &posts);
     let memberships: Vec<_> = memberships
@@ -226,4 +255,183 @@ async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<S
         .collect();
     ctx.insert("memberships", &memberships);
     state.render(&session, "profile.html", &mut ctx)
+}
+
+/// After signing up: what Sala is for, and that a confirmation link is on
+/// its way.
+async fn welcome(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+    session.require_user()?;
+    state.render(&session, "welcome.html", &mut tera::Context::new())
+}
+
+/// A page for a mailed link: a button that posts, so that mail scanners
+/// following links do not use single-use links up.
+async fn confirm_email_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let token = path.into_inner();
+    let check = token.clone();
+    let valid = state.db.run(move |conn| links::is_valid(conn, &check, links::Purpose::ConfirmEmail)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("token", &token);
+    ctx.insert("valid", &valid);
+    ctx.insert("done", &false);
+    let status = if valid { StatusCode::OK } else { StatusCode::GONE };
+    state.render_with_status(&session, "confirm_email.html", &mut ctx, status)
+}
+
+async fn confirm_email(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> WebResult<HttpResponse> {
+    let token = path.into_inner();
+    let result = state.db.run(move |conn| links::confirm_email(conn, &token)).await;
+    let mut ctx = tera::Context::new();
+    let status = match result {
+        Ok(_) => {
+            ctx.insert("done", &true);
+            ctx.insert("valid", &true);
+            StatusCode::OK
+        }
+        Err(Error::Refused(_)) => {
+            ctx.insert("done", &false);
+            ctx.insert("valid", &false);
+            StatusCode::GONE
+        }
+        Err(Error::Conflict(_)) => {
+            ctx.insert("done", &false);
+            ctx.insert("valid", &true);
+            ctx.insert("taken", &true);
+            StatusCode::CONFLICT
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // The page shows the signed-in user as now confirmed.
+    let session = Session::reload(&state, session).await?;
+    state.render_with_status(&session, "confirm_email.html", &mut ctx, status)
+}
+
+async fn resend_confirmation(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> WebResult<HttpResponse> {
+    let user_id = session.require_user()?.id;
+    let st = state.clone();
+    state.db.run(move |conn| links::resend_confirmation(conn, &st.mail_context(), user_id)).await?;
+    Ok(see_other("/settings?done=confirmation-sent"))
+}
+
+#[derive(Deserialize)]
+struct ForgotForm {
+    #[serde(default)]
+    email: String,
+}
+
+async fn forgot_page(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("sent", &false);
+    ctx.insert("email", "");
+    state.render(&session, "password_forgot.html", &mut ctx)
+}
+
+/// Always answers "if an account uses that address, a link is on its way".
+async fn forgot(
+    state: web::Data<AppState>,
+    session: Session,
+    req: HttpRequest,
+    CsrfForm(form): CsrfForm<ForgotForm>,
+) -> WebResult<HttpResponse> {
+    let ip = client_address(&req, &state.config);
+    let (st, email) = (state.clone(), form.email.clone());
+    let result = state
+        .db
+        .run(move |conn| {
+            links::request_password_reset(conn, &st.mail_context(), &st.config, &email, &Client { ip: &ip })
+        })
+        .await;
+    let mut ctx = tera::Context::new();
+    ctx.insert("email", &form.email);
+    match result {
+        Ok(()) => {
+            ctx.insert("sent", &true);
+            state.render(&session, "password_forgot.html", &mut ctx)
+        }
+        Err(e) => {
+            let (status, errors) = form_failure(session.lang, e)?;
+            ctx.insert("sent", &false);
+            ctx.insert("errors", &errors);
+            state.render_with_status(&session, "password_forgot.html", &mut ctx, status)
+        }
+    }
+}
+
+async fn reset_page(state: web::Data<AppState>, session: Session, path: web::Path<String>) -> WebResult<HttpResponse> {
+    let token = path.into_inner();
+    let check = token.clone();
+    let valid = state.db.run(move |conn| links::is_valid(conn, &check, links::Purpose::ResetPassword)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("token", &token);
+    ctx.insert("valid", &valid);
+    let status = if valid { StatusCode::OK } else { StatusCode::GONE };
+    state.render_with_status(&session, "password_reset.html", &mut ctx, status)
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// Sets the new password, ends every session, and logs this browser in.
+async fn reset(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> WebResult<HttpResponse> {
+    let token = path.into_inner();
+    let link = token.clone();
+    let result = state.db.run(move |conn| links::reset_password(conn, &link, &form.password)).await;
+    let mut ctx = tera::Context::new();
+    ctx.insert("token", &token);
+    match result {
+        Ok(user) => start_session(&state, &user, "/settings?done=password-reset").await,
+        Err(Error::Refused(_)) => {
+            ctx.insert("valid", &false);
+            state.render_with_status(&session, "password_reset.html", &mut ctx, StatusCode::GONE)
+        }
+        Err(e) => {
+            let (status, errors) = form_failure(session.lang, e)?;
+            ctx.insert("valid", &true);
+            ctx.insert("errors", &errors);
+            state.render_with_status(&session, "password_reset.html", &mut ctx, status)
+        }
+    }
+}
+
+/// An admin vouches for someone's address from their profile page.
+async fn admin_confirm_email(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> WebResult<HttpResponse> {
+    if !session.require_user()?.is_admin {
+        return Err(AppError(Error::Forbidden));
+    }
+    let username = path.into_inner();
+    let name = username.clone();
+    state
+        .db
+        .run(move |conn| {
+            let person = accounts::find_by_username(conn, &name)?;
+            accounts::confirm_email_directly(conn, person.id)
+        })
+        .await?;
+    Ok(see_other(&format!("/u/{}", crate::web::errors::urlencode(&username))))
 }

@@ -11,6 +11,7 @@ use crate::communities;
 use crate::error::Error;
 use crate::knowledge::views::{self, ListFilter};
 use crate::knowledge::{self, DistillInput, FeedbackKind, Sections};
+use crate::throttle::Write;
 use crate::web::errors::{AppError, WebResult};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::AppState;
@@ -235,8 +236,7 @@ async fn save_edit(
     let (sections, _, note) = sections_from_pairs(&pairs)?;
     let input = sections.clone();
     let result = state
-        .db
-        .run(move |conn| match mode {
+        .limited_write(viewer, Write::Edit, move |conn| match mode {
             "edit" => knowledge::revise(conn, viewer, item_id, &input, &note).map(|_| ()),
             _ => knowledge::suggest(conn, viewer, item_id, &input, &note).map(|_| ()),
         })

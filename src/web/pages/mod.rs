@@ -81,8 +81,17 @@ fn is_same_site_path(target: &str) -> bool {
 
 /// A form submission the user can fix: the status to answer with and the
 /// message for each field. Any other error is passed on to the error page.
+/// Being too quick is said beside the text (`body`), so the form comes back
+/// with what was typed instead of an error page that loses it.
 pub fn form_failure(lang: Lang, err: Error) -> Result<(StatusCode, HashMap<String, String>), AppError> {
     match err {
+        Error::RateLimited { retry_after_secs } => Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            HashMap::from([(
+                "body".to_owned(),
+                lang.t_args("error-rate-limited", &[("seconds", retry_after_secs.into())]),
+            )]),
+        )),
         Error::Invalid(list) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             field_messages(lang, &list).into_iter().map(|m| (m.field, m.message)).collect(),

@@ -12,6 +12,7 @@ use crate::communities;
 use crate::markdown;
 use crate::threads::views::{self, ThreadPage, TreeWindow};
 use crate::threads::{self, NewThread, ThreadFlag};
+use crate::throttle::Write;
 use crate::web::errors::WebResult;
 use crate::web::page_cache::anonymous_key;
 use crate::web::session::{CsrfForm, Session};
@@ -98,8 +99,7 @@ async fn create_thread(
     let input = NewThread { kind: form.kind, title: form.title, body: form.body };
     let (s, b) = (slug.clone(), board_slug.clone());
     let result = state
-        .db
-        .run(move |conn| {
+        .limited_write(viewer, Write::Thread, move |conn| {
             let community = communities::by_slug(conn, &s)?;
             let board = communities::board_by_slug(conn, community.id, &b)?;
             threads::create_thread(conn, viewer, board.id, &input)
@@ -261,7 +261,9 @@ async fn reply(
     }
     let body = form.body.clone();
     let parent = form.parent_id;
-    let result = state.db.run(move |conn| threads::reply(conn, viewer, thread_id, parent, &body)).await;
+    let result = state
+        .limited_write(viewer, Write::Post, move |conn| threads::reply(conn, viewer, thread_id, parent, &body))
+        .await;
     match result {
         Ok(post) => Ok(see_other(&format!("/p/{}", post.id))),
         Err(e) => {
@@ -384,7 +386,11 @@ async fn edit(
     }
     let viewer = session.viewer();
     let (body, title) = (form.body, form.title);
-    let result = state.db.run(move |conn| threads::edit_post(conn, viewer, post_id, &body, title.as_deref())).await;
+    let result = state
+        .limited_write(viewer, Write::Edit, move |conn| {
+            threads::edit_post(conn, viewer, post_id, &body, title.as_deref())
+        })
+        .await;
     match result {
         Ok(post) => Ok(see_other(&format!("/p/{}", post.id))),
         Err(e) => {

@@ -1,0 +1,11 @@
+DROP TABLE trusted_logins;
+DROP INDEX throttles_by_window;
+ALTER TABLE throttles ADD COLUMN locked_until TIMESTAMP;
+ALTER TABLE throttles RENAME COLUMN hits TO failures;
+ALTER TABLE throttles RENAME TO login_throttle;
+DROP INDEX users_confirmed_email;
+DROP INDEX users_by_email;
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+ALTER TABLE users DROP COLUMN email_confirmed_at;
+DROP TABLE account_tokens;
+DROP TABLE sessions;
