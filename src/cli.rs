@@ -137,6 +137,10 @@ fn open_database(config: &Config) -> Result<Db> {
     let applied = db.migrate()?;
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
+        let filled = crate::threads::backfill_revision_html(&mut *db.conn()?)?;
+        if filled > 0 {
+            tracing::info!(filled, "rendered the HTML of older post revisions");
+        }
     }
     Ok(db)
 }

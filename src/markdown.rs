@@ -1,6 +1,14 @@
 //! Markdown to safe HTML. Runs once, when a post is written; pages show the
 //! stored result. Everything user-written that becomes HTML goes through
 //! [`render`], so the sanitiser's allow-list is the single XSS boundary.
+//!
+//! Rendering is also bounded, because anyone who may preview can make it
+//! work: the sanitiser's HTML parser takes time quadratic in nesting depth
+//! (60 KB of `>` took 11 s), and a table pads every row to its header's
+//! width (6 KB became 2.4 MB). So nesting is cut at [`MAX_NESTING`], tables
+//! stop drawing cells after [`MAX_TABLE_CELLS`], raw HTML tags after
+//! [`MAX_RAW_HTML_TAGS`] become text, and output beyond [`MAX_GROWTH`] times
+//! the input falls back to the text itself, escaped.
 
 use std::sync::OnceLock;
 
@@ -25,13 +33,92 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
 
+/// Containers (quotes, lists, emphasis, links …) nested deeper than this
+/// keep their text but lose their markup.
+pub const MAX_NESTING: usize = 16;
+/// Table cells drawn per post; beyond it, cells become plain text and the
+/// empty cells a short row is padded with are left out.
+pub const MAX_TABLE_CELLS: usize = 2_000;
+/// Raw HTML tags kept per post; later ones are shown as text.
+pub const MAX_RAW_HTML_TAGS: usize = 1_000;
+/// Rendered HTML may be at most this many times the Markdown (plus
+/// [`GROWTH_ALLOWANCE`]); past it, the post is shown as plain text.
+pub const MAX_GROWTH: usize = 16;
+const GROWTH_ALLOWANCE: usize = 16 * 1024;
+
 /// Renders CommonMark (plus tables, strikethrough, task lists and bare-URL
 /// autolinks) and cleans the result.
 pub fn render(markdown: &str) -> String {
-    let events = autolink(Parser::new_ext(markdown, options()));
+    let events = bounded(autolink(Parser::new_ext(markdown, options())));
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
+    if raw.len() > markdown.len() * MAX_GROWTH + GROWTH_ALLOWANCE {
+        return plain_paragraphs(markdown);
+    }
     sanitizer().clean(&raw).to_string()
+}
+
+/// The text as it was typed, escaped, a paragraph per blank-line block.
+fn plain_paragraphs(markdown: &str) -> String {
+    markdown
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| format!("<p>{}</p>", tera::escape_html(p.trim())))
+        .collect()
+}
+
+/// Applies the nesting, table and raw-HTML limits to an event stream.
+fn bounded(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    // For each open container: whether its tags were kept.
+    let mut open: Vec<bool> = Vec::new();
+    let mut kept_depth = 0usize;
+    let mut cells = 0usize;
+    let mut raw_tags = 0usize;
+    let mut iter = events.into_iter().peekable();
+    while let Some(event) = iter.next() {
+        match event {
+            Event::Start(tag) => {
+                if let Tag::TableCell = tag {
+                    // A padding cell: Start immediately followed by End.
+                    if cells >= MAX_TABLE_CELLS && matches!(iter.peek(), Some(Event::End(TagEnd::TableCell))) {
+                        iter.next();
+                        continue;
+                    }
+                    cells += 1;
+                }
+                let keep = (kept_depth < MAX_NESTING || matches!(tag, Tag::Paragraph))
+                    && !(matches!(tag, Tag::TableCell) && cells > MAX_TABLE_CELLS);
+                open.push(keep);
+                if keep {
+                    kept_depth += 1;
+                    out.push(Event::Start(tag));
+                } else if matches!(tag, Tag::TableCell | Tag::Item) {
+                    out.push(Event::Text(CowStr::from(" ")));
+                }
+            }
+            Event::End(end) => {
+                if open.pop().unwrap_or(true) {
+                    kept_depth = kept_depth.saturating_sub(1);
+                    out.push(Event::End(end));
+                }
+            }
+            Event::Html(text) | Event::InlineHtml(text) if raw_tags + text.matches('<').count() > MAX_RAW_HTML_TAGS => {
+                raw_tags = MAX_RAW_HTML_TAGS;
+                out.push(Event::Text(text));
+            }
+            Event::Html(text) => {
+                raw_tags += text.matches('<').count();
+                out.push(Event::Html(text));
+            }
+            Event::InlineHtml(text) => {
+                raw_tags += text.matches('<').count();
+                out.push(Event::InlineHtml(text));
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Turns bare URLs in text (outside links and code) into links, as GitHub's

@@ -131,6 +131,7 @@ diesel::table! {
         editor_id -> BigInt,
         body_md -> Text,
         created_at -> Timestamp,
+        body_html -> Text,
     }
 }
 

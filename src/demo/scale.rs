@@ -166,6 +166,7 @@ struct RevisionRow<'a> {
     post_id: i64,
     editor_id: i64,
     body_md: &'a str,
+    body_html: &'a str,
     created_at: NaiveDateTime,
 }
 
@@ -355,7 +356,13 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
                     created_at: *at,
                     updated_at: *at,
                 });
-                revs_buf.push(RevisionRow { post_id, editor_id: by, body_md: &body.0, created_at: *at });
+                revs_buf.push(RevisionRow {
+                    post_id,
+                    editor_id: by,
+                    body_md: &body.0,
+                    body_html: &body.1,
+                    created_at: *at,
+                });
                 ids.push((post_id, depth));
                 if posts_buf.len() >= BATCH {
                     flush_batch(conn, &mut threads_buf, &mut posts_buf, &mut revs_buf, &mut in_tx)?;

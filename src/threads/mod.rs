@@ -90,6 +90,8 @@ pub struct PostRevision {
     pub editor_id: i64,
     pub body_md: String,
     pub created_at: chrono::NaiveDateTime,
+    /// Rendered when written, like the post.
+    pub body_html: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -147,6 +149,7 @@ fn insert_post(
     body: &str,
 ) -> Result<Post> {
     let at = now();
+    let html = markdown::render(body);
     let post: Post = diesel::insert_into(posts::table)
         .values((
             posts::thread_id.eq(thread_id),
@@ -154,7 +157,7 @@ fn insert_post(
             posts::author_id.eq(author_id),
             posts::depth.eq(parent.map_or(0, |p| p.depth + 1)),
             posts::body_md.eq(body),
-            posts::body_html.eq(markdown::render(body)),
+            posts::body_html.eq(&html),
             posts::is_deleted.eq(false),
             posts::edit_count.eq(0),
             posts::created_at.eq(at),
@@ -162,20 +165,48 @@ fn insert_post(
         ))
         .returning(posts::all_columns)
         .get_result(conn)?;
-    record_revision(conn, post.id, author_id, body)?;
+    record_revision(conn, post.id, author_id, body, &html)?;
     Ok(post)
 }
 
-fn record_revision(conn: &mut AnyConnection, post_id: i64, editor_id: i64, body: &str) -> Result<()> {
+fn record_revision(conn: &mut AnyConnection, post_id: i64, editor_id: i64, body: &str, html: &str) -> Result<()> {
     diesel::insert_into(post_revisions::table)
         .values((
             post_revisions::post_id.eq(post_id),
             post_revisions::editor_id.eq(editor_id),
             post_revisions::body_md.eq(body),
+            post_revisions::body_html.eq(html),
             post_revisions::created_at.eq(now()),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Renders the HTML of revisions written before it was stored (migration
+/// 0009), a batch at a time; returns how many were filled in.
+pub fn backfill_revision_html(conn: &mut AnyConnection) -> Result<usize> {
+    const BATCH: i64 = 500;
+    let mut done = 0;
+    loop {
+        let batch: Vec<(i64, String)> = post_revisions::table
+            .filter(post_revisions::body_html.eq(""))
+            .order(post_revisions::id.asc())
+            .limit(BATCH)
+            .select((post_revisions::id, post_revisions::body_md))
+            .load(conn)?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        write_tx(conn, |conn| {
+            for (id, body) in &batch {
+                diesel::update(post_revisions::table.find(id))
+                    .set(post_revisions::body_html.eq(markdown::render(body)))
+                    .execute(conn)?;
+            }
+            Ok(())
+        })?;
+        done += batch.len();
+    }
 }
 
 /// Starts a thread: the thread row and its opening post, in one transaction.
@@ -315,16 +346,17 @@ pub fn edit_post(
             }
             return Ok(post.clone());
         }
+        let html = markdown::render(body);
         let updated: Post = diesel::update(posts::table.find(post_id))
             .set((
                 posts::body_md.eq(body),
-                posts::body_html.eq(markdown::render(body)),
+                posts::body_html.eq(&html),
                 posts::edit_count.eq(posts::edit_count + 1),
                 posts::updated_at.eq(now()),
             ))
             .returning(posts::all_columns)
             .get_result(conn)?;
-        record_revision(conn, post_id, editor_id, body)?;
+        record_revision(conn, post_id, editor_id, body, &html)?;
         search::index::post(conn, post_id)?;
         Ok(updated)
     })

@@ -29,12 +29,23 @@ pub struct AppState {
     pub templates: tera::Tera,
     pub assets: Assets,
     pub page_cache: page_cache::PageCache,
+    /// Markdown previews rendering at once: one per core, so previews can
+    /// never take every thread the database work also runs on.
+    preview_permits: tokio::sync::Semaphore,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Result<AppState, Error> {
         let page_cache = page_cache::PageCache::new(config.page_cache_bytes);
-        Ok(AppState { db, config, templates: assets::load_templates()?, assets: Assets::load(), page_cache })
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(AppState {
+            db,
+            config,
+            templates: assets::load_templates()?,
+            assets: Assets::load(),
+            page_cache,
+            preview_permits: tokio::sync::Semaphore::new(cores),
+        })
     }
 
     pub fn mail_context(&self) -> crate::digests::content::MailContext<'_> {
@@ -65,6 +76,22 @@ impl AppState {
                 work(conn)
             })
             .await
+    }
+
+    /// A Markdown preview, for someone already allowed to write it: refused
+    /// past the longest post (422 on `field`), rendered on the blocking pool
+    /// and never more than one per core at once. Rendering itself is bounded
+    /// (see `markdown`).
+    pub async fn preview(&self, field: &str, markdown: String) -> Result<String, Error> {
+        if markdown.chars().count() > crate::threads::MAX_BODY_CHARS {
+            let limit = crate::threads::MAX_BODY_CHARS as i64;
+            return Err(Error::Invalid(vec![crate::error::FieldError::with_limit(field, "error-too-long", limit)]));
+        }
+        let _permit =
+            self.preview_permits.acquire().await.map_err(|e| Error::Internal(format!("preview permits: {e}")))?;
+        web::block(move || crate::markdown::render(&markdown))
+            .await
+            .map_err(|e| Error::Internal(format!("preview failed: {e}")))
     }
 
     pub fn mail_settings(&self) -> crate::digests::mail::MailSettings {

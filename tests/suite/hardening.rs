@@ -5,7 +5,7 @@
 use crate::both_backends;
 use serde_json::json;
 
-use crate::harness::{json, Backend, TestApp, PASSWORD};
+use crate::harness::{api_reply, json, Backend, TestApp, PASSWORD};
 
 const OFF_SITE_TARGETS: &[&str] = &[
     "https://evil.example/",
@@ -280,3 +280,112 @@ async fn an_email_is_one_plain_address(backend: Backend) {
     }
 }
 both_backends!(an_email_is_one_plain_address);
+
+/// The deepest element nesting in an HTML fragment.
+fn nesting_depth(html: &str) -> usize {
+    let doc = scraper::Html::parse_fragment(html);
+    doc.tree.nodes().map(|node| node.ancestors().count()).max().unwrap_or(0)
+}
+
+async fn previews_are_checked_before_rendering_and_rendering_is_bounded(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (community, board) = app.community("km");
+    let member = app.user("somchai", false);
+    app.join(&member, &community);
+    let token = app.token(&member);
+    let (thread_id, _) = crate::harness::api_thread(&app, &token, board.id, "question", "หัวข้อ", "เนื้อหา").await;
+    let deep = ">".repeat(5_000) + " ลึกมาก";
+
+    // Someone who may not reply here gets no preview rendered for them.
+    app.user("outsider", false);
+    let outsider = app.browser();
+    outsider.login("outsider").await;
+    let page = outsider.submit(&format!("/t/{thread_id}/reply"), &[("body", &deep), ("action", "preview")]).await;
+    assert_eq!(page.status, 403, "not a member: no preview");
+    let anonymous = app.browser();
+    let page = anonymous.submit(&format!("/t/{thread_id}/reply"), &[("body", &deep), ("action", "preview")]).await;
+    assert_eq!(page.status, 303, "anonymous: off to log in");
+
+    // Too long to post is too long to preview; the text comes back.
+    let browser = app.browser();
+    browser.login("somchai").await;
+    let new_thread = format!("/c/{}/b/{}/new", community.slug, board.slug);
+    let long = "a".repeat(sala::threads::MAX_BODY_CHARS + 1);
+    let page = browser
+        .submit(&new_thread, &[("kind", "question"), ("title", "t"), ("body", &long), ("action", "preview")])
+        .await;
+    assert_eq!(page.status, 422);
+
+    // A member's preview of deep nesting is cut at a fixed depth.
+    let page = browser
+        .submit(&new_thread, &[("kind", "question"), ("title", "t"), ("body", &deep), ("action", "preview")])
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("ลึกมาก"), "the words are kept");
+    let (_, created) = api_reply(&app, &token, thread_id, &deep).await;
+    let html = created["body_html"].as_str().unwrap();
+    // The cap, plus the paragraph, its text, and the fragment's root and document.
+    assert!(nesting_depth(html) <= sala::markdown::MAX_NESTING + 4, "depth {}", nesting_depth(html));
+
+    // A table cannot blow a few kilobytes up into megabytes.
+    let mut table = format!("|{}\n|{}\n", "a|".repeat(1_400), "-|".repeat(1_400));
+    table.push_str(&"x\n".repeat(1_000));
+    let table: String = table.chars().take(6_000).collect();
+    let (_, created) = api_reply(&app, &token, thread_id, &table).await;
+    let html = created["body_html"].as_str().unwrap();
+    assert!(html.len() <= table.len() * sala::markdown::MAX_GROWTH + 16 * 1024, "{} bytes of HTML", html.len());
+}
+both_backends!(previews_are_checked_before_rendering_and_rendering_is_bounded);
+
+async fn a_posts_history_shows_the_html_stored_with_each_revision(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (community, board) = app.community("km");
+    let member = app.user("somchai", false);
+    app.join(&member, &community);
+    let token = app.token(&member);
+    let (_, post_id) = crate::harness::api_thread(&app, &token, board.id, "question", "หัวข้อ", "ฉบับแรก").await;
+    let res = app
+        .api()
+        .patch(app.url(&format!("/api/v1/posts/{post_id}")))
+        .bearer_auth(&token)
+        .json(&json!({"body": "ฉบับ **สอง**"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    {
+        use diesel::prelude::*;
+        use sala::db::schema::post_revisions as r;
+        let stored: Vec<String> = r::table
+            .filter(r::post_id.eq(post_id))
+            .order(r::id.asc())
+            .select(r::body_html)
+            .load(&mut app.conn())
+            .unwrap();
+        assert_eq!(stored, vec!["<p>ฉบับแรก</p>\n", "<p>ฉบับ <strong>สอง</strong></p>\n"]);
+        // What the page shows is what was stored, not a new rendering.
+        diesel::update(r::table.filter(r::post_id.eq(post_id)))
+            .set(r::body_html.eq(r::body_html.concat("<p>stored-marker</p>")))
+            .execute(&mut app.conn())
+            .unwrap();
+    }
+    let page = app.browser().get(&format!("/p/{post_id}/history")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body.matches("stored-marker").count(), 2, "{}", page.body);
+
+    // Rows from before the column existed are filled in once, at migration.
+    {
+        use diesel::prelude::*;
+        use sala::db::schema::post_revisions as r;
+        diesel::update(r::table).set(r::body_html.eq("")).execute(&mut app.conn()).unwrap();
+        assert_eq!(sala::threads::backfill_revision_html(&mut app.conn()).unwrap(), 2);
+        let stored: Vec<String> = r::table
+            .filter(r::post_id.eq(post_id))
+            .order(r::id.asc())
+            .select(r::body_html)
+            .load(&mut app.conn())
+            .unwrap();
+        assert_eq!(stored[1], "<p>ฉบับ <strong>สอง</strong></p>\n");
+    }
+}
+both_backends!(a_posts_history_shows_the_html_stored_with_each_revision);

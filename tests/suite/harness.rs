@@ -334,6 +334,20 @@ pub async fn api_thread(app: &TestApp, token: &str, board_id: i64, kind: &str, t
     (created["thread"]["id"].as_i64().unwrap(), created["post"]["id"].as_i64().unwrap())
 }
 
+/// Replies to a thread's opening post through the API: `(status, body)`.
+pub async fn api_reply(app: &TestApp, token: &str, thread_id: i64, body: &str) -> (u16, serde_json::Value) {
+    json(
+        app.api()
+            .post(app.url(&format!("/api/v1/threads/{thread_id}/posts")))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"body": body}))
+            .send()
+            .await
+            .expect("POST reply"),
+    )
+    .await
+}
+
 pub async fn json(res: reqwest::Response) -> (u16, serde_json::Value) {
     let status = res.status().as_u16();
     let value = res.json().await.unwrap_or(serde_json::Value::Null);

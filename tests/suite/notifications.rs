@@ -4,23 +4,13 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
 use crate::both_backends;
-use crate::harness::{api_thread, json, Backend, TestApp};
+use crate::harness::{api_reply, api_thread, json, Backend, TestApp};
 use crate::smtp::{digest_run, subjects, SmtpSink};
 
 /// Replies to a thread (to its opening post) through the API.
 async fn reply(app: &TestApp, token: &str, thread_id: i64, body: &str) {
-    let res = app
-        .api()
-        .post(app.url(&format!("/api/v1/threads/{thread_id}/posts")))
-        .bearer_auth(token)
-        .json(&json!({"body": body}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
+    assert_eq!(api_reply(app, token, thread_id, body).await.0, 201);
 }
 
 async fn someone_who_left_a_private_community_hears_nothing_more_of_it(backend: Backend) {

@@ -9,7 +9,6 @@ use serde_json::json;
 use super::{form_failure, see_other, CsrfOnly, ToggleForm};
 use crate::authz::{authorize, can, Action, Viewer};
 use crate::communities;
-use crate::markdown;
 use crate::threads::views::{self, ThreadPage, TreeWindow};
 use crate::threads::{self, NewThread, ThreadFlag};
 use crate::throttle::Write;
@@ -53,16 +52,34 @@ async fn new_thread_page(
     session: Session,
     path: web::Path<(String, String)>,
 ) -> WebResult<HttpResponse> {
-    render_new_thread(&state, &session, path.into_inner(), json!({"kind": "question"}), None, StatusCode::OK).await
+    let form = json!({"kind": "question"});
+    render_new_thread(&state, &session, path.into_inner(), form, None, StatusCode::OK, Preview::No).await
+}
+
+/// Whether a form comes back with a preview of its text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Preview {
+    Yes,
+    No,
+}
+
+/// Adds `preview_html` to a form echo. Only called once the viewer is known
+/// to be allowed to write there: an anonymous visitor cannot make the
+/// server render anything.
+async fn add_preview(state: &AppState, form: &mut serde_json::Value) -> WebResult<()> {
+    let body = form["body"].as_str().unwrap_or_default().to_owned();
+    form["preview_html"] = json!(state.preview("body", body).await?);
+    Ok(())
 }
 
 async fn render_new_thread(
     state: &AppState,
     session: &Session,
     (slug, board_slug): (String, String),
-    form: serde_json::Value,
+    mut form: serde_json::Value,
     errors: Option<std::collections::HashMap<String, String>>,
     status: StatusCode,
+    preview: Preview,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let (community, board) = state
@@ -74,6 +91,9 @@ async fn render_new_thread(
             Ok((community, board))
         })
         .await?;
+    if preview == Preview::Yes {
+        add_preview(state, &mut form).await?;
+    }
     let mut ctx = tera::Context::new();
     ctx.insert("community", &community);
     ctx.insert("board", &board);
@@ -91,9 +111,8 @@ async fn create_thread(
     let (slug, board_slug) = path.into_inner();
     let echo = json!({"kind": form.kind, "title": form.title, "body": form.body});
     if is_preview(&form.action) {
-        let mut echo = echo;
-        echo["preview_html"] = json!(markdown::render(&form.body));
-        return render_new_thread(&state, &session, (slug, board_slug), echo, None, StatusCode::OK).await;
+        let slugs = (slug, board_slug);
+        return render_new_thread(&state, &session, slugs, echo, None, StatusCode::OK, Preview::Yes).await;
     }
     let viewer = session.viewer();
     let input = NewThread { kind: form.kind, title: form.title, body: form.body };
@@ -109,7 +128,7 @@ async fn create_thread(
         Ok((thread, _)) => Ok(see_other(&format!("/t/{}", thread.id))),
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
-            render_new_thread(&state, &session, (slug, board_slug), echo, Some(errors), status).await
+            render_new_thread(&state, &session, (slug, board_slug), echo, Some(errors), status, Preview::No).await
         }
     }
 }
@@ -252,10 +271,18 @@ async fn reply(
     let echo = json!({"parent_id": form.parent_id, "body": form.body});
     if is_preview(&form.action) || form.parent_id.is_some() && form.body.trim().is_empty() {
         if let Some(parent_id) = form.parent_id {
-            return render_reply_page(&state, &session, parent_id, echo, None, StatusCode::OK, true).await;
+            return render_reply_page(&state, &session, parent_id, echo, None, StatusCode::OK, Preview::Yes).await;
         }
+        // Allowed to reply here, or no preview.
+        state
+            .db
+            .run(move |conn| {
+                let ctx = threads::readable(conn, viewer, thread_id)?;
+                authorize(viewer, ctx.standing, Action::Reply { thread_locked: ctx.thread.is_locked })
+            })
+            .await?;
         let mut echo = echo;
-        echo["preview_html"] = json!(markdown::render(&form.body));
+        add_preview(&state, &mut echo).await?;
         let page = load_thread_page(&state, viewer, thread_id, &PageQuery::default()).await?;
         return render_thread(&state, &session, page, echo, None, StatusCode::OK);
     }
@@ -270,7 +297,7 @@ async fn reply(
             let (status, errors) = form_failure(session.lang, e)?;
             match form.parent_id {
                 Some(parent_id) => {
-                    render_reply_page(&state, &session, parent_id, echo, Some(errors), status, false).await
+                    render_reply_page(&state, &session, parent_id, echo, Some(errors), status, Preview::No).await
                 }
                 None => {
                     let page = load_thread_page(&state, viewer, thread_id, &PageQuery::default()).await?;
@@ -288,7 +315,7 @@ async fn render_reply_page(
     form: serde_json::Value,
     errors: Option<std::collections::HashMap<String, String>>,
     status: StatusCode,
-    preview: bool,
+    preview: Preview,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let (parent, ctx_thread, author) = state
@@ -302,8 +329,8 @@ async fn render_reply_page(
         })
         .await?;
     let mut form = form;
-    if preview {
-        form["preview_html"] = json!(markdown::render(form["body"].as_str().unwrap_or("")));
+    if preview == Preview::Yes {
+        add_preview(state, &mut form).await?;
     }
     let mut ctx = tera::Context::new();
     ctx.insert("parent", &parent);
@@ -316,7 +343,8 @@ async fn render_reply_page(
 
 async fn reply_page(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
     let parent_id = path.into_inner();
-    render_reply_page(&state, &session, parent_id, json!({"parent_id": parent_id}), None, StatusCode::OK, false).await
+    let form = json!({"parent_id": parent_id});
+    render_reply_page(&state, &session, parent_id, form, None, StatusCode::OK, Preview::No).await
 }
 
 async fn permalink(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
@@ -347,6 +375,7 @@ async fn render_edit(
     form: Option<serde_json::Value>,
     errors: Option<std::collections::HashMap<String, String>>,
     status: StatusCode,
+    preview: Preview,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let (post, thread) = state
@@ -358,7 +387,10 @@ async fn render_edit(
             Ok((post, ctx.thread))
         })
         .await?;
-    let form = form.unwrap_or_else(|| json!({"body": post.body_md, "title": thread.title}));
+    let mut form = form.unwrap_or_else(|| json!({"body": post.body_md, "title": thread.title}));
+    if preview == Preview::Yes {
+        add_preview(state, &mut form).await?;
+    }
     let mut ctx = tera::Context::new();
     ctx.insert("post", &post);
     ctx.insert("thread", &thread);
@@ -369,7 +401,7 @@ async fn render_edit(
 }
 
 async fn edit_page(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
-    render_edit(&state, &session, path.into_inner(), None, None, StatusCode::OK).await
+    render_edit(&state, &session, path.into_inner(), None, None, StatusCode::OK, Preview::No).await
 }
 
 async fn edit(
@@ -379,10 +411,9 @@ async fn edit(
     CsrfForm(form): CsrfForm<EditForm>,
 ) -> WebResult<HttpResponse> {
     let post_id = path.into_inner();
-    let mut echo = json!({"body": form.body, "title": form.title});
+    let echo = json!({"body": form.body, "title": form.title});
     if is_preview(&form.action) {
-        echo["preview_html"] = json!(markdown::render(&form.body));
-        return render_edit(&state, &session, post_id, Some(echo), None, StatusCode::OK).await;
+        return render_edit(&state, &session, post_id, Some(echo), None, StatusCode::OK, Preview::Yes).await;
     }
     let viewer = session.viewer();
     let (body, title) = (form.body, form.title);
@@ -395,7 +426,7 @@ async fn edit(
         Ok(post) => Ok(see_other(&format!("/p/{}", post.id))),
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
-            render_edit(&state, &session, post_id, Some(echo), Some(errors), status).await
+            render_edit(&state, &session, post_id, Some(echo), Some(errors), status, Preview::No).await
         }
     }
 }
@@ -414,7 +445,7 @@ async fn history(state: web::Data<AppState>, session: Session, path: web::Path<i
     let revisions: Vec<_> = revisions
         .iter()
         .enumerate()
-        .map(|(i, r)| json!({"number": i + 1, "created_at": r.created_at, "body_html": markdown::render(&r.body_md), "body_md": r.body_md}))
+        .map(|(i, r)| json!({"number": i + 1, "created_at": r.created_at, "body_html": r.body_html, "body_md": r.body_md}))
         .rev()
         .collect();
     let mut ctx = tera::Context::new();
