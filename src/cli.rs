@@ -133,6 +133,10 @@ pub fn main() -> ExitCode {
 }
 
 fn open_database(config: &Config) -> Result<Db> {
+    // The data directory is Sala's own: created on first run. Any other
+    // directory named by DATABASE_URL must already exist (see Db::connect).
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| Error::Internal(format!("cannot create {}: {e}", config.data_dir.display())))?;
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let applied = db.migrate()?;
     if applied > 0 {

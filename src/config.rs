@@ -51,6 +51,8 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Writes per minute per account.
     pub write_limits: WriteLimits,
+    /// `/healthz` reports 503 below this much free disk where the data lives.
+    pub min_free_bytes: u64,
 }
 
 /// How many writes of each kind one account may make in a minute
@@ -105,7 +107,17 @@ impl Config {
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("sala.db").display()));
         let bind = env("SALA_BIND").or(file.bind).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-        let base_url = env("SALA_BASE_URL").or(file.base_url).unwrap_or_else(|| format!("http://{bind}"));
+        let base_url = match env("SALA_BASE_URL").or(file.base_url) {
+            Some(url) => url,
+            // Links in emails must reach people: "http://0.0.0.0:8080" does not.
+            None if binds_all_interfaces(&bind) => {
+                return Err(Error::Internal(format!(
+                    "SALA_BIND={bind} listens on every interface, so Sala cannot guess the address people use: \
+                     set SALA_BASE_URL (for example https://sala.example.go.th)"
+                )))
+            }
+            None => format!("http://{bind}"),
+        };
         let secret = match env("SALA_SECRET").or(file.secret) {
             Some(s) if s.len() >= 32 => s.into_bytes(),
             Some(_) => return Err(Error::Internal("SALA_SECRET must be at least 32 characters".into())),
@@ -157,6 +169,9 @@ impl Config {
             signups_per_hour_per_ip: parse("SALA_SIGNUPS_PER_HOUR")?.map(|v| v as i32).unwrap_or(10),
             email_confirmation: env("SALA_EMAIL_CONFIRMATION").as_deref() != Some("off"),
             trusted_proxies: parse_addresses("SALA_TRUSTED_PROXIES", env("SALA_TRUSTED_PROXIES"))?,
+            min_free_bytes: parse("SALA_MIN_FREE_MB")?.map_or(crate::health::DEFAULT_MIN_FREE_MB, |v| v as u64)
+                * 1024
+                * 1024,
             write_limits: WriteLimits {
                 threads: parse("SALA_LIMIT_THREADS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(3),
                 posts: parse("SALA_LIMIT_POSTS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(10),
@@ -186,6 +201,12 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.base_url.starts_with("https://")
     }
+}
+
+/// `0.0.0.0:port`, `[::]:port` and the like.
+fn binds_all_interfaces(bind: &str) -> bool {
+    let host = bind.rsplit_once(':').map_or(bind, |(host, _)| host).trim_matches(['[', ']']);
+    host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_unspecified())
 }
 
 /// A comma-separated list of IP addresses.

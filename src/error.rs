@@ -61,6 +61,10 @@ pub enum Error {
     PayloadTooLarge,
     #[error("database error: {0}")]
     Database(diesel::result::Error),
+    /// The database cannot take writes (read-only, disk full) or cannot be
+    /// reached: nothing was saved, and trying again later may work.
+    #[error("storage unavailable: {0}")]
+    StorageUnavailable(String),
     #[error("database connection error: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error("internal error: {0}")]
@@ -77,8 +81,39 @@ impl From<diesel::result::Error> for Error {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => Error::NotFound,
+            diesel::result::Error::DatabaseError(kind, ref info) => match storage_problem(kind, info.message()) {
+                Some(reason) => Error::StorageUnavailable(reason.to_owned()),
+                None => Error::Database(e),
+            },
+            diesel::result::Error::BrokenTransactionManager => {
+                Error::StorageUnavailable("the database connection was lost".to_owned())
+            }
             other => Error::Database(other),
         }
+    }
+}
+
+/// Names what is wrong with the storage when a database error says so: the
+/// same words for SQLite's and PostgreSQL's ways of saying it.
+pub fn storage_problem(kind: diesel::result::DatabaseErrorKind, message: &str) -> Option<&'static str> {
+    use diesel::result::DatabaseErrorKind as Kind;
+    let message = message.to_ascii_lowercase();
+    if matches!(kind, Kind::ReadOnlyTransaction)
+        || message.contains("readonly database")
+        || message.contains("read-only transaction")
+    {
+        Some("the database is read-only")
+    } else if message.contains("disk is full")
+        || message.contains("no space left")
+        || message.contains("could not extend file")
+    {
+        Some("the disk is full")
+    } else if message.contains("disk i/o error") {
+        Some("the disk reported an I/O error")
+    } else if matches!(kind, Kind::ClosedConnection | Kind::UnableToSendCommand) {
+        Some("the database connection was lost")
+    } else {
+        None
     }
 }
 

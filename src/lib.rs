@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod digests;
 pub mod error;
+pub mod health;
 pub mod i18n;
 pub mod knowledge;
 pub mod markdown;

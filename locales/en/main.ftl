@@ -425,3 +425,4 @@ account-mail-reset-subject = Set a new password for Sala
 account-mail-reset-body = Hello { $username }, follow this link to set a new password. It works once, within an hour. If you did not ask for it, ignore this email: your password stays as it is.
 account-mail-reset-link = Set a new password
 account-mail-footer = Sala sent this email because of a request made for your account.
+error-storage-unavailable = Sala cannot save right now: its database is unavailable. Nothing was changed; please try again in a little while.

@@ -55,6 +55,30 @@ impl BackendKind {
     }
 }
 
+/// Adds libpq's `connect_timeout` unless the URL sets one.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}connect_timeout={CONNECT_TIMEOUT_SECS}")
+}
+
+/// `host:port` of a PostgreSQL URL, for messages (never the password).
+fn postgres_address(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    let host_port = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_port = if host_port.is_empty() { "localhost" } else { host_port };
+    let has_port = host_port.rsplit_once(':').is_some_and(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+        && !host_port.ends_with(']');
+    if has_port {
+        host_port.to_owned()
+    } else {
+        format!("{host_port}:5432")
+    }
+}
+
 /// Turns `sqlite://path` or a bare path into what diesel's SQLite expects.
 fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url)
@@ -87,35 +111,68 @@ pub struct Db {
     /// load that queueing cost more than the queries.
     permits: std::sync::Arc<tokio::sync::Semaphore>,
     pub backend: BackendKind,
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
+/// How long to wait for PostgreSQL to accept a connection: an unreachable
+/// server is reported in seconds, not after the pool's default half minute.
+const CONNECT_TIMEOUT_SECS: u32 = 5;
+
 impl Db {
+    /// Opens a pool. A SQLite file's directory must exist (a typo in
+    /// `DATABASE_URL` must not quietly start an empty database somewhere
+    /// new); an unreachable PostgreSQL is reported naming its host and port.
     pub fn connect(url: &str, max_connections: u32) -> Result<Db> {
         let backend = BackendKind::of_url(url);
-        let url = match backend {
-            BackendKind::Postgres => url.to_owned(),
+        let (url, sqlite_file) = match backend {
+            BackendKind::Postgres => {
+                let url = with_connect_timeout(url);
+                diesel::PgConnection::establish(&url).map_err(|e| {
+                    Error::Internal(format!(
+                        "cannot reach PostgreSQL at {}: {}",
+                        postgres_address(&url),
+                        e.to_string().trim()
+                    ))
+                })?;
+                (url, None)
+            }
             BackendKind::Sqlite => {
-                let path = sqlite_path(url);
-                if let Some(parent) = std::path::Path::new(path).parent() {
-                    if !parent.as_os_str().is_empty() {
-                        std::fs::create_dir_all(parent)
-                            .map_err(|e| Error::Internal(format!("cannot create {}: {e}", parent.display())))?;
+                let path = std::path::PathBuf::from(sqlite_path(url));
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    if !parent.is_dir() {
+                        return Err(Error::Internal(format!(
+                            "the directory {} for the SQLite database does not exist: create it, or fix DATABASE_URL",
+                            parent.display()
+                        )));
                     }
                 }
-                path.to_owned()
+                (path.display().to_string(), Some(path))
             }
         };
         let manager = ConnectionManager::<AnyConnection>::new(url);
         let pool = Pool::builder()
             .max_size(max_connections)
+            .connection_timeout(std::time::Duration::from_secs(u64::from(CONNECT_TIMEOUT_SECS) * 2))
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)
             .map_err(|e| Error::Internal(format!("cannot open the database: {e}")))?;
-        Ok(Db { pool, permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_connections as usize)), backend })
+        let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(max_connections as usize));
+        Ok(Db { pool, permits, backend, sqlite_file })
     }
 
     pub fn conn(&self) -> Result<PooledConn> {
         Ok(self.pool.get()?)
+    }
+
+    /// A connection, or an error once `wait` has passed (a health check
+    /// must answer even when the database does not).
+    pub fn conn_within(&self, wait: std::time::Duration) -> Result<PooledConn> {
+        Ok(self.pool.get_timeout(wait)?)
+    }
+
+    /// The SQLite file this pool opens, if it is SQLite.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self.sqlite_file.clone()
     }
 
     /// Applies any pending migrations of this backend's set.
@@ -145,12 +202,6 @@ impl Db {
         })
         .await
         .map_err(|e| Error::Internal(format!("blocking task failed: {e}")))?
-    }
-
-    pub fn ping(&self) -> Result<()> {
-        let mut conn = self.conn()?;
-        conn.batch_execute("SELECT 1")?;
-        Ok(())
     }
 }
 
@@ -230,4 +281,17 @@ pub fn unique_violation_as(field: &'static str) -> impl Fn(diesel::result::Error
 
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_address;
+
+    #[test]
+    fn messages_name_the_host_and_port_but_not_the_password() {
+        assert_eq!(postgres_address("postgres://sala:secret@db.example:6543/sala"), "db.example:6543");
+        assert_eq!(postgres_address("postgresql://db.example/sala?sslmode=require"), "db.example:5432");
+        assert_eq!(postgres_address("postgres://u@[::1]/sala"), "[::1]:5432");
+        assert_eq!(postgres_address("postgres:///sala"), "localhost:5432");
+    }
 }

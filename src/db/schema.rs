@@ -21,6 +21,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// One row, rewritten by `/healthz` to prove the database takes writes.
+    health_probe (id) {
+        id -> Integer,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         user_id -> BigInt,

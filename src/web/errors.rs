@@ -39,7 +39,8 @@ impl AppError {
             Error::EmailUnconfirmed => "error-email-unconfirmed",
             Error::BadRequest(_) => "error-bad-request",
             Error::PayloadTooLarge => "error-payload-too-large",
-            Error::Database(_) | Error::Pool(_) | Error::Internal(_) => "error-internal",
+            Error::StorageUnavailable(_) | Error::Pool(_) => "error-storage-unavailable",
+            Error::Database(_) | Error::Internal(_) => "error-internal",
         }
     }
 }
@@ -55,7 +56,8 @@ impl ResponseError for AppError {
             Error::TooManyAttempts { .. } | Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::Database(_) | Error::Pool(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::StorageUnavailable(_) | Error::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -64,6 +66,9 @@ impl ResponseError for AppError {
         let mut res = HttpResponse::build(self.status_code());
         if let Error::TooManyAttempts { retry_after_secs } | Error::RateLimited { retry_after_secs } = self.0 {
             res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let Error::StorageUnavailable(_) | Error::Pool(_) = self.0 {
+            res.insert_header((header::RETRY_AFTER, "30"));
         }
         res.finish()
     }
@@ -156,6 +161,7 @@ fn status_key(status: StatusCode) -> &'static str {
         413 => "error-payload-too-large",
         415 => "error-unsupported-media-type",
         429 => "error-too-many-attempts",
+        503 => "error-storage-unavailable",
         _ => "error-internal",
     }
 }
@@ -193,7 +199,9 @@ pub async fn render_errors(
         // with its errors, say) keeps it.
         return Ok(ServiceResponse::new(http_req, res));
     }
-    if let Some(e @ AppError(Error::Database(_) | Error::Pool(_) | Error::Internal(_))) = app_error {
+    if let Some(e @ AppError(Error::Database(_) | Error::Pool(_) | Error::Internal(_) | Error::StorageUnavailable(_))) =
+        app_error
+    {
         tracing::error!(error = %e, path = http_req.path(), "request failed");
     }
     let lang = request_lang(&http_req);

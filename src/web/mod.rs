@@ -186,11 +186,27 @@ pub fn build_app(
         .default_service(web::to(errors::not_found))
 }
 
+/// 200 when the database takes a write and the disk has room; 503 saying
+/// what is wrong otherwise (see `health`).
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let db = state.db.clone();
-    match web::block(move || db.ping()).await {
-        Ok(Ok(())) => HttpResponse::Ok().json(serde_json::json!({"status": "ok"})),
-        _ => HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "database unavailable"})),
+    let st = state.clone();
+    let report = web::block(move || {
+        let storage = crate::health::Storage {
+            sqlite_file: st.db.sqlite_file(),
+            data_dir: &st.config.data_dir,
+            min_free_bytes: st.config.min_free_bytes,
+        };
+        crate::health::check(&st.db, &storage)
+    })
+    .await;
+    match report {
+        Ok(report) if report.problems.is_empty() => HttpResponse::Ok().json(report),
+        Ok(report) => {
+            tracing::error!(problems = ?report.problems, "health check failed");
+            HttpResponse::ServiceUnavailable().json(report)
+        }
+        Err(e) => HttpResponse::ServiceUnavailable()
+            .json(serde_json::json!({"status": "unavailable", "problems": [format!("health check failed: {e}")]})),
     }
 }
 

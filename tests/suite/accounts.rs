@@ -236,8 +236,17 @@ async fn a_confirmation_link_works_once_and_an_admin_can_waive_it(backend: Backe
         app.api().get(app.url(&format!("/api/v1/communities/{}", community.slug))).bearer_auth(&token).send().await;
     assert_eq!(res.unwrap().status(), 200);
 
-    assert!(digest_run(&app, &smtp, &[]).status.success());
-    let link = mailed_token(&smtp, "kanya@example.org", "/confirm-email/").unwrap();
+    let out = digest_run(&app, &smtp, &[]);
+    assert!(out.status.success());
+    let link = mailed_token(&smtp, "kanya@example.org", "/confirm-email/").unwrap_or_else(|| {
+        let outbox = sala::digests::outbox::recent(&mut app.conn(), None, 10).unwrap();
+        let rows: Vec<_> = outbox.iter().map(|r| (&r.to_address, &r.status, &r.last_error, &r.subject)).collect();
+        panic!(
+            "no link: {rows:?} {} {:?}",
+            String::from_utf8_lossy(&out.stderr),
+            crate::smtp::subjects(&smtp, "kanya@example.org")
+        )
+    });
     let confirm = || app.api().post(app.url("/api/v1/auth/confirm-email")).json(&json!({"token": link}));
     assert_eq!(confirm().send().await.unwrap().status(), 200);
     let (status, again) = json(confirm().send().await.unwrap()).await;

@@ -52,6 +52,16 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A SQLite database in `dir` (a folder the test prepared).
+    pub fn sqlite_in(dir: tempfile::TempDir) -> TestDb {
+        TestDb { url: format!("sqlite://{}", dir.path().join("sala.db").display()), dir, pg_name: None }
+    }
+
+    /// The PostgreSQL database's name, if it is one.
+    pub fn postgres_name(&self) -> Option<&str> {
+        self.pg_name.as_deref()
+    }
+
     pub fn create(backend: Backend) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         match backend {
@@ -99,7 +109,7 @@ pub struct TestApp {
     pub state: web::Data<AppState>,
     server: actix_web::dev::ServerHandle,
     // Dropped last: the server must stop before its database goes.
-    _db: TestDb,
+    pub db: TestDb,
 }
 
 impl TestApp {
@@ -108,7 +118,12 @@ impl TestApp {
     }
 
     pub async fn start_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
-        let db = TestDb::create(backend);
+        Self::start_on(TestDb::create(backend), tweak).await
+    }
+
+    /// A server on a database made beforehand (a SQLite file in a folder of
+    /// the test's choosing, say).
+    pub async fn start_on(db: TestDb, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let port = listener.local_addr().expect("port").port();
         let mut config = Config::for_database(&db.url, db.dir.path(), SECRET);
@@ -136,7 +151,7 @@ impl TestApp {
             })
         });
         let server = rx.recv().expect("server started");
-        TestApp { base: format!("http://127.0.0.1:{port}"), state, server, _db: db }
+        TestApp { base: format!("http://127.0.0.1:{port}"), state, server, db }
     }
 
     pub fn conn(&self) -> PooledConn {

@@ -20,4 +20,5 @@ mod search;
 mod search_set;
 mod security;
 mod smtp;
+mod storage;
 mod thai;

@@ -81,10 +81,18 @@ fn is_same_site_path(target: &str) -> bool {
 
 /// A form submission the user can fix: the status to answer with and the
 /// message for each field. Any other error is passed on to the error page.
-/// Being too quick is said beside the text (`body`), so the form comes back
-/// with what was typed instead of an error page that loses it.
+/// Being too quick, or storage that cannot take the write, is said beside
+/// the text (`body`), so the form comes back with what was typed instead of
+/// an error page that loses it.
 pub fn form_failure(lang: Lang, err: Error) -> Result<(StatusCode, HashMap<String, String>), AppError> {
     match err {
+        Error::StorageUnavailable(reason) => {
+            tracing::error!(%reason, "a form could not be saved");
+            Ok((
+                StatusCode::SERVICE_UNAVAILABLE,
+                HashMap::from([("body".to_owned(), lang.t("error-storage-unavailable"))]),
+            ))
+        }
         Error::RateLimited { retry_after_secs } => Ok((
             StatusCode::TOO_MANY_REQUESTS,
             HashMap::from([(
