@@ -33,6 +33,12 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Copy the SQLite database to FILE, consistently, while Sala runs
+    /// (PostgreSQL: use pg_dump, see the README).
+    Backup {
+        /// Where to write the copy; it must not exist yet.
+        file: std::path::PathBuf,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -161,6 +167,12 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
             serve(db, config)
+        }
+        Command::Backup { file } => {
+            let db = open_database(&config)?;
+            let bytes = crate::db::backup(&db, &file)?;
+            println!("backed up the database to {} ({bytes} bytes)", file.display());
+            Ok(())
         }
         Command::Migrate => {
             open_database(&config)?;

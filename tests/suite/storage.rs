@@ -265,3 +265,79 @@ fn the_command_line_refuses_a_database_it_cannot_use_and_says_where() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("SALA_BASE_URL"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_during_a_write_burst_restores_every_acknowledged_write() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (community, board) = app.community("km");
+    let writer = app.user("writer", false);
+    app.join(&writer, &community);
+    let token = app.token(&writer);
+    let (thread, _) = api_thread(&app, &token, board.id, "question", "ระหว่างสำรองข้อมูล", "เริ่ม").await;
+
+    // Two writers post as fast as they can; each remembers what was acknowledged.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let acknowledged = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(i64, String)>::new()));
+    let mut writers = Vec::new();
+    for w in 0..2 {
+        let (client, url, token) = (app.api(), app.url(&format!("/api/v1/threads/{thread}/posts")), token.clone());
+        let (stop, acknowledged) = (stop.clone(), acknowledged.clone());
+        writers.push(tokio::spawn(async move {
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let body = format!("ข้อความที่ {w}-{i}");
+                let res = client.post(&url).bearer_auth(&token).json(&json!({"body": body})).send().await.unwrap();
+                if res.status() == 201 {
+                    let id = res.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap();
+                    acknowledged.lock().unwrap().push((id, body));
+                }
+                i += 1;
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let before_backup = acknowledged.lock().unwrap().clone();
+    let target = app.db.dir.path().join("backup.db");
+    let (url, data_dir, file) = (app.db.url.clone(), app.db.dir.path().to_owned(), target.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        sala(
+            &[("DATABASE_URL", &url), ("SALA_DATA_DIR", &data_dir.display().to_string())],
+            &["backup", &file.display().to_string()],
+            &data_dir,
+        )
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    for w in writers {
+        w.await.unwrap();
+    }
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(before_backup.len() > 10, "the burst was running: {} writes", before_backup.len());
+    assert!(acknowledged.lock().unwrap().len() > before_backup.len(), "and went on during the backup");
+
+    // Restore: the copy alone, as the database of a new server.
+    let restored_dir = tempfile::tempdir().unwrap();
+    std::fs::copy(&target, restored_dir.path().join("sala.db")).unwrap();
+    let restored = TestApp::start_on(TestDb::sqlite_in(restored_dir), |_| {}).await;
+    let mut conn = restored.conn();
+    #[derive(diesel::QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        integrity_check: String,
+    }
+    let check: Check = diesel::sql_query("PRAGMA integrity_check").get_result(&mut *conn).unwrap();
+    assert_eq!(check.integrity_check, "ok");
+    for (id, body) in &before_backup {
+        let post = sala::threads::post_by_id(&mut conn, *id).unwrap_or_else(|e| panic!("post {id} lost: {e}"));
+        assert_eq!(&post.body_md, body);
+    }
+    assert_eq!(restored.browser().get(&format!("/t/{thread}")).await.status, 200);
+
+    // PostgreSQL has its own tools, and the command says so.
+    let pg = TestDb::create(Backend::Postgres);
+    let out = sala(&[("DATABASE_URL", &pg.url)], &["backup", "/tmp/never.db"], pg.dir.path());
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+}
