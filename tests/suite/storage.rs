@@ -241,7 +241,7 @@ fn the_command_line_refuses_a_database_it_cannot_use_and_says_where() {
     let cwd = tempfile::tempdir().unwrap();
     // A SQLite file in a folder that does not exist: refused, not created.
     let missing = cwd.path().join("no-such-folder").join("sala.db");
-    let out = sala(&[("DATABASE_URL", &format!("sqlite://{}", missing.display()))], &["migrate"], cwd.path());
+    let out = sala(&[("DATABASE_URL", &format!("sqlite://{}", missing.display()))], &["serve"], cwd.path());
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no-such-folder") && stderr.contains("does not exist"), "{stderr}");
@@ -253,7 +253,7 @@ fn the_command_line_refuses_a_database_it_cannot_use_and_says_where() {
     assert!(cwd.path().join("data/sala.db").exists());
 
     // PostgreSQL that is not there: named by host and port.
-    let out = sala(&[("DATABASE_URL", "postgres://sala:secret@127.0.0.1:1/sala")], &["migrate"], cwd.path());
+    let out = sala(&[("DATABASE_URL", "postgres://sala:secret@127.0.0.1:1/sala")], &["serve"], cwd.path());
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot reach PostgreSQL at 127.0.0.1:1"), "{stderr}");
