@@ -256,7 +256,9 @@ pub async fn ensure_csrf_cookie(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let path = req.path();
-    let needs = !is_api_path(path) && !path.starts_with("/assets/") && req.cookie(CSRF_COOKIE).is_none();
+    // Browsers only: not the API, assets or health checks.
+    let needs =
+        !is_api_path(path) && !path.starts_with("/assets/") && path != "/healthz" && req.cookie(CSRF_COOKIE).is_none();
     let fresh = needs.then(|| {
         let mut bytes = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
