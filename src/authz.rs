@@ -32,6 +32,9 @@ impl Viewer {
 #[serde(rename_all = "lowercase")]
 pub enum Standing {
     Outsider,
+    /// A member whose posting a facilitator paused for a while: reads as a
+    /// member, contributes nothing (a muted facilitator moderates nothing).
+    Muted,
     Member,
     Facilitator,
 }
@@ -76,12 +79,25 @@ pub enum Action {
     CurateKnowledge,
     SuggestEdit,
     GiveFeedback,
+    /// Report a post to the facilitators.
+    FlagPost {
+        author_id: i64,
+    },
+    /// See a hidden post's words.
+    SeeHidden {
+        author_id: i64,
+    },
+    /// Work the review queue: decide on flags, hide and restore, warn and
+    /// mute members, read the community's audit log.
+    Moderate,
+    /// Suspend an account everywhere, and see the site-wide queue and log.
+    SuspendAccounts,
 }
 
 /// Actions that add words for others to read: they wait until the account's
-/// address is confirmed.
+/// address is confirmed, and a muted member may not take them.
 fn contributes(action: Action) -> bool {
-    matches!(action, Action::StartThread | Action::Reply { .. } | Action::SuggestEdit)
+    matches!(action, Action::StartThread | Action::Reply { .. } | Action::SuggestEdit | Action::FlagPost { .. })
 }
 
 fn needs_login(action: Action) -> bool {
@@ -95,7 +111,10 @@ pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
         return false;
     }
     let admin = viewer.is_admin;
-    let member = standing >= Standing::Member;
+    let member = standing >= Standing::Muted;
+    if contributes(action) && standing == Standing::Muted && !admin {
+        return false;
+    }
     let facilitator = standing == Standing::Facilitator || admin;
     match action {
         Action::CreateCommunity | Action::EditCommunity | Action::AppointFacilitator => admin,
@@ -112,6 +131,10 @@ pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
         Action::MarkReady | Action::Distill | Action::CurateKnowledge => facilitator,
         Action::SuggestEdit => member || admin,
         Action::GiveFeedback => true,
+        Action::FlagPost { author_id } => member && author_id != user_id,
+        Action::SeeHidden { author_id } => author_id == user_id || facilitator,
+        Action::Moderate => facilitator,
+        Action::SuspendAccounts => admin,
     }
 }
 
@@ -126,6 +149,9 @@ pub fn authorize(viewer: Viewer, standing: Standing, action: Action) -> Result<(
     }
     if contributes(action) && !viewer.confirmed && can(Viewer { confirmed: true, ..viewer }, standing, action) {
         return Err(Error::EmailUnconfirmed);
+    }
+    if contributes(action) && standing == Standing::Muted {
+        return Err(Error::Refused("error-muted"));
     }
     match action {
         Action::Reply { thread_locked: true } if can(viewer, standing, Action::Reply { thread_locked: false }) => {

@@ -53,6 +53,8 @@ pub struct Config {
     pub write_limits: WriteLimits,
     /// `/healthz` reports 503 below this much free disk where the data lives.
     pub min_free_bytes: u64,
+    /// Distinct members whose flags hide a post pending review.
+    pub flags_to_hide: usize,
 }
 
 /// How many writes of each kind one account may make in a minute
@@ -65,6 +67,11 @@ pub struct WriteLimits {
     pub edits: i32,
     pub flags: i32,
     pub invitations: i32,
+    /// Accounts younger than this many days (`SALA_NEW_MEMBER_DAYS`)…
+    pub new_member_days: i64,
+    /// …start threads and reply at most this often an hour
+    /// (`SALA_NEW_MEMBER_POSTS_PER_HOUR`).
+    pub new_member_posts_per_hour: i32,
 }
 
 /// The shape of `sala.toml`; every key is optional.
@@ -178,7 +185,10 @@ impl Config {
                 edits: parse("SALA_LIMIT_EDITS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(20),
                 flags: parse("SALA_LIMIT_FLAGS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(10),
                 invitations: parse("SALA_LIMIT_INVITATIONS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(20),
+                new_member_days: parse("SALA_NEW_MEMBER_DAYS")?.map(|v| v as i64).unwrap_or(1),
+                new_member_posts_per_hour: parse("SALA_NEW_MEMBER_POSTS_PER_HOUR")?.map(|v| v as i32).unwrap_or(10),
             },
+            flags_to_hide: parse("SALA_FLAGS_TO_HIDE")?.unwrap_or(3).max(1),
         })
     }
 

@@ -52,6 +52,12 @@ pub enum Error {
     /// Doing something (posting, signing up) faster than the limit allows.
     #[error("too many requests; retry after {retry_after_secs}s")]
     RateLimited { retry_after_secs: i64 },
+    /// An admin suspended the account (until a time, or until lifted).
+    #[error("the account is suspended: {reason}")]
+    Suspended { reason: String, until: Option<chrono::NaiveDateTime> },
+    /// Posting too often for a new account.
+    #[error("new accounts post at most {per_hour} times an hour; retry after {retry_after_secs}s")]
+    NewMemberLimited { retry_after_secs: i64, per_hour: i32 },
     /// The account's address is not confirmed yet, and this needs it.
     #[error("the email address is not confirmed yet")]
     EmailUnconfirmed,

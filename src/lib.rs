@@ -2,6 +2,7 @@
 //! curated knowledge. See ARCHITECTURE.md for the map.
 
 pub mod accounts;
+pub mod audit;
 pub mod authz;
 pub mod cli;
 pub mod communities;
@@ -14,6 +15,7 @@ pub mod health;
 pub mod i18n;
 pub mod knowledge;
 pub mod markdown;
+pub mod moderation;
 pub mod notifications;
 pub mod search;
 pub mod threads;

@@ -14,12 +14,19 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{boards, communities, memberships, notifications, threads, users};
+use crate::db::schema::{boards, communities, memberships, notifications, posts, threads, users};
 use crate::db::{now, AnyConnection};
 use crate::error::Result;
 
 pub const REPLY: &str = "reply";
 pub const RESOLVED: &str = "resolved";
+/// Moderation's news (in the app only): to a flagger, their flag was upheld
+/// or dismissed; to an author, their post was hidden, or a warning.
+pub const FLAG_UPHELD: &str = "flag-upheld";
+pub const FLAG_DISMISSED: &str = "flag-dismissed";
+pub const POST_HIDDEN: &str = "post-hidden";
+pub const WARNED: &str = "warned";
+const ABOUT_MODERATION: [&str; 4] = [FLAG_UPHELD, FLAG_DISMISSED, POST_HIDDEN, WARNED];
 
 /// What became of a notification's email (`notifications.mail_state`).
 pub const MAIL_SENT: &str = "sent";
@@ -54,6 +61,28 @@ pub fn record(
     Ok(())
 }
 
+/// A notification from Sala itself, with no one acting (a post hidden after
+/// enough flags).
+pub fn record_from_sala(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    kind: &str,
+    thread_id: i64,
+    post_id: Option<i64>,
+) -> Result<()> {
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::user_id.eq(user_id),
+            notifications::kind.eq(kind),
+            notifications::thread_id.eq(thread_id),
+            notifications::post_id.eq(post_id),
+            notifications::actor_id.eq(None::<i64>),
+            notifications::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Notifications joined to the community they speak of and their recipient,
 /// kept to those the recipient may read now: a public community, an admin,
 /// or a member.
@@ -69,6 +98,16 @@ macro_rules! readable_notifications {
                         .filter(memberships::user_id.eq(notifications::user_id)),
                 )),
             )
+            // Nothing about a hidden post or thread, but moderation's own
+            // news about it.
+            .filter(
+                notifications::kind.eq_any(ABOUT_MODERATION).or(diesel::dsl::not(exists(
+                    posts::table
+                        .filter(posts::id.nullable().eq(notifications::post_id))
+                        .filter(posts::hidden_at.is_not_null()),
+                ))),
+            )
+            .filter(notifications::kind.eq_any(ABOUT_MODERATION).or(threads::is_hidden.eq(false)))
     };
 }
 

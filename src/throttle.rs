@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::authz::Viewer;
 use crate::config::WriteLimits;
-use crate::db::schema::throttles as th;
+use crate::db::schema::{throttles as th, users};
 use crate::db::{now, on_inner, write_tx, AnyConnection};
 use crate::error::{Error, Result};
 
@@ -139,9 +139,21 @@ impl Write {
 }
 
 /// Counts one write by the viewer, or refuses it with `RateLimited` (429 and
-/// `Retry-After`). Anonymous viewers are left to the write's own check.
+/// `Retry-After`). New accounts' threads and replies also count against an
+/// hourly limit (`NewMemberLimited`). Anonymous viewers are left to the
+/// write's own check.
 pub fn count_write(conn: &mut AnyConnection, viewer: Viewer, kind: Write, limits: &WriteLimits) -> Result<()> {
     let Some(user_id) = viewer.user_id else { return Ok(()) };
+    if matches!(kind, Write::Thread | Write::Post) {
+        let created: NaiveDateTime = users::table.find(user_id).select(users::created_at).first(conn)?;
+        if now() - created < Duration::days(limits.new_member_days) {
+            let per_hour = limits.new_member_posts_per_hour;
+            let limit = Limit { max: per_hour, window: Duration::hours(1) };
+            if let Some(retry_after_secs) = hit(conn, &format!("new-member-posts:{user_id}"), limit)? {
+                return Err(Error::NewMemberLimited { retry_after_secs, per_hour });
+            }
+        }
+    }
     let limit = Limit::per_minute(kind.per_minute(limits));
     match hit(conn, &format!("write-{}:{user_id}", kind.name()), limit)? {
         Some(retry_after_secs) => Err(Error::RateLimited { retry_after_secs }),

@@ -252,6 +252,11 @@ pub fn authenticate(
     };
     match user {
         Some(user) if verified => {
+            // The right password, but an admin suspended the account: say
+            // why and until when (only to someone who knows the password).
+            if let Some((reason, until)) = site_suspension(conn, user.id)? {
+                return Err(Error::Suspended { reason, until });
+            }
             throttle::clear(conn, &account_key)?;
             if !known_here {
                 throttle::refund(conn, &address_key)?;
@@ -261,6 +266,24 @@ pub fn authenticate(
         }
         _ => Err(Error::BadCredentials),
     }
+}
+
+/// The reason and end of an admin's suspension of `user_id` holding now,
+/// if any (mutes in one community are the communities' business).
+pub fn site_suspension(
+    conn: &mut AnyConnection,
+    user_id: i64,
+) -> Result<Option<(String, Option<chrono::NaiveDateTime>)>> {
+    use crate::db::schema::suspensions as s;
+    let at = now();
+    let holding: Vec<(String, Option<chrono::NaiveDateTime>)> = s::table
+        .filter(s::user_id.eq(user_id))
+        .filter(s::community_id.is_null())
+        .filter(s::lifted_at.is_null())
+        .filter(s::ends_at.is_null().or(s::ends_at.gt(at)))
+        .select((s::reason, s::ends_at))
+        .load(conn)?;
+    Ok(holding.into_iter().max_by_key(|(_, until)| until.unwrap_or(chrono::NaiveDateTime::MAX)))
 }
 
 /// Records that `user_id` signed in from `client_key`.

@@ -6,8 +6,9 @@ pub mod views;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::audit;
 use crate::authz::{authorize, Action, Standing, Viewer};
-use crate::db::schema::{boards, communities, memberships};
+use crate::db::schema::{boards, communities, memberships, suspensions};
 use crate::db::{now, unique_violation_as, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
 use crate::markdown;
@@ -86,7 +87,7 @@ fn validate_slug_and_name(slug: &str, name: &str, description: &str) -> Result<(
 }
 
 /// Marks a community's pages as changed (members, boards).
-fn bump_community(conn: &mut AnyConnection, community_id: i64) -> Result<()> {
+pub(crate) fn bump_community(conn: &mut AnyConnection, community_id: i64) -> Result<()> {
     diesel::update(communities::table.find(community_id))
         .set(communities::version.eq(communities::version + 1))
         .execute(conn)?;
@@ -105,12 +106,23 @@ fn count_members(conn: &mut AnyConnection, community_id: i64, delta: i32) -> Res
 }
 
 /// The viewer's standing in a community (outsider when not logged in).
+/// The viewer's place in a community: their role, or `Muted` while a
+/// facilitator's mute lasts (one query either way).
 pub fn standing(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Result<Standing> {
     let Some(user_id) = viewer.user_id else { return Ok(Standing::Outsider) };
-    let role: Option<String> =
-        memberships::table.find((community_id, user_id)).select(memberships::role).first(conn).optional()?;
-    Ok(match role.as_deref() {
-        Some(ROLE_FACILITATOR) => Standing::Facilitator,
+    let at = now();
+    let muted = diesel::dsl::exists(
+        suspensions::table
+            .filter(suspensions::user_id.eq(user_id))
+            .filter(suspensions::community_id.eq(community_id))
+            .filter(suspensions::lifted_at.is_null())
+            .filter(suspensions::ends_at.is_null().or(suspensions::ends_at.gt(at))),
+    );
+    let row: Option<(String, bool)> =
+        memberships::table.find((community_id, user_id)).select((memberships::role, muted)).first(conn).optional()?;
+    Ok(match row {
+        Some((_, true)) => Standing::Muted,
+        Some((role, false)) if role == ROLE_FACILITATOR => Standing::Facilitator,
         Some(_) => Standing::Member,
         None => Standing::Outsider,
     })
@@ -178,25 +190,32 @@ pub fn update(
     let slug = input.slug.trim().to_lowercase();
     validate_slug_and_name(&slug, &input.name, &input.description)?;
     let description_html = markdown::render(&input.description);
-    diesel::update(communities::table.find(community_id))
-        .set((
-            communities::slug.eq(&slug),
-            communities::name.eq(input.name.trim()),
-            communities::description_md.eq(&input.description),
-            communities::description_html.eq(&description_html),
-            communities::is_public.eq(input.is_public),
-            communities::version.eq(communities::version + 1),
-        ))
-        .returning(communities::all_columns)
-        .get_result(conn)
-        .map_err(unique_violation_as("slug"))
+    let before = by_id(conn, community_id)?;
+    write_tx(conn, |conn| {
+        if before.is_public != input.is_public {
+            let target = audit::Target::Community(community_id);
+            audit::by(conn, viewer, community_id, audit::AuditAction::CommunityPrivacy, target, None)?;
+        }
+        diesel::update(communities::table.find(community_id))
+            .set((
+                communities::slug.eq(&slug),
+                communities::name.eq(input.name.trim()),
+                communities::description_md.eq(&input.description),
+                communities::description_html.eq(&description_html),
+                communities::is_public.eq(input.is_public),
+                communities::version.eq(communities::version + 1),
+            ))
+            .returning(communities::all_columns)
+            .get_result(conn)
+            .map_err(unique_violation_as("slug"))
+    })
 }
 
 pub fn join(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Result<()> {
     let community = by_id(conn, community_id)?;
     write_tx(conn, |conn| {
         let standing = standing(conn, viewer, community_id)?;
-        if standing >= Standing::Member {
+        if standing >= Standing::Muted {
             return Ok(()); // joining twice is harmless
         }
         authorize(viewer, standing, Action::JoinCommunity { is_public: community.is_public })?;
@@ -239,6 +258,9 @@ pub fn set_facilitator(
     authorize(viewer, Standing::Outsider, Action::AppointFacilitator)?;
     let role = if facilitator { ROLE_FACILITATOR } else { ROLE_MEMBER };
     write_tx(conn, |conn| {
+        let action =
+            if facilitator { audit::AuditAction::FacilitatorAppoint } else { audit::AuditAction::FacilitatorRemove };
+        audit::by(conn, viewer, community_id, action, audit::Target::User(user_id), Some(user_id))?;
         let exists = memberships::table.find((community_id, user_id)).count().get_result::<i64>(conn)? > 0;
         if exists {
             diesel::update(memberships::table.find((community_id, user_id)))

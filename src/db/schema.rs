@@ -113,6 +113,7 @@ diesel::table! {
         ready_to_distill -> Bool,
         resolved_by -> Nullable<BigInt>,
         resolved_at -> Nullable<Timestamp>,
+        is_hidden -> Bool,
     }
 }
 
@@ -129,6 +130,52 @@ diesel::table! {
         edit_count -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        hidden_at -> Nullable<Timestamp>,
+        moderated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    flags (id) {
+        id -> BigInt,
+        post_id -> BigInt,
+        community_id -> BigInt,
+        flagger_id -> BigInt,
+        reason -> Text,
+        note -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decision -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    suspensions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        reason -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        lifted_by -> Nullable<BigInt>,
+        lifted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> Nullable<BigInt>,
+        subject_user_id -> Nullable<BigInt>,
+        reason -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -342,6 +389,8 @@ diesel::joinable!(posts -> users (author_id));
 diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(post_revisions -> users (editor_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(flags -> posts (post_id));
+diesel::joinable!(audit_log -> communities (community_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -351,6 +400,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     threads,
     posts,
     post_revisions,
+    flags,
+    suspensions,
+    audit_log,
     throttles,
     sessions,
     account_tokens,

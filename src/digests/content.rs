@@ -142,6 +142,7 @@ fn build_community_digest(
     let resolved: Vec<(i64, String)> = threads::table
         .inner_join(boards::table)
         .filter(in_community)
+        .filter(threads::is_hidden.eq(false))
         .filter(threads::accepted_post_id.is_not_null())
         .filter(threads::resolved_at.gt(since))
         .filter(threads::resolved_at.le(until))
@@ -151,6 +152,7 @@ fn build_community_digest(
     let new_threads: Vec<(i64, String, i32)> = threads::table
         .inner_join(boards::table)
         .filter(boards::community_id.eq(community.id))
+        .filter(threads::is_hidden.eq(false))
         .filter(threads::created_at.gt(since))
         .filter(threads::created_at.le(until))
         .order(threads::created_at.desc())
@@ -162,6 +164,8 @@ fn build_community_digest(
         .filter(posts::created_at.gt(since))
         .filter(posts::created_at.le(until))
         .filter(posts::parent_id.is_not_null())
+        .filter(posts::hidden_at.is_null())
+        .filter(threads::is_hidden.eq(false))
         .select((threads::id, threads::title))
         .load(conn)?;
     let mut active: Vec<(i64, String, usize)> = Vec::new();

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{self, AuditAction, Target};
 use crate::authz::{authorize, Action, Standing, Viewer};
 use crate::communities;
 use crate::db::schema::{
@@ -228,7 +229,7 @@ fn thread_standing(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -> 
 
 /// Marks (or, with `None`, clears) the accepted answer of a question.
 pub fn resolve(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, post_id: Option<i64>) -> Result<Thread> {
-    let (thread, standing, _) = thread_standing(conn, viewer, thread_id)?;
+    let (thread, standing, community_id) = thread_standing(conn, viewer, thread_id)?;
     authorize(viewer, standing, Action::ResolveThread { asker_id: thread.author_id })?;
     if ThreadKind::parse(&thread.kind) != Some(ThreadKind::Question) {
         return Err(Error::Refused("error-not-a-question"));
@@ -255,6 +256,8 @@ pub fn resolve(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, post_id
             .execute(conn)?;
         search::index::thread(conn, thread_id)?;
         threads::bump(conn, thread_id, Some(thread.board_id))?;
+        let action = if post_id.is_some() { AuditAction::ThreadResolve } else { AuditAction::ThreadUnresolve };
+        audit::by(conn, viewer, community_id, action, Target::Thread(thread_id), Some(thread.author_id))?;
         if let (Some(accepted), Some(resolver)) = (post_id, viewer.user_id) {
             crate::notifications::record(
                 conn,
@@ -271,7 +274,7 @@ pub fn resolve(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, post_id
 
 /// Marks an experience thread ready (or no longer ready) to distill.
 pub fn mark_ready(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, ready: bool) -> Result<Thread> {
-    let (thread, standing, _) = thread_standing(conn, viewer, thread_id)?;
+    let (thread, standing, community_id) = thread_standing(conn, viewer, thread_id)?;
     authorize(viewer, standing, Action::MarkReady)?;
     if ThreadKind::parse(&thread.kind) != Some(ThreadKind::Experience) {
         return Err(Error::Refused("error-not-an-experience"));
@@ -284,6 +287,8 @@ pub fn mark_ready(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, read
             .execute(conn)?;
         search::index::thread(conn, thread_id)?;
         threads::bump(conn, thread_id, Some(thread.board_id))?;
+        let action = if ready { AuditAction::ThreadReady } else { AuditAction::ThreadNotReady };
+        audit::by(conn, viewer, community_id, action, Target::Thread(thread_id), Some(thread.author_id))?;
         threads::by_id(conn, thread_id)
     })
 }
@@ -492,6 +497,7 @@ pub fn distill(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, input: 
         }
         add_contributor(conn, item.id, distiller, "distiller")?;
         threads::bump(conn, thread_id, None)?;
+        audit::by(conn, viewer, community_id, AuditAction::KnowledgeDistill, Target::Knowledge(item.id), None)?;
         Ok(items::table.find(item.id).select(Item::as_select()).first(conn)?)
     })
 }
@@ -525,9 +531,21 @@ pub fn revision(conn: &mut AnyConnection, item_id: i64, number: i32) -> Result<R
 
 /// Brings back an old revision's content as a new revision.
 pub fn restore(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, number: i32, note: &str) -> Result<Revision> {
-    curated(conn, viewer, item_id)?;
+    let item = curated(conn, viewer, item_id)?;
     let old = revision(conn, item_id, number)?;
-    revise(conn, viewer, item_id, &Sections::of_revision(&old), note)
+    write_tx(conn, |conn| {
+        let restored = revise(conn, viewer, item_id, &Sections::of_revision(&old), note)?;
+        let entry = audit::Entry {
+            community_id: Some(item.community_id),
+            actor_id: viewer.user_id,
+            action: AuditAction::KnowledgeRestore,
+            target: Target::Knowledge(item_id),
+            subject_user_id: None,
+            reason: note,
+        };
+        audit::record(conn, &entry)?;
+        Ok(restored)
+    })
 }
 
 /// The source thread's banner shows the item: its cached pages must go.
@@ -550,6 +568,14 @@ fn set_status(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, status: St
             .set((items::status.eq(status.as_str()), items::published_at.eq(published_at), items::updated_at.eq(now())))
             .execute(conn)?;
         search::index::item(conn, item_id)?;
+        let action = match status {
+            Status::Archived => Some(AuditAction::KnowledgeArchive),
+            Status::Published => Some(AuditAction::KnowledgePublish),
+            _ => None,
+        };
+        if let Some(action) = action {
+            audit::by(conn, viewer, item.community_id, action, Target::Knowledge(item_id), None)?;
+        }
         Ok(items::table.find(item_id).select(Item::as_select()).first(conn)?)
     })
 }

@@ -36,6 +36,7 @@ struct PostSource {
     author_id: i64,
     body_md: String,
     is_deleted: bool,
+    hidden_at: Option<chrono::NaiveDateTime>,
     created_at: chrono::NaiveDateTime,
     thread_id: i64,
     #[diesel(select_expression = threads::title)]
@@ -44,12 +45,16 @@ struct PostSource {
     accepted_post_id: Option<i64>,
     #[diesel(select_expression = threads::ready_to_distill)]
     ready_to_distill: bool,
+    #[diesel(select_expression = threads::is_hidden)]
+    thread_hidden: bool,
     #[diesel(select_expression = boards::community_id)]
     community_id: i64,
 }
 
+/// Deleted and hidden posts, and every post of a hidden thread, are not
+/// searchable (see `moderation`).
 fn write_post(conn: &mut AnyConnection, source: &PostSource) -> Result<()> {
-    if source.is_deleted {
+    if source.is_deleted || source.hidden_at.is_some() || source.thread_hidden {
         return engine::remove(conn, post_kind(source), source.post_id);
     }
     engine::upsert(conn, &post_document(source))
@@ -92,6 +97,13 @@ pub fn post(conn: &mut AnyConnection, post_id: i64) -> Result<()> {
         .select(PostSource::as_select())
         .first(conn)?;
     write_post(conn, &source)
+}
+
+/// Indexes every post of a thread again (after the thread was hidden or
+/// shown: see `moderation`).
+pub fn thread_posts(conn: &mut AnyConnection, thread_id: i64) -> Result<()> {
+    let ids: Vec<i64> = posts::table.filter(posts::thread_id.eq(thread_id)).select(posts::id).load(conn)?;
+    ids.into_iter().try_for_each(|id| post(conn, id))
 }
 
 /// After a thread's title or resolution changed: every document of the
@@ -203,6 +215,8 @@ pub fn reindex(conn: &mut AnyConnection, mut progress: impl FnMut(u64)) -> Resul
             .inner_join(threads::table.inner_join(boards::table))
             .filter(posts::id.gt(after))
             .filter(posts::is_deleted.eq(false))
+            .filter(posts::hidden_at.is_null())
+            .filter(threads::is_hidden.eq(false))
             .order(posts::id.asc())
             .limit(BATCH)
             .select(PostSource::as_select())

@@ -8,6 +8,7 @@ pub mod views;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::audit;
 use crate::authz::{authorize, Action, Standing, Viewer};
 use crate::communities::{self, Board};
 use crate::db::schema::{boards, communities as communities_t, post_revisions, posts, threads};
@@ -64,6 +65,8 @@ pub struct Thread {
     /// Who resolved it (accepted an answer, or marked it ready), and when.
     pub resolved_by: Option<i64>,
     pub resolved_at: Option<chrono::NaiveDateTime>,
+    /// Its opening post is hidden (see `moderation`): listings leave it out.
+    pub is_hidden: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -80,6 +83,17 @@ pub struct Post {
     pub edit_count: i32,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// Hidden pending review or by a facilitator: only the author and the
+    /// facilitators see it (see `moderation`).
+    pub hidden_at: Option<chrono::NaiveDateTime>,
+    /// A facilitator decided on this post; flags alone no longer hide it.
+    pub moderated_at: Option<chrono::NaiveDateTime>,
+}
+
+impl Post {
+    pub fn is_hidden(&self) -> bool {
+        self.hidden_at.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -370,6 +384,11 @@ pub fn delete_post(conn: &mut AnyConnection, viewer: Viewer, post_id: i64) -> Re
     authorize(viewer, ctx.standing, Action::DeletePost { author_id: post.author_id })?;
     write_tx(conn, |conn| {
         bump(conn, post.thread_id, None)?;
+        // Deleting one's own post is not moderation; someone else's is.
+        if viewer.user_id != Some(post.author_id) {
+            let target = audit::Target::Post(post_id);
+            audit::by(conn, viewer, ctx.community.id, audit::AuditAction::PostDelete, target, Some(post.author_id))?;
+        }
         let deleted: Post = diesel::update(posts::table.find(post_id))
             .set((posts::is_deleted.eq(true), posts::updated_at.eq(now())))
             .returning(posts::all_columns)
@@ -397,6 +416,14 @@ pub fn set_flag(
     authorize(viewer, ctx.standing, Action::ModerateThread)?;
     write_tx(conn, |conn| {
         bump(conn, thread_id, Some(ctx.thread.board_id))?;
+        let action = match (flag, on) {
+            (ThreadFlag::Locked, true) => audit::AuditAction::ThreadLock,
+            (ThreadFlag::Locked, false) => audit::AuditAction::ThreadUnlock,
+            (ThreadFlag::Pinned, true) => audit::AuditAction::ThreadPin,
+            (ThreadFlag::Pinned, false) => audit::AuditAction::ThreadUnpin,
+        };
+        let target = audit::Target::Thread(thread_id);
+        audit::by(conn, viewer, ctx.community.id, action, target, Some(ctx.thread.author_id))?;
         let target = threads::table.find(thread_id);
         let update = match flag {
             ThreadFlag::Locked => {

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::tree::{self, Node};
 use super::{readable, Thread};
-use crate::authz::{Standing, Viewer};
+use crate::authz::{can, Action, Standing, Viewer};
 use crate::communities::{Board, Community};
 use crate::db::schema::{boards, communities, memberships, posts, threads, users};
 use crate::db::AnyConnection;
@@ -27,9 +27,12 @@ pub struct PostView {
     /// Indentation on this page (depth below the page's root).
     pub indent: usize,
     pub author: AuthorRef,
-    /// Empty for a deleted post; the page shows a placeholder instead.
+    /// Empty for a deleted post, and for a hidden one unless the viewer is
+    /// its author or a facilitator; the page shows a placeholder instead.
     pub body_html: String,
     pub is_deleted: bool,
+    /// Hidden pending review or by a facilitator (see `moderation`).
+    pub is_hidden: bool,
     pub edit_count: i32,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
@@ -86,6 +89,10 @@ pub fn thread_page(
     window: &TreeWindow,
 ) -> Result<ThreadPage> {
     let ctx = readable(conn, viewer, thread_id)?;
+    // A thread whose opening post is hidden is not there for anyone else.
+    if ctx.thread.is_hidden && !can(viewer, ctx.standing, Action::SeeHidden { author_id: ctx.thread.author_id }) {
+        return Err(Error::NotFound);
+    }
     let (skeleton, opening) = load_skeleton(conn, thread_id)?;
     let root = window.root.unwrap_or(opening);
     let root_parent_id = skeleton.iter().find(|n| n.id == root).ok_or(Error::NotFound)?.parent_id;
@@ -106,13 +113,16 @@ pub fn thread_page(
         .iter()
         .filter_map(|placed| {
             let (post, author) = by_id.remove(&placed.id)?;
+            let shown = !post.is_deleted
+                && (!post.is_hidden() || can(viewer, ctx.standing, Action::SeeHidden { author_id: author.id }));
             Some(PostView {
                 id: post.id,
                 parent_id: post.parent_id,
                 depth: post.depth,
                 indent: placed.depth,
                 author,
-                body_html: if post.is_deleted { String::new() } else { post.body_html },
+                is_hidden: post.is_hidden(),
+                body_html: if shown { post.body_html } else { String::new() },
                 is_deleted: post.is_deleted,
                 edit_count: post.edit_count,
                 created_at: post.created_at,
@@ -206,11 +216,12 @@ pub fn board_threads(
     page: usize,
     per_page: usize,
 ) -> Result<(Vec<ThreadRow>, i64)> {
-    let total: i64 = threads::table.filter(threads::board_id.eq(board_id)).count().get_result(conn)?;
+    let listed = threads::board_id.eq(board_id).and(threads::is_hidden.eq(false));
+    let total: i64 = threads::table.filter(listed).count().get_result(conn)?;
     let rows = threads::table
         .inner_join(users::table)
         .inner_join(boards::table.inner_join(communities::table))
-        .filter(threads::board_id.eq(board_id))
+        .filter(listed)
         .order((threads::is_pinned.desc(), threads::last_activity_at.desc(), threads::id.desc()))
         .limit(per_page as i64)
         .offset(((page.max(1) - 1) * per_page) as i64)
@@ -229,6 +240,7 @@ pub fn recent_threads(
     let mut query = threads::table
         .inner_join(users::table)
         .inner_join(boards::table.inner_join(communities::table))
+        .filter(threads::is_hidden.eq(false))
         .order((threads::last_activity_at.desc(), threads::id.desc()))
         .limit(limit)
         .select(THREAD_ROW)
@@ -259,8 +271,10 @@ pub struct UserPostRow {
     pub community_name: String,
 }
 
-/// A user's posts that the viewer may read, newest first.
+/// A user's posts that the viewer may read, newest first (their own hidden
+/// posts only to themselves).
 pub fn user_posts(conn: &mut AnyConnection, viewer: Viewer, user_id: i64, limit: i64) -> Result<Vec<UserPostRow>> {
+    let own = viewer.user_id == Some(user_id);
     let mut query = posts::table
         .inner_join(threads::table.inner_join(boards::table.inner_join(communities::table)))
         .filter(posts::author_id.eq(user_id))
@@ -277,6 +291,9 @@ pub fn user_posts(conn: &mut AnyConnection, viewer: Viewer, user_id: i64, limit:
             communities::name,
         ))
         .into_boxed();
+    if !own {
+        query = query.filter(posts::hidden_at.is_null()).filter(threads::is_hidden.eq(false));
+    }
     if !viewer.is_admin {
         let mine: Vec<i64> = match viewer.user_id {
             Some(uid) => {
@@ -377,7 +394,8 @@ pub fn board_stamp(conn: &mut AnyConnection, community_slug: &str, board_slug: &
     }))
 }
 
-/// One post as a page shows it (for the accepted answer under a question).
+/// One post as a page shows it to everyone (for the accepted answer under
+/// a question): nothing of a deleted or hidden post.
 pub fn post_view(conn: &mut AnyConnection, post_id: i64) -> Result<Option<PostView>> {
     let row: Option<(super::Post, AuthorRef)> = posts::table
         .inner_join(users::table)
@@ -391,7 +409,8 @@ pub fn post_view(conn: &mut AnyConnection, post_id: i64) -> Result<Option<PostVi
         depth: post.depth,
         indent: 0,
         author,
-        body_html: if post.is_deleted { String::new() } else { post.body_html },
+        is_hidden: post.is_hidden(),
+        body_html: if post.is_deleted || post.is_hidden() { String::new() } else { post.body_html },
         is_deleted: post.is_deleted,
         edit_count: post.edit_count,
         created_at: post.created_at,

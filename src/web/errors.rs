@@ -37,6 +37,9 @@ impl AppError {
             Error::TooManyAttempts { .. } => "error-too-many-attempts",
             Error::RateLimited { .. } => "error-rate-limited",
             Error::EmailUnconfirmed => "error-email-unconfirmed",
+            Error::Suspended { until: Some(_), .. } => "error-suspended-until",
+            Error::Suspended { until: None, .. } => "error-suspended",
+            Error::NewMemberLimited { .. } => "error-new-member-limited",
             Error::BadRequest(_) => "error-bad-request",
             Error::PayloadTooLarge => "error-payload-too-large",
             Error::StorageUnavailable(_) | Error::Pool(_) => "error-storage-unavailable",
@@ -50,10 +53,14 @@ impl ResponseError for AppError {
         match &self.0 {
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Unauthenticated | Error::BadCredentials => StatusCode::UNAUTHORIZED,
-            Error::Forbidden | Error::CsrfRejected | Error::EmailUnconfirmed => StatusCode::FORBIDDEN,
+            Error::Forbidden | Error::CsrfRejected | Error::EmailUnconfirmed | Error::Suspended { .. } => {
+                StatusCode::FORBIDDEN
+            }
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict(_) | Error::ThreadLocked | Error::Refused(_) => StatusCode::CONFLICT,
-            Error::TooManyAttempts { .. } | Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooManyAttempts { .. } | Error::RateLimited { .. } | Error::NewMemberLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::StorageUnavailable(_) | Error::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -64,7 +71,10 @@ impl ResponseError for AppError {
     /// A bare response; [`render_errors`] gives it its body.
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
-        if let Error::TooManyAttempts { retry_after_secs } | Error::RateLimited { retry_after_secs } = self.0 {
+        if let Error::TooManyAttempts { retry_after_secs }
+        | Error::RateLimited { retry_after_secs }
+        | Error::NewMemberLimited { retry_after_secs, .. } = self.0
+        {
             res.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         if let Error::StorageUnavailable(_) | Error::Pool(_) = self.0 {
@@ -112,6 +122,11 @@ struct Problem {
     errors: Vec<FieldMessage>,
 }
 
+/// The sentence a person reads for an error (a problem's `detail`).
+pub fn problem_detail(lang: Lang, err: &AppError) -> String {
+    detail(lang, err)
+}
+
 fn detail(lang: Lang, err: &AppError) -> String {
     match &err.0 {
         Error::Conflict(field) => lang.t_args("error-conflict", &[("field", lang.t(&format!("field-{field}")).into())]),
@@ -121,6 +136,14 @@ fn detail(lang: Lang, err: &AppError) -> String {
         Error::RateLimited { retry_after_secs } => {
             lang.t_args("error-rate-limited", &[("seconds", (*retry_after_secs).into())])
         }
+        Error::NewMemberLimited { retry_after_secs, per_hour } => lang.t_args(
+            "error-new-member-limited",
+            &[("count", (*per_hour).into()), ("minutes", ((retry_after_secs + 59) / 60).into())],
+        ),
+        Error::Suspended { reason, until } => lang.t_args(
+            err.message_key(),
+            &[("reason", reason.clone().into()), ("until", until.map(|u| lang.datetime(u)).unwrap_or_default().into())],
+        ),
         _ => lang.t(err.message_key()),
     }
 }

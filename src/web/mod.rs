@@ -236,6 +236,9 @@ pub struct PageQuery {
     pub page: Option<usize>,
     #[serde(default, deserialize_with = "blank_as_none")]
     pub root: Option<i64>,
+    /// The post the viewer just flagged (a thank-you beside it).
+    #[serde(default, deserialize_with = "blank_as_none")]
+    pub flagged: Option<i64>,
 }
 
 impl PageQuery {

@@ -368,7 +368,15 @@ both_backends!(forgot_password_resets_once_within_the_hour_and_ends_other_sessio
 
 async fn every_account_has_write_limits(backend: Backend) {
     let app = TestApp::start_with(backend, |c| {
-        c.write_limits = sala::config::WriteLimits { threads: 1, posts: 3, edits: 2, flags: 1, invitations: 1 }
+        c.write_limits = sala::config::WriteLimits {
+            threads: 1,
+            posts: 3,
+            edits: 2,
+            flags: 1,
+            invitations: 1,
+            new_member_days: 1,
+            new_member_posts_per_hour: 1000,
+        }
     })
     .await;
     let (community, board) = app.community("km");

@@ -129,8 +129,15 @@ impl TestApp {
         let mut config = Config::for_database(&db.url, db.dir.path(), SECRET);
         config.base_url = format!("http://127.0.0.1:{port}");
         // Tests write faster than people; the tests of the limits set their own.
-        config.write_limits =
-            sala::config::WriteLimits { threads: 1000, posts: 1000, edits: 1000, flags: 1000, invitations: 1000 };
+        config.write_limits = sala::config::WriteLimits {
+            threads: 1000,
+            posts: 1000,
+            edits: 1000,
+            flags: 1000,
+            invitations: 1000,
+            new_member_days: 1,
+            new_member_posts_per_hour: 1000,
+        };
         config.signups_per_hour_per_ip = 1000;
         tweak(&mut config);
         let pool = Db::connect(&config.database_url, 6).expect("connect");

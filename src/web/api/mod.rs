@@ -4,11 +4,13 @@
 mod accounts;
 mod forum;
 mod knowledge;
+mod moderation;
 mod search;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
     forum::routes(cfg);
     knowledge::routes(cfg);
+    moderation::routes(cfg);
     search::routes(cfg);
 }

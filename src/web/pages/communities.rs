@@ -8,6 +8,7 @@ use super::{form_failure, see_other, CsrfOnly};
 use crate::accounts;
 use crate::authz::{can, Action, Standing, Viewer};
 use crate::communities::{self, views, BoardInput, Community, CommunityInput};
+use crate::moderation;
 use crate::threads::views as thread_views;
 use crate::web::errors::WebResult;
 use crate::web::page_cache::anonymous_key;
@@ -43,6 +44,7 @@ fn permissions(viewer: Viewer, standing: Standing, community: &Community) -> ser
         "join": viewer.user_id.is_some() && can(viewer, standing, Action::JoinCommunity { is_public: community.is_public }),
         "leave": can(viewer, standing, Action::LeaveCommunity),
         "members": can(viewer, standing, Action::ViewMembers { is_public: community.is_public }),
+        "moderate": can(viewer, standing, Action::Moderate),
     })
 }
 
@@ -68,7 +70,7 @@ async fn community_page(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let slug = path.into_inner();
-    let (community, standing, boards, recent, members, member_count) = state
+    let (community, standing, boards, recent, members, member_count, moderation) = state
         .db
         .run(move |conn| {
             let (community, standing) = communities::readable(conn, viewer, &slug)?;
@@ -76,10 +78,22 @@ async fn community_page(
             let recent = thread_views::recent_threads(conn, viewer, Some(community.id), 10)?;
             let members = views::members_of(conn, community.id, 12)?;
             let count = views::member_count(conn, community.id)?;
-            Ok((community, standing, boards, recent, members, count))
+            // Facilitators see how much waits in the queue; a muted member
+            // sees why and until when.
+            let moderation = match (standing, viewer.user_id) {
+                (Standing::Muted, Some(uid)) => {
+                    json!({"mute": moderation::active(conn, uid, moderation::Scope::Community(community.id))?})
+                }
+                _ if can(viewer, standing, Action::Moderate) => {
+                    json!({"open_flags": moderation::views::open_count(conn, community.id)?})
+                }
+                _ => json!({}),
+            };
+            Ok((community, standing, boards, recent, members, count, moderation))
         })
         .await?;
     let mut ctx = tera::Context::new();
+    ctx.insert("moderation", &moderation);
     ctx.insert("can", &permissions(viewer, standing, &community));
     ctx.insert("community", &community);
     ctx.insert("standing", &standing);

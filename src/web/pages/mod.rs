@@ -4,6 +4,7 @@ mod accounts;
 mod communities;
 mod knowledge;
 mod mail;
+mod moderation;
 mod search;
 mod threads;
 
@@ -21,6 +22,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     communities::routes(cfg);
     knowledge::routes(cfg);
     mail::routes(cfg);
+    moderation::routes(cfg);
     search::routes(cfg);
     threads::routes(cfg);
 }
@@ -93,13 +95,11 @@ pub fn form_failure(lang: Lang, err: Error) -> Result<(StatusCode, HashMap<Strin
                 HashMap::from([("body".to_owned(), lang.t("error-storage-unavailable"))]),
             ))
         }
-        Error::RateLimited { retry_after_secs } => Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            HashMap::from([(
-                "body".to_owned(),
-                lang.t_args("error-rate-limited", &[("seconds", retry_after_secs.into())]),
-            )]),
-        )),
+        Error::RateLimited { .. } | Error::NewMemberLimited { .. } => {
+            let error = AppError(err);
+            let message = super::errors::problem_detail(lang, &error);
+            Ok((StatusCode::TOO_MANY_REQUESTS, HashMap::from([("body".to_owned(), message)])))
+        }
         Error::Invalid(list) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             field_messages(lang, &list).into_iter().map(|m| (m.field, m.message)).collect(),

@@ -143,6 +143,11 @@ fn decorate(page: &ThreadPage, viewer: Viewer) -> Vec<serde_json::Value> {
                 json!(!post.is_deleted && can(viewer, page.standing, Action::EditPost { author_id: post.author.id }));
             v["can_delete"] =
                 json!(!post.is_deleted && can(viewer, page.standing, Action::DeletePost { author_id: post.author.id }));
+            v["can_flag"] = json!(
+                !post.is_deleted
+                    && !post.is_hidden
+                    && can(viewer, page.standing, Action::FlagPost { author_id: post.author.id })
+            );
             v
         })
         .collect()
@@ -154,6 +159,8 @@ pub struct ThreadView {
     page: ThreadPage,
     accepted: Option<views::PostView>,
     knowledge: Vec<(i64, String, String)>,
+    /// The post the viewer just flagged, if any.
+    flagged: Option<i64>,
 }
 
 async fn load_thread_page(state: &AppState, viewer: Viewer, thread_id: i64, q: &PageQuery) -> WebResult<ThreadView> {
@@ -170,10 +177,10 @@ async fn load_thread_page(state: &AppState, viewer: Viewer, thread_id: i64, q: &
             let curator = can(viewer, page.standing, Action::CurateKnowledge);
             let knowledge = crate::knowledge::views::for_thread(conn, thread_id, curator)?;
             let accepted = match page.thread.accepted_post_id {
-                Some(id) => views::post_view(conn, id)?.filter(|p| !p.is_deleted),
+                Some(id) => views::post_view(conn, id)?.filter(|p| !p.is_deleted && !p.is_hidden),
                 None => None,
             };
-            Ok(ThreadView { page, accepted, knowledge })
+            Ok(ThreadView { page, accepted, knowledge, flagged: None })
         })
         .await?)
 }
@@ -195,7 +202,8 @@ async fn thread_page(
     if let Some(hit) = key.as_deref().and_then(|k| state.page_cache.get(k)) {
         return Ok(hit.respond(&req, key.as_deref().unwrap_or_default(), &session.csrf_token(&state.config.secret)));
     }
-    let page = load_thread_page(&state, viewer, thread_id, &q).await?;
+    let mut page = load_thread_page(&state, viewer, thread_id, &q).await?;
+    page.flagged = q.flagged;
     match key {
         Some(key) => {
             let html = thread_html(&state, &session, page, json!({}), None, state.page_cache.hole())?;
@@ -240,11 +248,12 @@ fn thread_html(
         &(crate::knowledge::is_resolved(&page.thread) && can(viewer, page.standing, Action::Distill)),
     );
     ctx.insert("accepted", &view.accepted);
+    ctx.insert("flagged", &view.flagged);
     ctx.insert("knowledge", &view.knowledge);
     ctx.insert("posts", &decorate(&page, viewer));
     ctx.insert("can_reply", &can(viewer, page.standing, Action::Reply { thread_locked: page.thread.is_locked }));
     ctx.insert("can_moderate", &can(viewer, page.standing, Action::ModerateThread));
-    ctx.insert("is_member", &(page.standing >= crate::authz::Standing::Member));
+    ctx.insert("is_member", &(page.standing >= crate::authz::Standing::Muted));
     ctx.insert("page", &page);
     ctx.insert("reply_form", &reply_form);
     ctx.insert("errors", &errors.unwrap_or_default());
