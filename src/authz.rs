@@ -151,7 +151,7 @@ pub fn authorize(viewer: Viewer, standing: Standing, action: Action) -> Result<(
         return Err(Error::EmailUnconfirmed);
     }
     if contributes(action) && standing == Standing::Muted {
-        return Err(Error::Refused("error-muted"));
+        return Err(Error::Muted);
     }
     match action {
         Action::Reply { thread_locked: true } if can(viewer, standing, Action::Reply { thread_locked: false }) => {

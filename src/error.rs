@@ -58,6 +58,9 @@ pub enum Error {
     /// Posting too often for a new account.
     #[error("new accounts post at most {per_hour} times an hour; retry after {retry_after_secs}s")]
     NewMemberLimited { retry_after_secs: i64, per_hour: i32 },
+    /// A facilitator muted the member in this community for now.
+    #[error("muted in this community")]
+    Muted,
     /// The account's address is not confirmed yet, and this needs it.
     #[error("the email address is not confirmed yet")]
     EmailUnconfirmed,

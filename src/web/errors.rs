@@ -37,6 +37,7 @@ impl AppError {
             Error::TooManyAttempts { .. } => "error-too-many-attempts",
             Error::RateLimited { .. } => "error-rate-limited",
             Error::EmailUnconfirmed => "error-email-unconfirmed",
+            Error::Muted => "error-muted",
             Error::Suspended { until: Some(_), .. } => "error-suspended-until",
             Error::Suspended { until: None, .. } => "error-suspended",
             Error::NewMemberLimited { .. } => "error-new-member-limited",
@@ -53,9 +54,11 @@ impl ResponseError for AppError {
         match &self.0 {
             Error::NotFound => StatusCode::NOT_FOUND,
             Error::Unauthenticated | Error::BadCredentials => StatusCode::UNAUTHORIZED,
-            Error::Forbidden | Error::CsrfRejected | Error::EmailUnconfirmed | Error::Suspended { .. } => {
-                StatusCode::FORBIDDEN
-            }
+            Error::Forbidden
+            | Error::CsrfRejected
+            | Error::EmailUnconfirmed
+            | Error::Muted
+            | Error::Suspended { .. } => StatusCode::FORBIDDEN,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict(_) | Error::ThreadLocked | Error::Refused(_) => StatusCode::CONFLICT,
             Error::TooManyAttempts { .. } | Error::RateLimited { .. } | Error::NewMemberLimited { .. } => {

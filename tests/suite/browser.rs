@@ -252,3 +252,58 @@ async fn a_reader_finds_a_thai_word_from_the_header_search_box_in_chromium() {
     assert!(heading.ends_with("ขั้นตอนจัดซื้อวัสดุสำนักงาน"), "{heading}");
     c.close().await.unwrap();
 }
+
+/// Signs `username` in through the login form.
+async fn log_in(c: &fantoccini::Client, app: &TestApp, username: &str) {
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Id("login")).await.unwrap().send_keys(username).await.unwrap();
+    c.find(Locator::Id("password")).await.unwrap().send_keys(crate::harness::PASSWORD).await.unwrap();
+    c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::LinkText(&format!("{username} display"))).await.expect("logged in");
+}
+
+/// A member flags a post from the thread page; a facilitator finds it in
+/// the review queue and hides it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_flags_a_post_and_a_facilitator_hides_it_in_chromium() {
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (community, board) = app.community("e2e");
+    let spammer = app.user("spammer", false);
+    let member = app.user("member", false);
+    let facilitator = app.user("facil", false);
+    app.join(&spammer, &community);
+    app.join(&member, &community);
+    app.make_facilitator(&facilitator, &community);
+    let token = app.token(&spammer);
+    let (thread_id, _) =
+        crate::harness::api_thread(&app, &token, board.id, "question", "ถามเรื่องงบประมาณ", "ใช้งบอย่างไรดี").await;
+    let (_, reply) = crate::harness::api_reply(&app, &token, thread_id, "รับทำเอกสารราคาถูก ทักไลน์").await;
+    let reply_id = reply["id"].as_i64().unwrap();
+
+    log_in(&c, &app, "member").await;
+    c.goto(&app.url(&format!("/t/{thread_id}"))).await.unwrap();
+    c.find(Locator::Css(&format!("#p{reply_id} a.flag-link"))).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("input[name=reason][value=spam]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("main form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(&format!("#p{reply_id} .notice"))).await.expect("thanked for flagging");
+    screenshot(&c, "e2e-flagged").await;
+
+    c.delete_all_cookies().await.unwrap();
+    log_in(&c, &app, "facil").await;
+    c.goto(&app.url(&format!("/c/{}", community.slug))).await.unwrap();
+    let badge = c.find(Locator::Css(".open-flags")).await.unwrap().text().await.unwrap();
+    assert_eq!(badge, "1", "the community page counts what waits");
+    c.find(Locator::Css(&format!("a[href='/c/{}/flags']", community.slug))).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Id(&format!("q{reply_id}"))).await.expect("the post in the queue");
+    let item = c.find(Locator::Id(&format!("q{reply_id}"))).await.unwrap().text().await.unwrap();
+    assert!(item.contains("รับทำเอกสารราคาถูก") && item.contains("member display"), "{item}");
+    screenshot(&c, "e2e-flag-queue").await;
+    c.find(Locator::Css(&format!("#q{reply_id} button[value=hide]"))).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".queue-empty")).await.expect("the queue is empty again");
+
+    // Others see the placeholder now.
+    let page = app.browser().get(&format!("/t/{thread_id}")).await.body;
+    assert!(!page.contains("รับทำเอกสารราคาถูก"), "hidden from visitors");
+    c.close().await.unwrap();
+}

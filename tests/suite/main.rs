@@ -8,6 +8,7 @@ mod browser;
 mod caching;
 mod digests;
 mod errors;
+mod flags;
 mod flows;
 mod hardening;
 mod knowledge;
