@@ -43,6 +43,23 @@ pub struct QueueItem {
     pub flags: Vec<FlagView>,
 }
 
+/// A flagged post's row, before its flags are added.
+#[derive(Queryable)]
+struct QueuedPost {
+    post_id: i64,
+    thread_id: i64,
+    thread_title: String,
+    community_slug: String,
+    community_name: String,
+    author_id: i64,
+    author_username: String,
+    author_name: String,
+    body_html: String,
+    hidden_at: Option<chrono::NaiveDateTime>,
+    parent_id: Option<i64>,
+    created_at: chrono::NaiveDateTime,
+}
+
 /// The queue of one community (its facilitators), or of every community
 /// (`None`: admins).
 pub fn queue(conn: &mut AnyConnection, viewer: Viewer, community: Option<(i64, Standing)>) -> Result<Vec<QueueItem>> {
@@ -70,21 +87,7 @@ pub fn queue(conn: &mut AnyConnection, viewer: Viewer, community: Option<(i64, S
         by_post.entry(post_id).or_default().push(FlagView { id, reason, note, flagger, created_at });
     }
     order.truncate(QUEUE_LIMIT as usize);
-    type PostRow = (
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        String,
-        Option<chrono::NaiveDateTime>,
-        Option<i64>,
-        chrono::NaiveDateTime,
-    );
-    let posts_rows: Vec<PostRow> = posts::table
+    let posts_rows: Vec<QueuedPost> = posts::table
         .inner_join(users::table)
         .inner_join(threads::table.inner_join(crate::db::schema::boards::table.inner_join(communities::table)))
         .filter(posts::id.eq_any(&order))
@@ -103,7 +106,7 @@ pub fn queue(conn: &mut AnyConnection, viewer: Viewer, community: Option<(i64, S
             posts::created_at,
         ))
         .load(conn)?;
-    let parents: Vec<i64> = posts_rows.iter().filter_map(|r| r.10).collect();
+    let parents: Vec<i64> = posts_rows.iter().filter_map(|r| r.parent_id).collect();
     let parent_text: HashMap<i64, String> = posts::table
         .filter(posts::id.eq_any(parents))
         .select((posts::id, posts::body_md))
@@ -113,40 +116,25 @@ pub fn queue(conn: &mut AnyConnection, viewer: Viewer, community: Option<(i64, S
         .collect();
     let mut items: HashMap<i64, QueueItem> = posts_rows
         .into_iter()
-        .map(
-            |(
-                post_id,
-                thread_id,
-                thread_title,
-                community_slug,
-                community_name,
-                author_id,
-                author_username,
-                author_name,
-                body_html,
-                hidden_at,
-                parent_id,
-                created_at,
-            )| {
-                let item = QueueItem {
-                    post_id,
-                    thread_id,
-                    thread_title,
-                    community_slug,
-                    community_name,
-                    author_id,
-                    author_username,
-                    author_name,
-                    body_html,
-                    is_hidden: hidden_at.is_some(),
-                    is_opening: parent_id.is_none(),
-                    parent_excerpt: parent_id.and_then(|p| parent_text.get(&p).cloned()),
-                    created_at,
-                    flags: by_post.remove(&post_id).unwrap_or_default(),
-                };
-                (post_id, item)
-            },
-        )
+        .map(|p| {
+            let item = QueueItem {
+                post_id: p.post_id,
+                thread_id: p.thread_id,
+                thread_title: p.thread_title,
+                community_slug: p.community_slug,
+                community_name: p.community_name,
+                author_id: p.author_id,
+                author_username: p.author_username,
+                author_name: p.author_name,
+                body_html: p.body_html,
+                is_hidden: p.hidden_at.is_some(),
+                is_opening: p.parent_id.is_none(),
+                parent_excerpt: p.parent_id.and_then(|id| parent_text.get(&id).cloned()),
+                created_at: p.created_at,
+                flags: by_post.remove(&p.post_id).unwrap_or_default(),
+            };
+            (p.post_id, item)
+        })
         .collect();
     Ok(order.into_iter().filter_map(|id| items.remove(&id)).collect())
 }
