@@ -327,10 +327,19 @@ impl Browser {
     }
 }
 
-/// Reads a UTF-8 file from the shared seed folder beside the repository.
+/// Thai prose for tests: paragraphs written for Sala
+/// (`tests/fixtures/thai-km-prose.txt`), followed by the KM seed article
+/// when a `../shared` folder beside the repository has it (an extra corpus,
+/// never required).
 pub fn seed_text() -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed/km-thai-2013.txt");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{} is needed for Thai text: {e}", path.display()))
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let own = std::fs::read_to_string(root.join("tests/fixtures/thai-km-prose.txt")).expect("the Thai fixture");
+    let mut text: String = own.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n");
+    if let Ok(extra) = std::fs::read_to_string(root.join("../shared/seed/km-thai-2013.txt")) {
+        text.push('\n');
+        text.push_str(&extra);
+    }
+    text
 }
 
 /// The single-use token in the link of the newest mail to `address` that
