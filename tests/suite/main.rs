@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod api_parity;
 mod browser;
 mod caching;
 mod digests;

@@ -23,6 +23,10 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/auth/password/reset", reset_password)
         .post("/admin/users/{username}/confirm-email", admin_confirm_email)
         .get("/me", me)
+        .put("/me/notification-settings", notification_settings)
+        .put("/me/locale", set_locale)
+        .post("/me/password", change_password)
+        .get("/users/{username}", profile)
         .get("/notifications", notifications)
         .post("/notifications/read", mark_notifications_read);
 }
@@ -186,4 +190,81 @@ async fn mark_notifications_read(state: web::Data<AppState>, caller: ApiUser) ->
     let id = caller.user().id;
     state.db.run(move |conn| crate::notifications::mark_all_read(conn, id)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize)]
+struct NotificationSettings {
+    /// Email me when someone replies to my post.
+    notify_replies: bool,
+    /// Email me when my question gets an accepted answer.
+    notify_resolved: bool,
+}
+
+async fn notification_settings(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    body: web::Json<NotificationSettings>,
+) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
+    let NotificationSettings { notify_replies, notify_resolved } = body.into_inner();
+    state
+        .db
+        .run(move |conn| crate::notifications::set_email_preferences(conn, id, notify_replies, notify_resolved))
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"notify_replies": notify_replies, "notify_resolved": notify_resolved})))
+}
+
+#[derive(Deserialize)]
+struct LocaleBody {
+    /// `th` or `en`.
+    locale: String,
+}
+
+async fn set_locale(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    body: web::Json<LocaleBody>,
+) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
+    let locale = body.into_inner().locale;
+    let saved = locale.clone();
+    state.db.run(move |conn| accounts::set_locale(conn, id, &saved)).await?;
+    Ok(HttpResponse::Ok().json(json!({"locale": locale})))
+}
+
+#[derive(Deserialize)]
+struct PasswordBody {
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the password: every session ends, and a new token is returned.
+async fn change_password(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    body: web::Json<PasswordBody>,
+) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
+    let PasswordBody { current_password, new_password } = body.into_inner();
+    let user = state.db.run(move |conn| accounts::change_password(conn, id, &current_password, &new_password)).await?;
+    Ok(HttpResponse::Ok().json(session_json(&state, user).await?))
+}
+
+/// A person's public profile: who they are, and their posts the caller may read.
+async fn profile(
+    state: web::Data<AppState>,
+    caller: crate::web::session::MaybeApiUser,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let username = path.into_inner();
+    let (person, posts) = state
+        .db
+        .run(move |conn| {
+            let person = accounts::find_by_username(conn, &username)?;
+            let posts = crate::threads::views::user_posts(conn, viewer, person.id, 50)?;
+            Ok((person, posts))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"user": person, "posts": posts})))
 }

@@ -21,16 +21,24 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/communities/{slug}/join", join)
         .post("/communities/{slug}/leave", leave)
         .get("/communities/{slug}/members", members)
+        .put("/communities/{slug}/facilitators/{username}", appoint_facilitator)
+        .delete("/communities/{slug}/facilitators/{username}", remove_facilitator)
         .get("/communities/{slug}/subscription", get_subscription)
         .put("/communities/{slug}/subscription", put_subscription)
         .get("/communities/{slug}/boards", list_boards)
         .post("/communities/{slug}/boards", create_board)
+        .patch("/boards/{id}", update_board)
         .get("/boards/{id}/threads", list_threads)
         .post("/boards/{id}/threads", create_thread)
         .get("/threads/{id}", get_thread)
+        .post("/threads/{id}/lock", lock)
+        .delete("/threads/{id}/lock", unlock)
+        .post("/threads/{id}/pin", pin)
+        .delete("/threads/{id}/pin", unpin)
         .post("/threads/{id}/posts", create_post)
         .patch("/posts/{id}", edit_post)
-        .delete("/posts/{id}", delete_post);
+        .delete("/posts/{id}", delete_post)
+        .get("/posts/{id}/revisions", post_revisions);
 }
 
 async fn list_communities(state: web::Data<AppState>, caller: MaybeApiUser) -> WebResult<HttpResponse> {
@@ -338,4 +346,98 @@ async fn put_subscription(
         })
         .await?;
     Ok(HttpResponse::Ok().json(json!({"frequency": saved})))
+}
+
+async fn set_facilitator(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<(String, String)>,
+    facilitator: bool,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let (slug, username) = path.into_inner();
+    let standing = state
+        .db
+        .run(move |conn| {
+            let community = communities::by_slug(conn, &slug)?;
+            let person = crate::accounts::find_by_username(conn, &username)?;
+            communities::set_facilitator(conn, viewer, community.id, person.id, facilitator)?;
+            communities::standing(conn, crate::authz::Viewer::user(person.id, person.is_admin), community.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(json!({"standing": standing})))
+}
+
+/// Appoints a facilitator (admins), making them a member if needed.
+async fn appoint_facilitator(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    set_facilitator(state, caller, path, true).await
+}
+
+/// Makes a facilitator a plain member again (admins).
+async fn remove_facilitator(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    set_facilitator(state, caller, path, false).await
+}
+
+async fn update_board(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<BoardInput>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let board_id = path.into_inner();
+    let input = body.into_inner();
+    let board = state.db.run(move |conn| communities::update_board(conn, viewer, board_id, &input)).await?;
+    Ok(HttpResponse::Ok().json(board))
+}
+
+async fn set_thread_flag(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<i64>,
+    flag: threads::ThreadFlag,
+    on: bool,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let thread_id = path.into_inner();
+    let thread = state.db.run(move |conn| threads::set_flag(conn, viewer, thread_id, flag, on)).await?;
+    Ok(HttpResponse::Ok().json(thread))
+}
+
+/// Locks a thread: no more replies (facilitators).
+async fn lock(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    set_thread_flag(state, caller, path, threads::ThreadFlag::Locked, true).await
+}
+
+async fn unlock(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    set_thread_flag(state, caller, path, threads::ThreadFlag::Locked, false).await
+}
+
+/// Pins a thread first in its board (facilitators).
+async fn pin(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    set_thread_flag(state, caller, path, threads::ThreadFlag::Pinned, true).await
+}
+
+async fn unpin(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
+    set_thread_flag(state, caller, path, threads::ThreadFlag::Pinned, false).await
+}
+
+/// A post's versions, oldest first, each with its stored HTML.
+async fn post_revisions(
+    state: web::Data<AppState>,
+    caller: MaybeApiUser,
+    path: web::Path<i64>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let post_id = path.into_inner();
+    let (_, revisions) = state.db.run(move |conn| threads::revisions(conn, viewer, post_id)).await?;
+    Ok(HttpResponse::Ok().json(json!({"revisions": revisions})))
 }
