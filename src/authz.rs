@@ -21,9 +21,10 @@ impl Viewer {
     pub fn user(user_id: i64, is_admin: bool) -> Viewer {
         Viewer { user_id: Some(user_id), is_admin, confirmed: true }
     }
-    /// The signed-in owner of an account, as a request presents them.
-    pub fn signed_in(user: &crate::accounts::User) -> Viewer {
-        Viewer { user_id: Some(user.id), is_admin: user.is_admin, confirmed: user.email_confirmed() }
+    /// The signed-in owner of an account, as a request presents them
+    /// (`accounts::User::viewer`).
+    pub fn signed_in(user_id: i64, is_admin: bool, confirmed: bool) -> Viewer {
+        Viewer { user_id: Some(user_id), is_admin, confirmed }
     }
 }
 

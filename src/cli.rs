@@ -211,7 +211,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Digest { command } => {
             let db = open_database(&config)?;
             let templates = crate::web::assets::load_templates()?;
-            let ctx = crate::digests::content::MailContext {
+            let ctx = crate::outbox::MailContext {
                 base_url: &config.base_url,
                 secret: &config.secret,
                 templates: &templates,

@@ -3,8 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use chrono::{Datelike, NaiveDateTime, Timelike};
 use rand::RngCore;
 use serde::Deserialize;
+
+use crate::vocab::Frequency;
 
 use crate::error::{Error, Result};
 
@@ -29,7 +32,7 @@ pub struct Config {
     /// `SALA_SMTP_URL`; unset means `.eml` files under the data directory.
     pub smtp_url: Option<String>,
     pub mail_from: String,
-    pub digest_schedule: crate::digests::Schedule,
+    pub digest_schedule: Schedule,
     /// How long a sender holds claimed outbox rows before others may retry them.
     pub outbox_lease_secs: i64,
     /// Run the digest scheduler inside `sala serve`.
@@ -73,6 +76,10 @@ pub struct WriteLimits {
     /// (`SALA_NEW_MEMBER_POSTS_PER_HOUR`).
     pub new_member_posts_per_hour: i32,
 }
+
+/// Below this much free space where the data lives, `/healthz` reports the
+/// instance unhealthy before writes start failing (`SALA_MIN_FREE_MB`).
+pub const DEFAULT_MIN_FREE_MB: u64 = 64;
 
 /// The shape of `sala.toml`; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -142,7 +149,7 @@ impl Config {
             .filter(|h| !h.is_empty())
             .unwrap_or("localhost")
             .to_owned();
-        let mut schedule = crate::digests::Schedule::default();
+        let mut schedule = Schedule::default();
         if let Some(hour) = parse("SALA_DIGEST_HOUR")? {
             schedule.hour = (hour as u32).min(23);
         }
@@ -176,9 +183,7 @@ impl Config {
             signups_per_hour_per_ip: parse("SALA_SIGNUPS_PER_HOUR")?.map(|v| v as i32).unwrap_or(10),
             email_confirmation: env("SALA_EMAIL_CONFIRMATION").as_deref() != Some("off"),
             trusted_proxies: parse_addresses("SALA_TRUSTED_PROXIES", env("SALA_TRUSTED_PROXIES"))?,
-            min_free_bytes: parse("SALA_MIN_FREE_MB")?.map_or(crate::health::DEFAULT_MIN_FREE_MB, |v| v as u64)
-                * 1024
-                * 1024,
+            min_free_bytes: parse("SALA_MIN_FREE_MB")?.map_or(DEFAULT_MIN_FREE_MB, |v| v as u64) * 1024 * 1024,
             write_limits: WriteLimits {
                 threads: parse("SALA_LIMIT_THREADS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(3),
                 posts: parse("SALA_LIMIT_POSTS_PER_MINUTE")?.map(|v| v as i32).unwrap_or(10),
@@ -259,4 +264,58 @@ fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
     }
     let mut file = options.open(path).map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))?;
     file.write_all(contents).map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))
+}
+
+/// When digests go out: a local hour every day, and a weekday for weekly ones.
+#[derive(Debug, Clone, Copy)]
+pub struct Schedule {
+    /// Hours east of UTC (Asia/Bangkok: 7; Thailand has no daylight saving).
+    pub utc_offset_hours: i32,
+    pub hour: u32,
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u32,
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule { utc_offset_hours: 7, hour: 7, weekday: 1 }
+    }
+}
+
+impl Schedule {
+    /// The period key of each frequency that is due at `at` (UTC), e.g.
+    /// `daily:2026-11-25`, `weekly:2026-W48`; none before the hour.
+    pub fn due(&self, at: NaiveDateTime) -> Vec<(Frequency, String)> {
+        let local = at + chrono::Duration::hours(self.utc_offset_hours.into());
+        if local.hour() < self.hour {
+            return Vec::new();
+        }
+        let mut due = vec![(Frequency::Daily, format!("daily:{}", local.date()))];
+        if local.weekday().number_from_monday() == self.weekday {
+            let week = local.iso_week();
+            due.push((Frequency::Weekly, format!("weekly:{}-W{:02}", week.year(), week.week())));
+        }
+        due
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_fall_due_at_the_local_hour_and_weekday() {
+        let schedule = Schedule::default();
+        let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        // 23:30 UTC on Sunday is 06:30 Monday in Bangkok: not yet.
+        assert!(schedule.due(at("2026-11-22 23:30")).is_empty());
+        // 00:10 UTC Monday is 07:10 in Bangkok: daily and weekly.
+        let due = schedule.due(at("2026-11-23 00:10"));
+        assert_eq!(
+            due,
+            vec![(Frequency::Daily, "daily:2026-11-23".into()), (Frequency::Weekly, "weekly:2026-W48".into())]
+        );
+        // Tuesday: daily only.
+        assert_eq!(schedule.due(at("2026-11-24 03:00")), vec![(Frequency::Daily, "daily:2026-11-24".into())]);
+    }
 }

@@ -12,10 +12,6 @@ use serde::Serialize;
 use crate::db::schema::health_probe;
 use crate::db::{now, Db};
 
-/// Below this much free space where the data lives, the instance reports
-/// itself unhealthy before writes start failing (`SALA_MIN_FREE_MB`).
-pub const DEFAULT_MIN_FREE_MB: u64 = 64;
-
 #[derive(Debug, Serialize)]
 pub struct Report {
     /// "ok" or "unavailable".

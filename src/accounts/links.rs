@@ -17,10 +17,9 @@ use super::{find, set_password, valid_email, Client, Registration, User};
 use crate::config::Config;
 use crate::db::schema::{account_tokens as at, users};
 use crate::db::{now, write_tx, AnyConnection};
-use crate::digests::content::MailContext;
-use crate::digests::outbox::{self, NewMail};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
+use crate::outbox::{self, MailContext, NewMail};
 use crate::throttle::{self, Limit};
 
 /// What a link is for (`account_tokens.purpose`).

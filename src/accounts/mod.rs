@@ -49,6 +49,11 @@ impl User {
     pub fn email_confirmed(&self) -> bool {
         self.email_confirmed_at.is_some()
     }
+
+    /// This account acting on its own behalf.
+    pub fn viewer(&self) -> crate::authz::Viewer {
+        crate::authz::Viewer::signed_in(self.id, self.is_admin, self.email_confirmed())
+    }
 }
 
 #[derive(Insertable)]

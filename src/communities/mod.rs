@@ -68,8 +68,9 @@ fn default_true() -> bool {
     true
 }
 
-pub const ROLE_MEMBER: &str = "member";
-pub const ROLE_FACILITATOR: &str = "facilitator";
+use crate::subscriptions;
+use crate::vocab::Frequency;
+pub use crate::vocab::Role;
 
 fn valid_slug(slug: &str) -> bool {
     (2..=48).contains(&slug.len())
@@ -118,11 +119,11 @@ pub fn standing(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> 
             .filter(suspensions::lifted_at.is_null())
             .filter(suspensions::ends_at.is_null().or(suspensions::ends_at.gt(at))),
     );
-    let row: Option<(String, bool)> =
+    let row: Option<(Role, bool)> =
         memberships::table.find((community_id, user_id)).select((memberships::role, muted)).first(conn).optional()?;
     Ok(match row {
         Some((_, true)) => Standing::Muted,
-        Some((role, false)) if role == ROLE_FACILITATOR => Standing::Facilitator,
+        Some((Role::Facilitator, false)) => Standing::Facilitator,
         Some(_) => Standing::Member,
         None => Standing::Outsider,
     })
@@ -224,13 +225,13 @@ pub fn join(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Resu
             .values((
                 memberships::community_id.eq(community_id),
                 memberships::user_id.eq(user_id),
-                memberships::role.eq(ROLE_MEMBER),
+                memberships::role.eq(Role::Member),
                 memberships::joined_at.eq(now()),
             ))
             .execute(conn)?;
         // Joining offers the weekly digest; the settings page changes it.
-        if crate::digests::frequency_of(conn, user_id, community_id)? == crate::digests::Frequency::Off {
-            crate::digests::set_frequency(conn, viewer, community_id, crate::digests::Frequency::Weekly)?;
+        if subscriptions::frequency_of(conn, user_id, community_id)? == Frequency::Off {
+            subscriptions::store(conn, user_id, community_id, Frequency::Weekly)?;
         }
         count_members(conn, community_id, 1)
     })
@@ -256,7 +257,7 @@ pub fn set_facilitator(
     facilitator: bool,
 ) -> Result<()> {
     authorize(viewer, Standing::Outsider, Action::AppointFacilitator)?;
-    let role = if facilitator { ROLE_FACILITATOR } else { ROLE_MEMBER };
+    let role = if facilitator { Role::Facilitator } else { Role::Member };
     write_tx(conn, |conn| {
         let action =
             if facilitator { audit::AuditAction::FacilitatorAppoint } else { audit::AuditAction::FacilitatorRemove };

@@ -15,7 +15,7 @@ pub struct MemberRow {
     pub user_id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: super::Role,
     pub joined_at: chrono::NaiveDateTime,
 }
 
@@ -58,7 +58,7 @@ pub fn member_count(conn: &mut AnyConnection, community_id: i64) -> Result<i64> 
 }
 
 /// The communities a user belongs to, with their role, for the profile page.
-pub fn memberships_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<(Community, String)>> {
+pub fn memberships_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<(Community, super::Role)>> {
     Ok(memberships::table
         .inner_join(communities::table)
         .filter(memberships::user_id.eq(user_id))

@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::db::schema::{boards, communities, memberships, post_revisions, posts, subscriptions, threads, users};
 use crate::db::{on_inner, AnyConnection, Db};
 use crate::error::{Error, Result};
+use crate::vocab::Role;
 
 /// Bench targets look these up in the report.
 #[derive(Debug, Serialize)]
@@ -265,7 +266,7 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
         let count = rng.gen_range(1..=3.min(community_count));
         for k in 0..count as i64 {
             let cid = (first - 1 + k) % community_count as i64 + 1;
-            let role = if uid as usize <= community_count && cid == uid { "facilitator" } else { "member" };
+            let role = if uid as usize <= community_count && cid == uid { Role::Facilitator } else { Role::Member };
             member_pairs.push((cid, uid));
             member_rows.push((
                 memberships::community_id.eq(cid),
@@ -379,7 +380,7 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
             (
                 subscriptions::community_id.eq(*cid),
                 subscriptions::user_id.eq(*uid),
-                subscriptions::frequency.eq("weekly"),
+                subscriptions::frequency.eq(crate::vocab::Frequency::Weekly),
                 subscriptions::watermark.eq(last_week),
             )
         })
@@ -470,7 +471,7 @@ fn distill_sample(conn: &mut AnyConnection, thread_id: i64) -> Result<i64> {
         .load(conn)?;
     let Some(&answer) = replies.first() else { return Ok(0) };
     let thread = crate::threads::by_id(conn, thread_id)?;
-    if thread.kind != "question" {
+    if thread.kind != crate::threads::ThreadKind::Question {
         return Ok(0);
     }
     crate::knowledge::resolve(conn, admin, thread_id, Some(answer))?;

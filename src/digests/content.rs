@@ -6,7 +6,6 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::Sha256;
 
-use super::outbox::{self, NewMail};
 use super::{Frequency, Subscription};
 use crate::accounts::{self, User};
 use crate::communities::{self, Community};
@@ -15,18 +14,12 @@ use crate::db::{now, on_inner, write_tx, AnyConnection};
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::notifications;
+use crate::outbox::{self, NewMail};
 
 /// Items of one kind shown per community; the rest is "and N more".
 const CAP: usize = 5;
 
-/// What the digest needs from the web side: links, signing, rendering.
-pub struct MailContext<'a> {
-    pub base_url: &'a str,
-    pub secret: &'a [u8],
-    pub templates: &'a tera::Tera,
-    /// One notification email per recipient and thread within this time.
-    pub coalesce: chrono::Duration,
-}
+pub use crate::outbox::MailContext;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
@@ -132,7 +125,7 @@ fn build_community_digest(
     let base = ctx.base_url;
     let knowledge: Vec<(i64, String, String)> = knowledge_items::table
         .filter(knowledge_items::community_id.eq(community.id))
-        .filter(knowledge_items::status.eq("published"))
+        .filter(knowledge_items::status.eq(crate::vocab::ItemStatus::Published))
         .filter(knowledge_items::published_at.gt(since))
         .filter(knowledge_items::published_at.le(until))
         .order(knowledge_items::published_at.desc())
@@ -311,7 +304,7 @@ fn locked_subscriptions(conn: &mut AnyConnection, user_id: i64, frequency: Frequ
         () => {
             subscriptions::table
                 .filter(subscriptions::user_id.eq(user_id))
-                .filter(subscriptions::frequency.eq(frequency.as_str()))
+                .filter(subscriptions::frequency.eq(frequency))
                 .order(subscriptions::community_id.asc())
                 .select(Subscription::as_select())
         };
@@ -391,7 +384,7 @@ pub fn plan_users(
 /// The users with at least one subscription of this frequency.
 pub fn subscribers(conn: &mut AnyConnection, frequency: Frequency) -> Result<Vec<i64>> {
     let query = subscriptions::table
-        .filter(subscriptions::frequency.eq(frequency.as_str()))
+        .filter(subscriptions::frequency.eq(frequency))
         .select(subscriptions::user_id)
         .distinct()
         .order(subscriptions::user_id.asc());
@@ -408,7 +401,7 @@ pub fn preview(
     let user = accounts::find(conn, user_id)?;
     let subs: Vec<Subscription> = subscriptions::table
         .filter(subscriptions::user_id.eq(user_id))
-        .filter(subscriptions::frequency.eq(frequency.as_str()))
+        .filter(subscriptions::frequency.eq(frequency))
         .select(Subscription::as_select())
         .load(conn)?;
     match gather(conn, ctx, &mut PassCache::default(), &user, &subs, frequency)? {

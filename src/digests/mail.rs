@@ -10,10 +10,10 @@ use lettre::{FileTransport, Message, SmtpTransport, Transport};
 use sha2::{Digest as _, Sha256};
 
 use super::content::{self, MailContext};
-use super::outbox::{self, OutboxRow};
 use super::{Frequency, Schedule};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::outbox::{self, OutboxRow};
 
 /// Mails in flight at once. Each SMTP exchange mostly waits on the network
 /// (lettre's small writes meet delayed ACKs: ~45 ms a mail on loopback), so
@@ -130,11 +130,19 @@ pub fn send_pending(db: &Db, mailer: &Mailer, settings: &MailSettings) -> Result
     }
 }
 
+/// Whether a claimed mail may still go to its recipient.
+fn still_allowed(conn: &mut crate::db::AnyConnection, row: &OutboxRow) -> Result<bool> {
+    let Some(community_id) = row.community_id else { return Ok(true) };
+    let user = crate::accounts::find(conn, row.user_id)?;
+    let community = crate::communities::by_id(conn, community_id)?;
+    crate::communities::may_read(conn, &user, &community)
+}
+
 fn deliver(db: &Db, mailer: &Mailer, settings: &MailSettings, rows: &[OutboxRow]) -> Result<usize> {
     let mut sent = 0;
     for row in rows {
         let mut conn = db.conn()?;
-        if !outbox::still_allowed(&mut conn, row)? {
+        if !still_allowed(&mut conn, row)? {
             outbox::mark_cancelled(&mut conn, row.id, "the recipient may no longer read this community")?;
             continue;
         }

@@ -31,30 +31,7 @@ const MAX_TAG_CHARS: usize = 40;
 /// How long a published item stays trusted before it is due for review.
 const DEFAULT_REVIEW_DAYS: i64 = 180;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Draft,
-    Published,
-    NeedsReview,
-    Archived,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Published => "published",
-            Status::NeedsReview => "needs_review",
-            Status::Archived => "archived",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Status> {
-        [Status::Draft, Status::Published, Status::NeedsReview, Status::Archived]
-            .into_iter()
-            .find(|st| st.as_str() == s)
-    }
-}
+pub use crate::vocab::ItemStatus as Status;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = items)]
@@ -62,7 +39,7 @@ pub struct Item {
     pub id: i64,
     pub community_id: i64,
     pub source_thread_id: Option<i64>,
-    pub status: String,
+    pub status: Status,
     pub title: String,
     pub summary: String,
     /// Comma-separated, for display; `knowledge_tags` is what filters use.
@@ -74,12 +51,6 @@ pub struct Item {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub published_at: Option<chrono::NaiveDateTime>,
-}
-
-impl Item {
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Draft)
-    }
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
@@ -210,7 +181,7 @@ pub fn readable(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resul
     let item: Item = items::table.find(item_id).select(Item::as_select()).first(conn)?;
     let community = communities::by_id(conn, item.community_id)?;
     let (_, standing) = communities::readable(conn, viewer, &community.slug)?;
-    if item.status() == Status::Draft && !crate::authz::can(viewer, standing, Action::CurateKnowledge) {
+    if item.status == Status::Draft && !crate::authz::can(viewer, standing, Action::CurateKnowledge) {
         return Err(Error::NotFound);
     }
     Ok((item, standing))
@@ -231,7 +202,7 @@ fn thread_standing(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -> 
 pub fn resolve(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, post_id: Option<i64>) -> Result<Thread> {
     let (thread, standing, community_id) = thread_standing(conn, viewer, thread_id)?;
     authorize(viewer, standing, Action::ResolveThread { asker_id: thread.author_id })?;
-    if ThreadKind::parse(&thread.kind) != Some(ThreadKind::Question) {
+    if thread.kind != ThreadKind::Question {
         return Err(Error::Refused("error-not-a-question"));
     }
     if let Some(post_id) = post_id {
@@ -276,7 +247,7 @@ pub fn resolve(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, post_id
 pub fn mark_ready(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, ready: bool) -> Result<Thread> {
     let (thread, standing, community_id) = thread_standing(conn, viewer, thread_id)?;
     authorize(viewer, standing, Action::MarkReady)?;
-    if ThreadKind::parse(&thread.kind) != Some(ThreadKind::Experience) {
+    if thread.kind != ThreadKind::Experience {
         return Err(Error::Refused("error-not-an-experience"));
     }
     let at = ready.then(now);
@@ -364,7 +335,7 @@ pub fn distill_draft(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -
     Ok(DistillDraft { thread, community_id, sections, candidates })
 }
 
-fn add_contributor(conn: &mut AnyConnection, item_id: i64, user_id: i64, role: &str) -> Result<()> {
+fn add_contributor(conn: &mut AnyConnection, item_id: i64, user_id: i64, role: ContributorRole) -> Result<()> {
     let exists = contributors::table.find((item_id, user_id, role)).count().get_result::<i64>(conn)? > 0;
     if !exists {
         diesel::insert_into(contributors::table)
@@ -461,7 +432,7 @@ pub fn distill(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, input: 
             .values((
                 items::community_id.eq(community_id),
                 items::source_thread_id.eq(Some(thread_id)),
-                items::status.eq(Status::Draft.as_str()),
+                items::status.eq(Status::Draft),
                 items::title.eq(input.sections.title.trim()),
                 items::summary.eq(input.sections.summary.trim()),
                 items::tags.eq(""),
@@ -486,16 +457,16 @@ pub fn distill(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, input: 
                     citations::created_at.eq(at),
                 ))
                 .execute(conn)?;
-            add_contributor(conn, item.id, post.author_id, "author")?;
+            add_contributor(conn, item.id, post.author_id, ContributorRole::Author)?;
         }
         // The asker and the accepted answer's author contributed too: their
         // words open the context and solution sections.
-        add_contributor(conn, item.id, opening.author_id, "author")?;
+        add_contributor(conn, item.id, opening.author_id, ContributorRole::Author)?;
         if let Some(accepted) = thread.accepted_post_id {
             let post = threads::post_by_id(conn, accepted)?;
-            add_contributor(conn, item.id, post.author_id, "author")?;
+            add_contributor(conn, item.id, post.author_id, ContributorRole::Author)?;
         }
-        add_contributor(conn, item.id, distiller, "distiller")?;
+        add_contributor(conn, item.id, distiller, ContributorRole::Distiller)?;
         threads::bump(conn, thread_id, None)?;
         audit::by(conn, viewer, community_id, AuditAction::KnowledgeDistill, Target::Knowledge(item.id), None)?;
         Ok(items::table.find(item.id).select(Item::as_select()).first(conn)?)
@@ -515,7 +486,7 @@ pub fn revise(
     let tag_list = sections.validate()?;
     write_tx(conn, |conn| {
         let revision = write_revision(conn, &item, item.current_revision + 1, author, note, sections, &tag_list)?;
-        add_contributor(conn, item.id, author, "editor")?;
+        add_contributor(conn, item.id, author, ContributorRole::Editor)?;
         touch_source_thread(conn, &item)?;
         Ok(revision)
     })
@@ -565,7 +536,7 @@ fn set_status(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, status: St
     write_tx(conn, |conn| {
         touch_source_thread(conn, &item)?;
         diesel::update(items::table.find(item_id))
-            .set((items::status.eq(status.as_str()), items::published_at.eq(published_at), items::updated_at.eq(now())))
+            .set((items::status.eq(status), items::published_at.eq(published_at), items::updated_at.eq(now())))
             .execute(conn)?;
         search::index::item(conn, item_id)?;
         let action = match status {
@@ -621,7 +592,7 @@ pub fn suggest(
 ) -> Result<Suggestion> {
     let (item, standing) = readable(conn, viewer, item_id)?;
     authorize(viewer, standing, Action::SuggestEdit)?;
-    if !matches!(item.status(), Status::Published | Status::NeedsReview) {
+    if !matches!(item.status, Status::Published | Status::NeedsReview) {
         return Err(Error::Refused("error-suggest-unpublished"));
     }
     let author = viewer.user_id.ok_or(Error::Unauthenticated)?;
@@ -669,7 +640,7 @@ pub fn accept_suggestion(conn: &mut AnyConnection, viewer: Viewer, suggestion_id
             &sections,
             &tag_list,
         )?;
-        add_contributor(conn, item.id, suggestion.author_id, "editor")?;
+        add_contributor(conn, item.id, suggestion.author_id, ContributorRole::Editor)?;
         diesel::update(suggestions::table.find(suggestion_id))
             .set((
                 suggestions::status.eq("accepted"),
@@ -698,21 +669,7 @@ pub fn decline_suggestion(conn: &mut AnyConnection, viewer: Viewer, suggestion_i
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FeedbackKind {
-    Helpful,
-    Outdated,
-}
-
-impl FeedbackKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FeedbackKind::Helpful => "helpful",
-            FeedbackKind::Outdated => "outdated",
-        }
-    }
-}
+pub use crate::vocab::{ContributorRole, FeedbackKind};
 
 /// A reader marks an item helpful or outdated. Outdated sends it to the
 /// facilitators' review queue.
@@ -726,7 +683,7 @@ pub fn give_feedback(
     let (item, standing) = readable(conn, viewer, item_id)?;
     authorize(viewer, standing, Action::GiveFeedback)?;
     let user_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
-    if !matches!(item.status(), Status::Published | Status::NeedsReview) {
+    if !matches!(item.status, Status::Published | Status::NeedsReview) {
         return Err(Error::Refused("error-feedback-unpublished"));
     }
     let mut v = Validator::default();
@@ -741,19 +698,19 @@ pub fn give_feedback(
             feedback::table
                 .filter(feedback::item_id.eq(item_id))
                 .filter(feedback::user_id.eq(user_id))
-                .filter(feedback::kind.eq(kind.as_str())),
+                .filter(feedback::kind.eq(kind)),
         )
         .execute(conn)?;
         diesel::insert_into(feedback::table)
             .values((
                 feedback::item_id.eq(item_id),
                 feedback::user_id.eq(user_id),
-                feedback::kind.eq(kind.as_str()),
+                feedback::kind.eq(kind),
                 feedback::comment.eq(comment.trim()),
                 feedback::created_at.eq(now()),
             ))
             .execute(conn)?;
-        if kind == FeedbackKind::Outdated && item.status() == Status::Published {
+        if kind == FeedbackKind::Outdated && item.status == Status::Published {
             diesel::update(items::table.find(item_id))
                 .set(items::status.eq(Status::NeedsReview.as_str()))
                 .execute(conn)?;
@@ -769,14 +726,14 @@ pub fn reconfirm(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, review_
     if review_on <= today() {
         return Err(Error::invalid("review_on", "error-review-date-past"));
     }
-    let status = match item.status() {
+    let status = match item.status {
         Status::NeedsReview => Status::Published,
         other => other,
     };
     write_tx(conn, |conn| {
         diesel::update(items::table.find(item_id))
             .set((
-                items::status.eq(status.as_str()),
+                items::status.eq(status),
                 items::review_on.eq(Some(review_on)),
                 items::last_reviewed_at.eq(Some(now())),
                 items::updated_at.eq(now()),

@@ -27,7 +27,7 @@ pub struct CitationView {
 #[derive(Debug, Serialize)]
 pub struct Contributor {
     pub user: AuthorRef,
-    pub roles: Vec<String>,
+    pub roles: Vec<super::ContributorRole>,
 }
 
 #[derive(Debug, Serialize)]
@@ -71,7 +71,7 @@ pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
         .order(citations::position.asc())
         .select((citations::post_id, citations::excerpt_html, (users::id, users::username, users::display_name)))
         .load(conn)?;
-    let rows: Vec<(AuthorRef, String)> = contributors::table
+    let rows: Vec<(AuthorRef, super::ContributorRole)> = contributors::table
         .inner_join(users::table)
         .filter(contributors::item_id.eq(item_id))
         .order((users::display_name.asc(), contributors::role.asc()))
@@ -105,9 +105,9 @@ pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
     let pending_suggestions = if can_curate { pending_suggestions(conn, item_id)? } else { Vec::new() };
     let review_due = item.review_on.is_some_and(|d| d <= chrono::Utc::now().date_naive());
     Ok(ItemPage {
-        status: item.status(),
+        status: item.status,
         can_suggest: can(viewer, standing, Action::SuggestEdit)
-            && matches!(item.status(), Status::Published | Status::NeedsReview),
+            && matches!(item.status, Status::Published | Status::NeedsReview),
         item,
         community,
         standing,
@@ -141,7 +141,7 @@ pub struct ItemRow {
     pub title: String,
     pub summary: String,
     pub tags: String,
-    pub status: String,
+    pub status: Status,
     pub review_on: Option<NaiveDate>,
     pub updated_at: chrono::NaiveDateTime,
     pub community_slug: String,
@@ -193,8 +193,8 @@ pub fn list(conn: &mut AnyConnection, viewer: Viewer, filter: &ListFilter) -> Re
     query = match wanted {
         // Drafts are for curators; the domain re-checks on the item page.
         Some(Status::Draft) if !viewer.is_admin => query.filter(items::id.eq(-1)),
-        Some(status) => query.filter(items::status.eq(status.as_str())),
-        None => query.filter(items::status.eq_any([Status::Published.as_str(), Status::NeedsReview.as_str()])),
+        Some(status) => query.filter(items::status.eq(status)),
+        None => query.filter(items::status.eq_any([Status::Published, Status::NeedsReview])),
     };
     let mut rows: Vec<ItemRow> = query.order((items::updated_at.desc(), items::id.desc())).limit(200).load(conn)?;
     if filter.sort.as_deref() == Some("helpful") {
@@ -227,7 +227,7 @@ pub fn review_queue(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<I
         .filter(
             items::status
                 .eq(Status::NeedsReview.as_str())
-                .or(items::status.eq(Status::Published.as_str()).and(items::review_on.le(today))),
+                .or(items::status.eq(Status::Published).and(items::review_on.le(today))),
         )
         .order((items::review_on.asc(), items::id.asc()))
         .select((
@@ -248,7 +248,7 @@ pub fn review_queue(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<I
 pub fn drafts(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<(i64, String)>> {
     Ok(items::table
         .filter(items::community_id.eq(community_id))
-        .filter(items::status.eq(Status::Draft.as_str()))
+        .filter(items::status.eq(Status::Draft))
         .order(items::id.desc())
         .select((items::id, items::title))
         .load(conn)?)
@@ -265,7 +265,7 @@ pub fn for_thread(
         .select((items::id, items::title, items::status))
         .into_boxed();
     if !include_drafts {
-        q = q.filter(items::status.ne(Status::Draft.as_str()));
+        q = q.filter(items::status.ne(Status::Draft));
     }
     Ok(q.order(items::id.asc()).load(conn)?)
 }

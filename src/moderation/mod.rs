@@ -25,44 +25,7 @@ use crate::error::{Error, FieldError, Result, Validator};
 use crate::notifications;
 use crate::threads::{self, Post, ThreadContext, ThreadFlag};
 
-/// Why a member flags a post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FlagReason {
-    Spam,
-    Inappropriate,
-    /// Wrong or dangerous advice.
-    WrongAdvice,
-    OffTopic,
-    /// Anything else; a note says what.
-    Other,
-}
-
-impl FlagReason {
-    pub const ALL: [FlagReason; 5] =
-        [FlagReason::Spam, FlagReason::Inappropriate, FlagReason::WrongAdvice, FlagReason::OffTopic, FlagReason::Other];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FlagReason::Spam => "spam",
-            FlagReason::Inappropriate => "inappropriate",
-            FlagReason::WrongAdvice => "wrong-advice",
-            FlagReason::OffTopic => "off-topic",
-            FlagReason::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<FlagReason> {
-        FlagReason::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-/// A flag's state (`flags.status`).
-pub const FLAG_OPEN: &str = "open";
-/// A facilitator acted on the post (hid, deleted, locked).
-pub const FLAG_UPHELD: &str = "upheld";
-/// A facilitator kept or restored the post.
-pub const FLAG_DISMISSED: &str = "dismissed";
+pub use crate::vocab::{FlagReason, FlagStatus};
 
 const MAX_NOTE_CHARS: usize = 1_000;
 /// The refusal of a second open flag by one member on one post.
@@ -152,7 +115,7 @@ pub fn flag(
         let already = flags::table
             .filter(flags::post_id.eq(post_id))
             .filter(flags::flagger_id.eq(flagger))
-            .filter(flags::status.eq(FLAG_OPEN))
+            .filter(flags::status.eq(FlagStatus::Open))
             .count()
             .get_result::<i64>(conn)?;
         if already > 0 {
@@ -163,9 +126,9 @@ pub fn flag(
                 flags::post_id.eq(post_id),
                 flags::community_id.eq(ctx.community.id),
                 flags::flagger_id.eq(flagger),
-                flags::reason.eq(reason.as_str()),
+                flags::reason.eq(reason),
                 flags::note.eq(note.trim()),
-                flags::status.eq(FLAG_OPEN),
+                flags::status.eq(FlagStatus::Open),
                 flags::created_at.eq(now()),
             ))
             .returning(flags::id)
@@ -176,7 +139,7 @@ pub fn flag(
             })?;
         let flaggers: i64 = flags::table
             .filter(flags::post_id.eq(post_id))
-            .filter(flags::status.eq(FLAG_OPEN))
+            .filter(flags::status.eq(FlagStatus::Open))
             .select(diesel::dsl::count(flags::flagger_id).aggregate_distinct())
             .first(conn)?;
         let hide = flaggers as usize >= hide_after.max(1) && !post.is_hidden() && post.moderated_at.is_none();
@@ -264,13 +227,13 @@ pub fn decide(conn: &mut AnyConnection, viewer: Viewer, post_id: i64, decision: 
         diesel::update(posts::table.find(post_id)).set(posts::moderated_at.eq(Some(now()))).execute(conn)?;
         let open: Vec<(i64, i64)> = flags::table
             .filter(flags::post_id.eq(post_id))
-            .filter(flags::status.eq(FLAG_OPEN))
+            .filter(flags::status.eq(FlagStatus::Open))
             .select((flags::id, flags::flagger_id))
             .load(conn)?;
         let (status, kind) = if decision.upholds() {
-            (FLAG_UPHELD, notifications::FLAG_UPHELD)
+            (FlagStatus::Upheld, notifications::FLAG_UPHELD)
         } else {
-            (FLAG_DISMISSED, notifications::FLAG_DISMISSED)
+            (FlagStatus::Dismissed, notifications::FLAG_DISMISSED)
         };
         diesel::update(flags::table.filter(flags::id.eq_any(open.iter().map(|f| f.0))))
             .set((

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::FLAG_OPEN;
+use super::FlagStatus;
 use crate::authz::{authorize, Action, Standing, Viewer};
 use crate::db::schema::{communities, flags, posts, threads, users};
 use crate::db::AnyConnection;
@@ -18,7 +18,7 @@ const QUEUE_LIMIT: i64 = 100;
 #[derive(Debug, Serialize)]
 pub struct FlagView {
     pub id: i64,
-    pub reason: String,
+    pub reason: super::FlagReason,
     pub note: String,
     pub flagger: String,
     pub created_at: chrono::NaiveDateTime,
@@ -69,14 +69,14 @@ pub fn queue(conn: &mut AnyConnection, viewer: Viewer, community: Option<(i64, S
     }
     let mut open = flags::table
         .inner_join(users::table.on(users::id.eq(flags::flagger_id)))
-        .filter(flags::status.eq(FLAG_OPEN))
+        .filter(flags::status.eq(FlagStatus::Open))
         .order(flags::id.asc())
         .select((flags::id, flags::post_id, flags::reason, flags::note, users::display_name, flags::created_at))
         .into_boxed();
     if let Some((community_id, _)) = community {
         open = open.filter(flags::community_id.eq(community_id));
     }
-    type FlagRow = (i64, i64, String, String, String, chrono::NaiveDateTime);
+    type FlagRow = (i64, i64, super::FlagReason, String, String, chrono::NaiveDateTime);
     let rows: Vec<FlagRow> = open.load(conn)?;
     let mut by_post: HashMap<i64, Vec<FlagView>> = HashMap::new();
     let mut order: Vec<i64> = Vec::new();
@@ -143,7 +143,7 @@ pub fn queue(conn: &mut AnyConnection, viewer: Viewer, community: Option<(i64, S
 pub fn open_count(conn: &mut AnyConnection, community_id: i64) -> Result<i64> {
     Ok(flags::table
         .filter(flags::community_id.eq(community_id))
-        .filter(flags::status.eq(FLAG_OPEN))
+        .filter(flags::status.eq(FlagStatus::Open))
         .select(diesel::dsl::count(flags::post_id).aggregate_distinct())
         .first(conn)?)
 }

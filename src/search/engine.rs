@@ -189,7 +189,7 @@ impl Conditions {
             sql.push_str(&format!(" AND d.community_id IN ({})", ids.join(",")));
         }
         // Drafts are for curators, who find them in the review queue.
-        sql.push_str(" AND d.status <> 'draft'");
+        sql.push_str(&format!(" AND d.status <> '{}'", crate::vocab::ItemStatus::Draft));
         if let Some(kind) = self.kind {
             sql.push_str(&format!(" AND d.kind = '{kind}'"));
         }

@@ -12,8 +12,8 @@ use crate::db::schema::{
 };
 use crate::db::{write_tx, AnyConnection};
 use crate::error::Result;
-use crate::knowledge::Status;
 use crate::markdown;
+use crate::vocab::ItemStatus as Status;
 
 pub const KIND_THREAD: &str = "thread";
 pub const KIND_REPLY: &str = "reply";
@@ -133,7 +133,7 @@ pub fn thread(conn: &mut AnyConnection, thread_id: i64) -> Result<()> {
 struct ItemSource {
     id: i64,
     community_id: i64,
-    status: String,
+    status: Status,
     title: String,
     summary: String,
     created_by: i64,
@@ -164,10 +164,10 @@ fn write_item(conn: &mut AnyConnection, item: ItemSource) -> Result<()> {
         markdown::plain_text(&solution),
         markdown::plain_text(&lessons)
     );
-    let boost = match Status::parse(&status) {
-        Some(Status::Published | Status::NeedsReview) => BOOST_KNOWLEDGE,
-        Some(Status::Archived) => BOOST_ARCHIVED,
-        _ => BOOST_PLAIN,
+    let boost = match status {
+        Status::Published | Status::NeedsReview => BOOST_KNOWLEDGE,
+        Status::Archived => BOOST_ARCHIVED,
+        Status::Draft => BOOST_PLAIN,
     };
     engine::upsert(
         conn,
@@ -181,7 +181,7 @@ fn write_item(conn: &mut AnyConnection, item: ItemSource) -> Result<()> {
             title_terms: text::terms(&title),
             body_terms: text::terms(&body),
             resolved: true,
-            status: &status,
+            status: status.as_str(),
             boost,
             created_at: published_at.unwrap_or(created_at),
         },

@@ -20,28 +20,7 @@ use crate::search;
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 50_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ThreadKind {
-    Question,
-    Experience,
-}
-
-impl ThreadKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ThreadKind::Question => "question",
-            ThreadKind::Experience => "experience",
-        }
-    }
-    pub fn parse(s: &str) -> Option<ThreadKind> {
-        match s {
-            "question" => Some(ThreadKind::Question),
-            "experience" => Some(ThreadKind::Experience),
-            _ => None,
-        }
-    }
-}
+pub use crate::vocab::ThreadKind;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = threads)]
@@ -49,7 +28,7 @@ pub struct Thread {
     pub id: i64,
     pub board_id: i64,
     pub author_id: i64,
-    pub kind: String,
+    pub kind: ThreadKind,
     pub title: String,
     pub is_locked: bool,
     pub is_pinned: bool,
@@ -247,7 +226,7 @@ pub fn create_thread(
             .values((
                 threads::board_id.eq(board_id),
                 threads::author_id.eq(author_id),
-                threads::kind.eq(kind.as_str()),
+                threads::kind.eq(kind),
                 threads::title.eq(input.title.trim()),
                 threads::is_locked.eq(false),
                 threads::is_pinned.eq(false),

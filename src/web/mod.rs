@@ -48,8 +48,8 @@ impl AppState {
         })
     }
 
-    pub fn mail_context(&self) -> crate::digests::content::MailContext<'_> {
-        crate::digests::content::MailContext {
+    pub fn mail_context(&self) -> crate::outbox::MailContext<'_> {
+        crate::outbox::MailContext {
             base_url: &self.config.base_url,
             secret: &self.config.secret,
             templates: &self.templates,

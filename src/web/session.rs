@@ -62,7 +62,7 @@ pub struct Session {
 
 impl Session {
     pub fn viewer(&self) -> Viewer {
-        self.user.as_ref().map_or_else(Viewer::anonymous, Viewer::signed_in)
+        self.user.as_ref().map_or_else(Viewer::anonymous, User::viewer)
     }
 
     pub fn require_user(&self) -> Result<&User, AppError> {
@@ -186,13 +186,13 @@ pub struct MaybeApiUser(pub Option<Signed>);
 
 impl MaybeApiUser {
     pub fn viewer(&self) -> Viewer {
-        self.0.as_ref().map_or_else(Viewer::anonymous, |s| Viewer::signed_in(&s.user))
+        self.0.as_ref().map_or_else(Viewer::anonymous, |s| s.user.viewer())
     }
 }
 
 impl ApiUser {
     pub fn viewer(&self) -> Viewer {
-        Viewer::signed_in(&self.0.user)
+        self.0.user.viewer()
     }
 }
 

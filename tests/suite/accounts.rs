@@ -239,7 +239,7 @@ async fn a_confirmation_link_works_once_and_an_admin_can_waive_it(backend: Backe
     let out = digest_run(&app, &smtp, &[]);
     assert!(out.status.success());
     let link = mailed_token(&smtp, "kanya@example.org", "/confirm-email/").unwrap_or_else(|| {
-        let outbox = sala::digests::outbox::recent(&mut app.conn(), None, 10).unwrap();
+        let outbox = sala::outbox::recent(&mut app.conn(), None, 10).unwrap();
         let rows: Vec<_> = outbox.iter().map(|r| (&r.to_address, &r.status, &r.last_error, &r.subject)).collect();
         panic!(
             "no link: {rows:?} {} {:?}",

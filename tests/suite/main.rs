@@ -7,6 +7,7 @@ mod accounts;
 mod api_parity;
 mod browser;
 mod caching;
+mod code_health;
 mod digests;
 mod errors;
 mod flags;

@@ -4,8 +4,9 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::see_other;
-use crate::digests::{self, content, outbox, Frequency};
+use crate::digests::{self, content, Frequency};
 use crate::error::Error;
+use crate::outbox;
 use crate::web::errors::{AppError, WebResult};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::AppState;

@@ -63,7 +63,7 @@ async fn render_flag_form(
     ctx.insert("post_id", &post.id);
     ctx.insert("excerpt", &crate::markdown::plain_excerpt(&post.body_md, 300));
     ctx.insert("thread", &thread);
-    ctx.insert("reasons", &FlagReason::ALL.map(FlagReason::as_str));
+    ctx.insert("reasons", FlagReason::ALL);
     ctx.insert("form", &serde_json::json!({"reason": form.reason, "note": form.note}));
     ctx.insert("errors", &errors.unwrap_or_default());
     state.render_with_status(session, "flag.html", &mut ctx, status)

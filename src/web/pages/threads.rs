@@ -237,7 +237,7 @@ fn thread_html(
     let viewer = session.viewer();
     let page = view.page;
     let mut ctx = tera::Context::new();
-    let is_question = page.thread.kind == "question";
+    let is_question = page.thread.kind == crate::threads::ThreadKind::Question;
     ctx.insert(
         "can_resolve",
         &(is_question && can(viewer, page.standing, Action::ResolveThread { asker_id: page.thread.author_id })),

@@ -1,5 +1,7 @@
 //! The outbox table: queued emails, claimed under a lease, marked sent or
-//! failed. Every email Sala sends passes through here.
+//! failed. Every email Sala sends passes through here: digests and
+//! notifications (`digests`), account links (`accounts::links`). A leaf of
+//! the domain: it knows mail, not who writes it.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -32,6 +34,16 @@ pub struct OutboxRow {
     /// The community the mail speaks of, when it is about one: checked again
     /// when sending.
     pub community_id: Option<i64>,
+}
+
+/// What writing a mail needs from the running server: links, signing,
+/// rendering, and how often one person may hear about one thread.
+pub struct MailContext<'a> {
+    pub base_url: &'a str,
+    pub secret: &'a [u8],
+    pub templates: &'a tera::Tera,
+    /// One notification email per recipient and thread within this time.
+    pub coalesce: chrono::Duration,
 }
 
 pub struct NewMail<'a> {
@@ -144,14 +156,6 @@ pub fn mark_cancelled(conn: &mut AnyConnection, id: i64, reason: &str) -> Result
         ))
         .execute(conn)?;
     Ok(())
-}
-
-/// Whether a claimed mail may still go to its recipient.
-pub fn still_allowed(conn: &mut AnyConnection, row: &OutboxRow) -> Result<bool> {
-    let Some(community_id) = row.community_id else { return Ok(true) };
-    let user = crate::accounts::find(conn, row.user_id)?;
-    let community = crate::communities::by_id(conn, community_id)?;
-    crate::communities::may_read(conn, &user, &community)
 }
 
 pub fn mark_sent(conn: &mut AnyConnection, id: i64) -> Result<()> {

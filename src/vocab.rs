@@ -1,0 +1,147 @@
+//! Sala's fixed vocabularies: the columns that hold one of a few words are
+//! read and written as these enums, so domain code compares variants, never
+//! strings. A leaf module: every domain module may use it, it uses none.
+//! Each word is also what the API and the templates see (serde), and the
+//! last part of the translation key that names it.
+
+/// An enum stored as one of a few words in a `Text` column.
+macro_rules! text_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            diesel::AsExpression, diesel::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word stored and shown.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<$name> {
+                match text {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, DB>) -> diesel::serialize::Result {
+                self.as_str().to_sql(out)
+            }
+        }
+
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text = String::from_sql(bytes)?;
+                Self::parse(&text).ok_or_else(|| format!("{} cannot be {text:?}", stringify!($name)).into())
+            }
+        }
+    };
+}
+
+text_enum! {
+    /// What a thread is (`threads.kind`).
+    ThreadKind {
+        /// Someone asks; an answer can be accepted.
+        Question = "question",
+        /// Someone tells what they did and learned; facilitators mark it
+        /// ready to distill.
+        Experience = "experience",
+    }
+}
+
+text_enum! {
+    /// Where a knowledge item is in its life (`knowledge_items.status`).
+    ItemStatus {
+        Draft = "draft",
+        Published = "published",
+        /// A reader reported it outdated, or its review date passed.
+        NeedsReview = "needs_review",
+        Archived = "archived",
+    }
+}
+
+text_enum! {
+    /// A member's role in a community (`memberships.role`).
+    Role {
+        Member = "member",
+        Facilitator = "facilitator",
+    }
+}
+
+text_enum! {
+    /// How often a subscriber hears from a community (`subscriptions.frequency`).
+    Frequency {
+        Off = "off",
+        Daily = "daily",
+        Weekly = "weekly",
+    }
+}
+
+text_enum! {
+    /// Why a member flags a post (`flags.reason`).
+    FlagReason {
+        Spam = "spam",
+        Inappropriate = "inappropriate",
+        /// Wrong or dangerous advice.
+        WrongAdvice = "wrong-advice",
+        OffTopic = "off-topic",
+        /// Anything else; a note says what.
+        Other = "other",
+    }
+}
+
+text_enum! {
+    /// Where a flag is (`flags.status`).
+    FlagStatus {
+        Open = "open",
+        /// A facilitator acted on the post (hid, deleted, locked).
+        Upheld = "upheld",
+        /// A facilitator kept or restored the post.
+        Dismissed = "dismissed",
+    }
+}
+
+text_enum! {
+    /// How someone contributed to a knowledge item (`knowledge_contributors.role`).
+    ContributorRole {
+        /// Their words are cited, or opened the thread, or answered it.
+        Author = "author",
+        Distiller = "distiller",
+        /// Revised it, or wrote a suggestion that was accepted.
+        Editor = "editor",
+    }
+}
+
+text_enum! {
+    /// A reader's verdict on a knowledge item (`knowledge_feedback.kind`).
+    FeedbackKind {
+        Helpful = "helpful",
+        Outdated = "outdated",
+    }
+}
