@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use crate::accounts::{self, Registration};
 use crate::config::Config;
 use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::web::{build_app, AppState};
 
 #[derive(Parser)]
@@ -132,7 +132,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("sala: {e}");
+            eprintln!("sala: {}", crate::error::chain(&e));
             ExitCode::FAILURE
         }
     }
@@ -142,7 +142,7 @@ fn open_database(config: &Config) -> Result<Db> {
     // The data directory is Sala's own: created on first run. Any other
     // directory named by DATABASE_URL must already exist (see Db::connect).
     std::fs::create_dir_all(&config.data_dir)
-        .map_err(|e| Error::Internal(format!("cannot create {}: {e}", config.data_dir.display())))?;
+        .map_err(|e| Error::setup(format!("cannot create the data directory {}: {e}", config.data_dir.display())))?;
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let applied = db.migrate()?;
     if applied > 0 {
@@ -185,7 +185,7 @@ fn run(cli: Cli) -> Result<()> {
             std::io::stdin()
                 .lock()
                 .read_line(&mut password)
-                .map_err(|e| Error::Internal(format!("cannot read the password from stdin: {e}")))?;
+                .map_err(|e| Error::setup(format!("cannot read the password from standard input: {e}")))?;
             let reg = Registration {
                 display_name: display_name.unwrap_or_else(|| username.clone()),
                 username,
@@ -228,7 +228,7 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 DigestCommand::Preview { user, frequency } => {
                     let frequency = crate::digests::Frequency::parse(&frequency)
-                        .ok_or_else(|| Error::Internal("--frequency is daily or weekly".into()))?;
+                        .ok_or_else(|| Error::setup("--frequency is daily or weekly"))?;
                     let mut conn = db.conn()?;
                     let person = accounts::find_by_username(&mut conn, &user)?;
                     match crate::digests::content::preview(&mut conn, &ctx, person.id, frequency)? {
@@ -256,10 +256,10 @@ fn run(cli: Cli) -> Result<()> {
             let mut summary = crate::demo::scale::generate(&db, posts, seed, users)?;
             // Generated rows bypass the domain's writes, so index them now.
             summary.index_seconds = reindex(&db)?.1;
-            let json = serde_json::to_string_pretty(&summary).map_err(|e| Error::Internal(e.to_string()))?;
+            let json = serde_json::to_string_pretty(&summary).context("cannot write the report as JSON")?;
             if let Some(path) = report {
                 std::fs::write(&path, &json)
-                    .map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))?;
+                    .map_err(|e| Error::setup(format!("cannot write {}: {e}", path.display())))?;
             }
             println!("{json}");
             Ok(())
@@ -291,7 +291,7 @@ fn describe_invalid(e: Error) -> Error {
                 .into_iter()
                 .map(|m| format!("{}: {}", m.field, m.message))
                 .collect();
-            Error::Internal(text.join("; "))
+            Error::setup(text.join("; "))
         }
         other => other,
     }
@@ -307,11 +307,11 @@ fn serve(db: Db, config: Config) -> Result<()> {
     actix_web::rt::System::new().block_on(async move {
         HttpServer::new(move || build_app(state.clone()))
             .bind(&bind)
-            .map_err(|e| Error::Internal(format!("cannot listen on {bind}: {e}")))?
+            .map_err(|e| Error::setup(format!("cannot listen on {bind}: {e}")))?
             .shutdown_timeout(30)
             .run()
             .await
-            .map_err(|e| Error::Internal(format!("server stopped: {e}")))
+            .context("server stopped")
     })
 }
 
@@ -362,6 +362,6 @@ fn start_scheduler(state: web::Data<AppState>) -> Result<()> {
                 std::thread::sleep(SEND_EVERY);
             }
         })
-        .map_err(|e| Error::Internal(format!("cannot start the mail scheduler: {e}")))?;
+        .context("cannot start the mail scheduler")?;
     Ok(())
 }

@@ -105,9 +105,9 @@ impl Config {
         let path = std::env::var("SALA_CONFIG").ok().map(PathBuf::from).unwrap_or_else(|| PathBuf::from("sala.toml"));
         let file = if path.exists() {
             let text = std::fs::read_to_string(&path)
-                .map_err(|e| Error::Internal(format!("cannot read {}: {e}", path.display())))?;
+                .map_err(|e| Error::setup(format!("cannot read {}: {e}", path.display())))?;
             toml::from_str::<FileConfig>(&text)
-                .map_err(|e| Error::Internal(format!("{} is not valid: {e}", path.display())))?
+                .map_err(|e| Error::setup(format!("{} is not valid: {e}", path.display())))?
         } else {
             FileConfig::default()
         };
@@ -125,7 +125,7 @@ impl Config {
             Some(url) => url,
             // Links in emails must reach people: "http://0.0.0.0:8080" does not.
             None if binds_all_interfaces(&bind) => {
-                return Err(Error::Internal(format!(
+                return Err(Error::setup(format!(
                     "SALA_BIND={bind} listens on every interface, so Sala cannot guess the address people use: \
                      set SALA_BASE_URL (for example https://sala.example.go.th)"
                 )))
@@ -134,12 +134,12 @@ impl Config {
         };
         let secret = match env("SALA_SECRET").or(file.secret) {
             Some(s) if s.len() >= 32 => s.into_bytes(),
-            Some(_) => return Err(Error::Internal("SALA_SECRET must be at least 32 characters".into())),
+            Some(_) => return Err(Error::setup("SALA_SECRET must be at least 32 characters")),
             None => load_or_create_secret(&data_dir)?,
         };
         let parse = |key: &str| -> Result<Option<usize>> {
             env(key)
-                .map(|v| v.parse::<usize>().map_err(|_| Error::Internal(format!("{key} must be a whole number"))))
+                .map(|v| v.parse::<usize>().map_err(|_| Error::setup(format!("{key} must be a whole number"))))
                 .transpose()
         };
         let host = base_url
@@ -230,7 +230,7 @@ fn parse_addresses(key: &str, raw: Option<String>) -> Result<Vec<std::net::IpAdd
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|_| Error::Internal(format!("{key}: {s} is not an IP address"))))
+        .map(|s| s.parse().map_err(|_| Error::setup(format!("{key}: {s} is not an IP address"))))
         .collect()
 }
 
@@ -240,13 +240,13 @@ fn load_or_create_secret(data_dir: &Path) -> Result<Vec<u8>> {
     let path = data_dir.join("secret.key");
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let decoded =
-            hex::decode(existing.trim()).map_err(|_| Error::Internal(format!("{} is corrupt", path.display())))?;
+            hex::decode(existing.trim()).map_err(|_| Error::setup(format!("{} is corrupt", path.display())))?;
         if decoded.len() >= 32 {
             return Ok(decoded);
         }
     }
     std::fs::create_dir_all(data_dir)
-        .map_err(|e| Error::Internal(format!("cannot create {}: {e}", data_dir.display())))?;
+        .map_err(|e| Error::setup(format!("cannot create the data directory {}: {e}", data_dir.display())))?;
     let mut secret = vec![0u8; 64];
     rand::rngs::OsRng.fill_bytes(&mut secret);
     write_private(&path, hex::encode(&secret).as_bytes())?;
@@ -262,8 +262,9 @@ fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))?;
-    file.write_all(contents).map_err(|e| Error::Internal(format!("cannot write {}: {e}", path.display())))
+    let cannot_write = |e: std::io::Error| Error::setup(format!("cannot write {}: {e}", path.display()));
+    let mut file = options.open(path).map_err(cannot_write)?;
+    file.write_all(contents).map_err(cannot_write)
 }
 
 /// When digests go out: a local hour every day, and a weekday for weekly ones.

@@ -76,14 +76,65 @@ pub enum Error {
     StorageUnavailable(String),
     #[error("database connection error: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Something went wrong inside Sala or below it: `context` says what Sala
+    /// was doing, `source` why. Logged with the whole chain of causes.
+    #[error("{context}")]
+    Internal {
+        context: String,
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// A mistake in the settings or on the command line: the message says
+    /// what to fix, for the operator.
+    #[error("{0}")]
+    Setup(String),
 }
+
+/// Any error, as the cause of an [`Error::Internal`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 impl Error {
     pub fn invalid(field: &str, code: &'static str) -> Self {
         Error::Invalid(vec![FieldError::new(field, code)])
     }
+
+    /// An internal error with no underlying cause (a broken invariant).
+    pub fn internal(context: impl Into<String>) -> Self {
+        Error::Internal { context: context.into(), source: None }
+    }
+
+    /// An operator's mistake, and what to do about it.
+    pub fn setup(message: impl Into<String>) -> Self {
+        Error::Setup(message.into())
+    }
+}
+
+/// Keeps an error's cause while saying what Sala was doing, as zero2prod's
+/// `anyhow::Context` does: `fs::write(…).with_context(|| format!("cannot write {path}"))?`.
+pub trait Context<T> {
+    fn context(self, context: &str) -> Result<T>;
+    fn with_context(self, context: impl FnOnce() -> String) -> Result<T>;
+}
+
+impl<T, E: std::error::Error + Send + Sync + 'static> Context<T> for std::result::Result<T, E> {
+    fn context(self, context: &str) -> Result<T> {
+        self.map_err(|e| Error::Internal { context: context.to_owned(), source: Some(Box::new(e)) })
+    }
+    fn with_context(self, context: impl FnOnce() -> String) -> Result<T> {
+        self.map_err(|e| Error::Internal { context: context(), source: Some(Box::new(e)) })
+    }
+}
+
+/// An error and its causes, one line: "context: cause: cause's cause".
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
 }
 
 impl From<diesel::result::Error> for Error {
@@ -220,6 +271,19 @@ mod tests {
             Err(Error::Invalid(list)) => list.into_iter().map(|e| e.code).collect(),
             _ => Vec::new(),
         }
+    }
+
+    #[test]
+    fn an_internal_error_keeps_its_cause_and_a_setup_error_speaks_to_the_operator() {
+        let io: std::result::Result<(), std::io::Error> =
+            Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied"));
+        let error = io.context("cannot write data/secret.key").unwrap_err();
+        assert!(matches!(&error, Error::Internal { source: Some(_), .. }));
+        assert_eq!(chain(&error), "cannot write data/secret.key: permission denied");
+        assert_eq!(
+            Error::setup("SALA_PAGE_SIZE must be a whole number").to_string(),
+            "SALA_PAGE_SIZE must be a whole number"
+        );
     }
 
     #[test]

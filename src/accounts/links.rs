@@ -17,6 +17,7 @@ use super::{find, set_password, valid_email, Client, Registration, User};
 use crate::config::Config;
 use crate::db::schema::{account_tokens as at, users};
 use crate::db::{now, write_tx, AnyConnection};
+use crate::error::Context as _;
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
 use crate::outbox::{self, MailContext, NewMail};
@@ -134,7 +135,7 @@ fn enqueue(conn: &mut AnyConnection, ctx: &MailContext, user: &User, mail: Accou
     t.insert("link", &mail.link);
     t.insert("link_label", &lang.t(&format!("account-mail-{}-link", mail.kind)));
     t.insert("footer", &lang.t("account-mail-footer"));
-    let render = |name: &str| ctx.templates.render(name, &t).map_err(|e| Error::Internal(format!("{name}: {e:?}")));
+    let render = |name: &str| ctx.templates.render(name, &t).with_context(|| format!("cannot render {name}"));
     let (text, html) = (render("email/account.txt")?, render("email/account.html")?);
     outbox::enqueue(
         conn,

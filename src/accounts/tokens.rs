@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::User;
-use crate::error::{Error, Result};
+use crate::error::Context as _;
+use crate::error::Result;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
@@ -31,8 +32,7 @@ pub fn issue(secret: &[u8], user: &User, session_id: &str, hours: i64) -> Result
         iat: now,
         exp: now + hours * 3600,
     };
-    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret))
-        .map_err(|e| Error::Internal(format!("cannot sign token: {e}")))
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret)).context("cannot sign token")
 }
 
 /// What a valid token says: whose it is, at which token version, in which

@@ -9,6 +9,7 @@ use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnectio
 use diesel::RunQueryDsl;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+use crate::error::Context as _;
 use crate::error::{Error, Result};
 
 /// Both backends behind one diesel connection. Queries written against it run
@@ -129,7 +130,7 @@ impl Db {
             BackendKind::Postgres => {
                 let url = with_connect_timeout(url);
                 diesel::PgConnection::establish(&url).map_err(|e| {
-                    Error::Internal(format!(
+                    Error::setup(format!(
                         "cannot reach PostgreSQL at {}: {}",
                         postgres_address(&url),
                         e.to_string().trim()
@@ -141,7 +142,7 @@ impl Db {
                 let path = std::path::PathBuf::from(sqlite_path(url));
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     if !parent.is_dir() {
-                        return Err(Error::Internal(format!(
+                        return Err(Error::setup(format!(
                             "the directory {} for the SQLite database does not exist: create it, or fix DATABASE_URL",
                             parent.display()
                         )));
@@ -156,7 +157,7 @@ impl Db {
             .connection_timeout(std::time::Duration::from_secs(u64::from(CONNECT_TIMEOUT_SECS) * 2))
             .connection_customizer(Box::new(SqlitePragmas))
             .build(manager)
-            .map_err(|e| Error::Internal(format!("cannot open the database: {e}")))?;
+            .map_err(|e| Error::setup(format!("cannot open the database: {e}")))?;
         let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(max_connections as usize));
         Ok(Db { pool, permits, backend, sqlite_file })
     }
@@ -183,7 +184,7 @@ impl Db {
             AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
             AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
         }
-        .map_err(|e| Error::Internal(format!("migration failed: {e}")))?;
+        .map_err(|source| Error::Internal { context: "migration failed".into(), source: Some(source) })?;
         Ok(applied)
     }
 
@@ -194,15 +195,14 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        let _permit =
-            self.permits.acquire().await.map_err(|e| Error::Internal(format!("database permits closed: {e}")))?;
+        let _permit = self.permits.acquire().await.context("database permits closed")?;
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
             work(&mut conn)
         })
         .await
-        .map_err(|e| Error::Internal(format!("blocking task failed: {e}")))?
+        .context("blocking task failed")?
     }
 }
 
@@ -213,20 +213,18 @@ impl Db {
 /// copy's size. PostgreSQL has pg_dump for this.
 pub fn backup(db: &Db, file: &std::path::Path) -> Result<u64> {
     if db.backend != BackendKind::Sqlite {
-        return Err(Error::Internal(
-            "sala backup copies SQLite databases; for PostgreSQL use pg_dump (see the README)".into(),
-        ));
+        return Err(Error::setup("sala backup copies SQLite databases; for PostgreSQL use pg_dump (see the README)"));
     }
     if file.exists() {
-        return Err(Error::Internal(format!("{} exists already: choose a new file", file.display())));
+        return Err(Error::setup(format!("{} exists already: choose a new file", file.display())));
     }
-    let target = file.to_str().ok_or_else(|| Error::Internal(format!("{} is not a UTF-8 path", file.display())))?;
+    let target = file.to_str().ok_or_else(|| Error::setup(format!("{} is not a UTF-8 path", file.display())))?;
     let mut conn = db.conn()?;
     diesel::sql_query("VACUUM INTO ?")
         .bind::<diesel::sql_types::Text, _>(target)
         .execute(&mut *conn)
-        .map_err(|e| Error::Internal(format!("backup to {} failed: {e}", file.display())))?;
-    std::fs::metadata(file).map(|m| m.len()).map_err(|e| Error::Internal(format!("{}: {e}", file.display())))
+        .with_context(|| format!("backup to {} failed", file.display()))?;
+    std::fs::metadata(file).map(|m| m.len()).with_context(|| format!("cannot read the size of {}", file.display()))
 }
 
 /// How many times a PostgreSQL write transaction is tried when it loses a

@@ -193,7 +193,7 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
     let existing: i64 = posts::table.count().get_result(conn)?;
     let existing_users: i64 = users::table.count().get_result(conn)?;
     if existing > 0 || existing_users > 0 {
-        return Err(Error::Internal("--scale needs an empty database (it writes rows with fixed ids)".into()));
+        return Err(Error::setup("--scale needs an empty database (it writes rows with fixed ids)"));
     }
     let mut rng = StdRng::seed_from_u64(seed);
     let pool = bodies(&mut rng, 3_000);

@@ -11,7 +11,8 @@ use crate::accounts::{self, User};
 use crate::communities::{self, Community};
 use crate::db::schema::{boards, knowledge_items, posts, subscriptions, threads};
 use crate::db::{now, on_inner, write_tx, AnyConnection};
-use crate::error::{Error, Result};
+use crate::error::Context as _;
+use crate::error::Result;
 use crate::i18n::Lang;
 use crate::notifications;
 use crate::outbox::{self, NewMail};
@@ -263,7 +264,7 @@ pub fn render(ctx: &MailContext, user: &User, digest: &Digest, subs: &[Subscript
     t.insert("base_url", ctx.base_url);
     t.insert("unsubscribe_url", &unsubscribe);
     t.insert("settings_url", &format!("{}/settings/subscriptions", ctx.base_url));
-    let render = |name: &str| ctx.templates.render(name, &t).map_err(|e| Error::Internal(format!("{name}: {e:?}")));
+    let render = |name: &str| ctx.templates.render(name, &t).with_context(|| format!("cannot render {name}"));
     Ok(Rendered {
         subject,
         text: render("email/digest.txt")?,
@@ -474,7 +475,7 @@ fn plan_notification_group(
     t.insert("link", &link);
     t.insert("settings_url", &format!("{}/settings", ctx.base_url));
     t.insert("unsubscribe_url", &unsubscribe);
-    let render = |name: &str| ctx.templates.render(name, &t).map_err(|e| Error::Internal(format!("{name}: {e:?}")));
+    let render = |name: &str| ctx.templates.render(name, &t).with_context(|| format!("cannot render {name}"));
     let (text, html) = (render("email/notification.txt")?, render("email/notification.html")?);
     let done = outbox::enqueue(
         conn,

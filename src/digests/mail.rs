@@ -32,7 +32,7 @@ impl Mailer {
         match smtp_url {
             Some(url) => {
                 let transport = SmtpTransport::from_url(url)
-                    .map_err(|e| Error::Internal(format!("SALA_SMTP_URL is not usable: {e}")))?
+                    .map_err(|e| Error::setup(format!("SALA_SMTP_URL is not usable: {e}")))?
                     .timeout(Some(std::time::Duration::from_secs(30)))
                     .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(SEND_CONCURRENCY as u32))
                     .build();
@@ -40,7 +40,7 @@ impl Mailer {
             }
             None => {
                 std::fs::create_dir_all(dir)
-                    .map_err(|e| Error::Internal(format!("cannot create {}: {e}", dir.display())))?;
+                    .map_err(|e| Error::setup(format!("cannot create the mail directory {}: {e}", dir.display())))?;
                 Ok(Mailer::Files(FileTransport::new(dir)))
             }
         }
@@ -121,7 +121,7 @@ pub fn send_pending(db: &Db, mailer: &Mailer, settings: &MailSettings) -> Result
                 batch.chunks(per_worker).map(|rows| scope.spawn(move || deliver(db, mailer, settings, rows))).collect();
             workers
                 .into_iter()
-                .map(|w| w.join().unwrap_or_else(|_| Err(Error::Internal("a mail worker panicked".into()))))
+                .map(|w| w.join().unwrap_or_else(|_| Err(Error::internal("a mail worker panicked"))))
                 .collect()
         });
         for r in results {
@@ -207,7 +207,7 @@ pub fn run_pass(
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
         }
-        let planned = planner.join().unwrap_or_else(|_| Err(Error::Internal("the digest planner panicked".into())))?;
+        let planned = planner.join().unwrap_or_else(|_| Err(Error::internal("the digest planner panicked")))?;
         Ok((planned, sent))
     })?;
     sent += send_pending(db, mailer, settings)?;

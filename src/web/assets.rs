@@ -9,6 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
 
+use crate::error::Context as _;
 use crate::error::Error;
 
 #[derive(RustEmbed)]
@@ -23,12 +24,12 @@ pub fn load_templates() -> Result<tera::Tera, Error> {
     let mut tera = tera::Tera::default();
     let mut files = Vec::new();
     for name in TemplateFiles::iter() {
-        let file = TemplateFiles::get(&name).ok_or_else(|| Error::Internal(format!("template {name} vanished")))?;
+        let file = TemplateFiles::get(&name).ok_or_else(|| Error::internal(format!("template {name} vanished")))?;
         let text =
-            String::from_utf8(file.data.into_owned()).map_err(|_| Error::Internal(format!("{name} is not UTF-8")))?;
+            String::from_utf8(file.data.into_owned()).map_err(|_| Error::internal(format!("{name} is not UTF-8")))?;
         files.push((name.to_string(), text));
     }
-    tera.add_raw_templates(files).map_err(|e| Error::Internal(format!("templates: {e:?}")))?;
+    tera.add_raw_templates(files).context("templates")?;
     tera.register_function("t", crate::i18n::tera_translate);
     tera.register_filter("when", crate::i18n::tera_when);
     tera.register_filter("urlencode", |value: &tera::Value, _: &HashMap<String, tera::Value>| {

@@ -44,7 +44,7 @@ impl AppError {
             Error::BadRequest(_) => "error-bad-request",
             Error::PayloadTooLarge => "error-payload-too-large",
             Error::StorageUnavailable(_) | Error::Pool(_) => "error-storage-unavailable",
-            Error::Database(_) | Error::Internal(_) => "error-internal",
+            Error::Database(_) | Error::Internal { .. } | Error::Setup(_) => "error-internal",
         }
     }
 }
@@ -67,7 +67,7 @@ impl ResponseError for AppError {
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Error::StorageUnavailable(_) | Error::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Error::Database(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Database(_) | Error::Internal { .. } | Error::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -225,10 +225,15 @@ pub async fn render_errors(
         // with its errors, say) keeps it.
         return Ok(ServiceResponse::new(http_req, res));
     }
-    if let Some(e @ AppError(Error::Database(_) | Error::Pool(_) | Error::Internal(_) | Error::StorageUnavailable(_))) =
-        app_error
+    if let Some(AppError(
+        e @ (Error::Database(_)
+        | Error::Pool(_)
+        | Error::Internal { .. }
+        | Error::Setup(_)
+        | Error::StorageUnavailable(_)),
+    )) = app_error
     {
-        tracing::error!(error = %e, path = http_req.path(), "request failed");
+        tracing::error!(error = %crate::error::chain(e), path = http_req.path(), "request failed");
     }
     let lang = request_lang(&http_req);
     let headers = res.headers().clone();

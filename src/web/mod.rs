@@ -18,9 +18,10 @@ use serde::{Deserialize, Deserializer};
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::error::Context as _;
 use crate::error::Error;
 use assets::Assets;
-use errors::{AppError, WebResult};
+use errors::WebResult;
 use session::Session;
 
 pub struct AppState {
@@ -87,11 +88,8 @@ impl AppState {
             let limit = crate::threads::MAX_BODY_CHARS as i64;
             return Err(Error::Invalid(vec![crate::error::FieldError::with_limit(field, "error-too-long", limit)]));
         }
-        let _permit =
-            self.preview_permits.acquire().await.map_err(|e| Error::Internal(format!("preview permits: {e}")))?;
-        web::block(move || crate::markdown::render(&markdown))
-            .await
-            .map_err(|e| Error::Internal(format!("preview failed: {e}")))
+        let _permit = self.preview_permits.acquire().await.context("preview permits")?;
+        web::block(move || crate::markdown::render(&markdown)).await.context("preview failed")
     }
 
     pub fn mail_settings(&self) -> crate::digests::mail::MailSettings {
@@ -134,9 +132,7 @@ impl AppState {
         }
         ctx.insert("csrf", csrf);
         ctx.insert("assets", &self.assets.urls);
-        self.templates
-            .render(template, ctx)
-            .map_err(|e| AppError(Error::Internal(format!("template {template}: {e:?}"))))
+        Ok(self.templates.render(template, ctx).with_context(|| format!("cannot render {template}"))?)
     }
 }
 

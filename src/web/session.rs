@@ -32,9 +32,7 @@ pub const LANG_COOKIE: &str = "sala_lang";
 struct FreshNonce(String);
 
 fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
-    req.app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AppError(Error::Internal("application state missing".into())))
+    req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AppError(Error::internal("application state missing")))
 }
 
 /// Resolves a session token to its user and session, refusing tokens whose

@@ -259,6 +259,19 @@ fn the_command_line_refuses_a_database_it_cannot_use_and_says_where() {
     assert!(stderr.contains("cannot reach PostgreSQL at 127.0.0.1:1"), "{stderr}");
     assert!(!stderr.contains("secret"), "no password in messages: {stderr}");
 
+    // A setting that is wrong says which and how, not "internal error".
+    let out = sala(&[("SALA_PAGE_SIZE", "fifty")], &["migrate"], cwd.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert_eq!(stderr.trim(), "sala: SALA_PAGE_SIZE must be a whole number");
+    // A failure below Sala keeps its cause: what Sala was doing, then why.
+    let nowhere = cwd.path().join("no-such-folder/backup.db");
+    let out = sala(&[], &["backup", &nowhere.display().to_string()], cwd.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.starts_with(&format!("sala: backup to {} failed: ", nowhere.display())), "{stderr}");
+    assert!(stderr.contains("unable to open database"), "the cause: {stderr}");
+
     // Listening on every interface needs the public address, or mail would link to 0.0.0.0.
     let out = sala(&[("SALA_BIND", "0.0.0.0:0")], &["serve"], cwd.path());
     assert!(!out.status.success());

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::communities::{self, views as community_views, BoardInput, CommunityInput};
-use crate::error::Error;
+use crate::error::Context as _;
 use crate::threads::views::{self as thread_views, TreeWindow};
 use crate::threads::{self, NewThread};
 use crate::throttle::Write;
@@ -248,7 +248,7 @@ async fn get_thread(
     let page = state.db.run(move |conn| thread_views::thread_page(conn, viewer, thread_id, &window)).await?;
     match key {
         Some(key) => {
-            let body = serde_json::to_string(&page).map_err(|e| Error::Internal(e.to_string()))?;
+            let body = serde_json::to_string(&page).context("cannot write the thread as JSON")?;
             Ok(state.page_cache.put(key.clone(), &body, "application/json").respond(&req, &key, ""))
         }
         None => Ok(HttpResponse::Ok().json(page)),

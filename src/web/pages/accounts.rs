@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::{form_failure, safe_next, see_other};
 use crate::accounts::{self, links, sessions, Client, Registration, User};
 use crate::communities::views as community_views;
+use crate::error::Context as _;
 use crate::error::Error;
 use crate::i18n::Lang;
 use crate::threads::views as thread_views;
@@ -64,7 +65,7 @@ async fn start_session(state: &web::Data<AppState>, user: &User, next: &str) -> 
     let token =
         state.db.run(move |conn| sessions::start(conn, &st.config.secret, &user, st.config.session_hours)).await?;
     let mut res = see_other(next);
-    res.add_cookie(&session_cookie(state, &token)).map_err(|e| AppError(Error::Internal(e.to_string())))?;
+    res.add_cookie(&session_cookie(state, &token)).context("cannot set a cookie")?;
     Ok(res)
 }
 
@@ -147,7 +148,7 @@ async fn logout(
         state.db.run(move |conn| sessions::end(conn, &session_id)).await?;
     }
     let mut res = see_other("/");
-    res.add_cookie(&expired_session_cookie(&state)).map_err(|e| AppError(Error::Internal(e.to_string())))?;
+    res.add_cookie(&expired_session_cookie(&state)).context("cannot set a cookie")?;
     Ok(res)
 }
 
@@ -205,7 +206,7 @@ async fn logout_everywhere(
     let user_id = session.require_user()?.id;
     state.db.run(move |conn| accounts::revoke_sessions(conn, user_id)).await?;
     let mut res = see_other("/login");
-    res.add_cookie(&expired_session_cookie(&state)).map_err(|e| AppError(Error::Internal(e.to_string())))?;
+    res.add_cookie(&expired_session_cookie(&state)).context("cannot set a cookie")?;
     Ok(res)
 }
 
@@ -226,7 +227,7 @@ async fn set_language(
         state.db.run(move |conn| accounts::set_locale(conn, user_id, lang.code())).await?;
     }
     let mut res = see_other(&safe_next(form.next.as_deref()));
-    res.add_cookie(&lang_cookie(&state, lang)).map_err(|e| AppError(Error::Internal(e.to_string())))?;
+    res.add_cookie(&lang_cookie(&state, lang)).context("cannot set a cookie")?;
     Ok(res)
 }
 
