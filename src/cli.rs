@@ -169,8 +169,7 @@ fn run(cli: Cli) -> Result<()> {
             serve(db, config)
         }
         Command::Backup { file } => {
-            let db = open_database(&config)?;
-            let bytes = crate::db::backup(&db, &file)?;
+            let bytes = crate::db::backup(&open_database(&config)?, &file)?;
             println!("backed up the database to {} ({bytes} bytes)", file.display());
             Ok(())
         }
@@ -179,8 +178,30 @@ fn run(cli: Cli) -> Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::User { command: UserCommand::Create { username, email, display_name, admin } } => {
-            let db = open_database(&config)?;
+        Command::User { command } => user_command(&open_database(&config)?, command),
+        Command::Digest { command } => digest_command(&open_database(&config)?, &config, command),
+        Command::Search { command: SearchCommand::Reindex } => {
+            let (done, seconds) = reindex(&open_database(&config)?)?;
+            println!("search index rebuilt: {done} documents in {seconds:.1} s");
+            Ok(())
+        }
+        Command::Demo { scale: None, .. } => {
+            crate::demo::load(&mut *open_database(&config)?.conn()?)?;
+            println!("{}", crate::demo::CREDENTIALS_NOTE);
+            Ok(())
+        }
+        Command::Demo { scale: Some(posts), seed, report, users } => {
+            demo_scale(&open_database(&config)?, posts, seed, users, report)
+        }
+    }
+}
+
+/// `sala user create` (the password read from standard input) and
+/// `sala user confirm-email`.
+fn user_command(db: &Db, command: UserCommand) -> Result<()> {
+    let mut conn = db.conn()?;
+    match command {
+        UserCommand::Create { username, email, display_name, admin } => {
             let mut password = String::new();
             std::io::stdin()
                 .lock()
@@ -192,79 +213,70 @@ fn run(cli: Cli) -> Result<()> {
                 email,
                 password: password.trim_end_matches(['\r', '\n']).to_owned(),
             };
-            let mut conn = db.conn()?;
             // The admin vouches for the address by typing it.
             let user = accounts::register(&mut conn, &reg, admin)
                 .and_then(|user| accounts::confirm_email_directly(&mut conn, user.id))
                 .map_err(describe_invalid)?;
             println!("created user {} (id {}){}", user.username, user.id, if admin { " as admin" } else { "" });
-            Ok(())
         }
-        Command::User { command: UserCommand::ConfirmEmail { username } } => {
-            let db = open_database(&config)?;
-            let mut conn = db.conn()?;
+        UserCommand::ConfirmEmail { username } => {
             let user = accounts::find_by_username(&mut conn, &username)?;
             accounts::confirm_email_directly(&mut conn, user.id)?;
             println!("confirmed the email address of {}", user.username);
-            Ok(())
-        }
-        Command::Digest { command } => {
-            let db = open_database(&config)?;
-            let templates = crate::web::assets::load_templates()?;
-            let ctx = crate::outbox::MailContext {
-                base_url: &config.base_url,
-                secret: &config.secret,
-                templates: &templates,
-                coalesce: chrono::Duration::minutes(config.notify_coalesce_minutes),
-            };
-            match command {
-                DigestCommand::Run { now } => {
-                    let mailer =
-                        crate::digests::mail::Mailer::new(config.smtp_url.as_deref(), &config.data_dir.join("mail"))?;
-                    let settings = crate::web::mail_settings(&config);
-                    let (planned, sent) =
-                        crate::digests::mail::run_pass(&db, &ctx, &config.digest_schedule, &mailer, &settings, now)?;
-                    println!("planned {planned} digests, sent {sent} emails");
-                }
-                DigestCommand::Preview { user, frequency } => {
-                    let frequency = crate::digests::Frequency::parse(&frequency)
-                        .ok_or_else(|| Error::setup("--frequency is daily or weekly"))?;
-                    let mut conn = db.conn()?;
-                    let person = accounts::find_by_username(&mut conn, &user)?;
-                    match crate::digests::content::preview(&mut conn, &ctx, person.id, frequency)? {
-                        Some(r) => println!("Subject: {}\n\n{}", r.subject, r.text),
-                        None => println!("nothing new for {user}"),
-                    }
-                }
-            }
-            Ok(())
-        }
-        Command::Demo { scale: None, .. } => {
-            let db = open_database(&config)?;
-            crate::demo::load(&mut *db.conn()?)?;
-            println!("{}", crate::demo::CREDENTIALS_NOTE);
-            Ok(())
-        }
-        Command::Search { command: SearchCommand::Reindex } => {
-            let db = open_database(&config)?;
-            let (done, seconds) = reindex(&db)?;
-            println!("search index rebuilt: {done} documents in {seconds:.1} s");
-            Ok(())
-        }
-        Command::Demo { scale: Some(posts), seed, report, users } => {
-            let db = open_database(&config)?;
-            let mut summary = crate::demo::scale::generate(&db, posts, seed, users)?;
-            // Generated rows bypass the domain's writes, so index them now.
-            summary.index_seconds = reindex(&db)?.1;
-            let json = serde_json::to_string_pretty(&summary).context("cannot write the report as JSON")?;
-            if let Some(path) = report {
-                std::fs::write(&path, &json)
-                    .map_err(|e| Error::setup(format!("cannot write {}: {e}", path.display())))?;
-            }
-            println!("{json}");
-            Ok(())
         }
     }
+    Ok(())
+}
+
+/// `sala digest run` (one pass, for cron) and `sala digest preview`.
+fn digest_command(db: &Db, config: &Config, command: DigestCommand) -> Result<()> {
+    let templates = crate::web::assets::load_templates()?;
+    let ctx = crate::outbox::MailContext {
+        base_url: &config.base_url,
+        secret: &config.secret,
+        templates: &templates,
+        coalesce: chrono::Duration::minutes(config.notify_coalesce_minutes),
+    };
+    match command {
+        DigestCommand::Run { now } => {
+            let mailer = crate::digests::mail::Mailer::new(config.smtp_url.as_deref(), &config.data_dir.join("mail"))?;
+            let settings = crate::web::mail_settings(config);
+            let (planned, sent) =
+                crate::digests::mail::run_pass(db, &ctx, &config.digest_schedule, &mailer, &settings, now)?;
+            println!("planned {planned} digests, sent {sent} emails");
+        }
+        DigestCommand::Preview { user, frequency } => {
+            let frequency = crate::digests::Frequency::parse(&frequency)
+                .ok_or_else(|| Error::setup("--frequency is daily or weekly"))?;
+            let mut conn = db.conn()?;
+            let person = accounts::find_by_username(&mut conn, &user)?;
+            match crate::digests::content::preview(&mut conn, &ctx, person.id, frequency)? {
+                Some(r) => println!("Subject: {}\n\n{}", r.subject, r.text),
+                None => println!("nothing new for {user}"),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `sala demo --scale N`: generated data for benchmarks, indexed, with a
+/// JSON report of what the benchmarks should visit.
+fn demo_scale(
+    db: &Db,
+    posts: usize,
+    seed: u64,
+    users: Option<usize>,
+    report: Option<std::path::PathBuf>,
+) -> Result<()> {
+    let mut summary = crate::demo::scale::generate(db, posts, seed, users)?;
+    // Generated rows bypass the domain's writes, so index them now.
+    summary.index_seconds = reindex(db)?.1;
+    let json = serde_json::to_string_pretty(&summary).context("cannot write the report as JSON")?;
+    if let Some(path) = report {
+        std::fs::write(&path, &json).map_err(|e| Error::setup(format!("cannot write {}: {e}", path.display())))?;
+    }
+    println!("{json}");
+    Ok(())
 }
 
 /// Rebuilds the search index, reporting progress on standard error;

@@ -81,6 +81,10 @@ pub struct WriteLimits {
 /// instance unhealthy before writes start failing (`SALA_MIN_FREE_MB`).
 pub const DEFAULT_MIN_FREE_MB: u64 = 64;
 
+/// Replies nested deeper than this are behind "continue this thread": on a
+/// phone, eight indents still leave room for the words.
+pub const DEFAULT_VISIBLE_DEPTH: usize = 8;
+
 /// The shape of `sala.toml`; every key is optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -169,7 +173,10 @@ impl Config {
             secret,
             page_size: parse("SALA_PAGE_SIZE")?.or(file.page_size).unwrap_or(50).max(5),
             threads_per_page: file.threads_per_page.unwrap_or(30).max(5),
-            max_visible_depth: parse("SALA_MAX_VISIBLE_DEPTH")?.or(file.max_visible_depth).unwrap_or(8).max(2),
+            max_visible_depth: parse("SALA_MAX_VISIBLE_DEPTH")?
+                .or(file.max_visible_depth)
+                .unwrap_or(DEFAULT_VISIBLE_DEPTH)
+                .max(2),
             body_limit_bytes: parse("SALA_BODY_LIMIT")?.or(file.body_limit_bytes).unwrap_or(256 * 1024),
             session_hours: file.session_hours.unwrap_or(24 * 14),
             db_pool_size: file.db_pool_size.unwrap_or(10),

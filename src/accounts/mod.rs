@@ -193,13 +193,17 @@ pub fn confirm_email_directly(conn: &mut AnyConnection, user_id: i64) -> Result<
     })
 }
 
+/// Accounts looked at for one login name: the username's, and those naming
+/// the address (one confirmed, a few unconfirmed at most).
+const LOGIN_CANDIDATES: i64 = 8;
+
 /// The account a login names: by username, or by email (the confirmed
 /// holder of that address first, then the oldest unconfirmed one).
 fn account_for_login(conn: &mut AnyConnection, login: &str) -> Result<Option<User>> {
     let mut candidates: Vec<User> = users::table
         .filter(users::username.eq(login).or(users::email.eq(login)))
         .order(users::id.asc())
-        .limit(8)
+        .limit(LOGIN_CANDIDATES)
         .select(User::as_select())
         .load(conn)?;
     candidates.sort_by_key(|u| (u.username != login, !u.email_confirmed(), u.id));

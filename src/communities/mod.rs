@@ -72,6 +72,9 @@ use crate::subscriptions;
 use crate::vocab::Frequency;
 pub use crate::vocab::Role;
 
+/// A board's description is a line or two under its name.
+const MAX_BOARD_DESCRIPTION_CHARS: usize = 2_000;
+
 fn valid_slug(slug: &str) -> bool {
     (2..=48).contains(&slug.len())
         && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -287,7 +290,7 @@ fn validate_board(input: &BoardInput) -> Result<String> {
     let mut v = Validator::default();
     v.check(valid_slug(&slug), FieldError::new("slug", "error-slug-format"));
     v.line("name", &input.name, 120);
-    v.optional_text("description", &input.description, 2_000);
+    v.optional_text("description", &input.description, MAX_BOARD_DESCRIPTION_CHARS);
     v.finish()?;
     Ok(slug)
 }

@@ -42,6 +42,24 @@ pub fn boards_of(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<Boar
         .load(conn)?)
 }
 
+/// The most members a members list shows (a community of practice is a
+/// team or a department, not a city).
+pub const MEMBERS_LISTED: i64 = 1_000;
+
+/// A community's members list, for a viewer allowed to see it: the
+/// community, the viewer's standing, and up to [`MEMBERS_LISTED`] members.
+pub fn members_list(
+    conn: &mut AnyConnection,
+    viewer: crate::authz::Viewer,
+    slug: &str,
+) -> Result<(Community, crate::authz::Standing, Vec<MemberRow>)> {
+    let (community, standing) = super::readable(conn, viewer, slug)?;
+    let action = crate::authz::Action::ViewMembers { is_public: community.is_public };
+    crate::authz::authorize(viewer, standing, action)?;
+    let members = members_of(conn, community.id, MEMBERS_LISTED)?;
+    Ok((community, standing, members))
+}
+
 /// Facilitators first, then members by join date.
 pub fn members_of(conn: &mut AnyConnection, community_id: i64, limit: i64) -> Result<Vec<MemberRow>> {
     Ok(memberships::table

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::db::schema::{boards, communities, memberships, post_revisions, posts, subscriptions, threads, users};
 use crate::db::{on_inner, AnyConnection, Db};
 use crate::error::{Error, Result};
-use crate::vocab::Role;
+use crate::vocab::{Role, ThreadKind};
 
 /// Bench targets look these up in the report.
 #[derive(Debug, Serialize)]
@@ -177,7 +177,7 @@ struct ThreadRow {
     id: i64,
     board_id: i64,
     author_id: i64,
-    kind: &'static str,
+    kind: ThreadKind,
     title: String,
     is_locked: bool,
     is_pinned: bool,
@@ -197,13 +197,38 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
     }
     let mut rng = StdRng::seed_from_u64(seed);
     let pool = bodies(&mut rng, 3_000);
-    let password_hash = crate::accounts::hash_password(super::DEMO_PASSWORD)?;
     let epoch = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).and_then(|d| d.and_hms_opt(8, 0, 0)).expect("valid date");
-
-    // Users.
     let user_count = users_wanted.unwrap_or(total_posts / 100).max(50);
-    for chunk_start in (1..=user_count).step_by(BATCH) {
-        let rows: Vec<_> = (chunk_start..(chunk_start + BATCH).min(user_count + 1))
+    insert_users(conn, user_count, epoch)?;
+    let community_count = COMMUNITY_NAMES.len().min((total_posts / 1_000).max(3));
+    let board_ids = insert_communities(conn, community_count, epoch)?;
+    let member_pairs = insert_memberships(conn, &mut rng, user_count, community_count, epoch)?;
+    let sizes = thread_sizes(&mut rng, total_posts);
+    let written = insert_threads(conn, &mut rng, &pool, &sizes, &board_ids, user_count, epoch)?;
+    // Every member follows the weekly digest; the last week is news to them.
+    subscribe_weekly(conn, &member_pairs, written.last_post_at - Duration::days(7))?;
+    refresh_counters_and_statistics(conn)?;
+    let knowledge_item = distill_sample(conn, written.thread_100)?;
+    Ok(ScaleReport {
+        knowledge_item,
+        posts: written.posts,
+        threads: sizes.len(),
+        users: user_count,
+        communities: community_count,
+        thread_100: written.thread_100,
+        thread_1000: written.thread_1000,
+        deep_thread: written.deep_thread,
+        board_path: "/c/cop-1/b/qa".to_owned(),
+        seconds: started.elapsed().as_secs_f64(),
+        index_seconds: 0.0,
+    })
+}
+
+/// `count` users (`user1` … `userN`, `user1` an admin), all with the demo password.
+fn insert_users(conn: &mut AnyConnection, count: usize, epoch: NaiveDateTime) -> Result<()> {
+    let password_hash = crate::accounts::hash_password(super::DEMO_PASSWORD)?;
+    for chunk_start in (1..=count).step_by(BATCH) {
+        let rows: Vec<_> = (chunk_start..(chunk_start + BATCH).min(count + 1))
             .map(|i| {
                 let name = format!(
                     "{} {}",
@@ -225,11 +250,13 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
             .collect();
         on_inner!(&mut *conn, |c| diesel::insert_into(users::table).values(&rows).execute(c))?;
     }
+    Ok(())
+}
 
-    // Communities, boards, memberships.
-    let community_count = COMMUNITY_NAMES.len().min((total_posts / 1_000).max(3));
+/// `count` public communities with the standard boards; returns the boards' ids.
+fn insert_communities(conn: &mut AnyConnection, count: usize, epoch: NaiveDateTime) -> Result<Vec<i64>> {
     let mut board_ids = Vec::new();
-    for (ci, name) in COMMUNITY_NAMES.iter().take(community_count).enumerate() {
+    for (ci, name) in COMMUNITY_NAMES.iter().take(count).enumerate() {
         let cid = ci as i64 + 1;
         let description = format!("{name}: พื้นที่แลกเปลี่ยนเรียนรู้ของสมาชิก");
         diesel::insert_into(communities::table)
@@ -259,6 +286,18 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
             board_ids.push(bid);
         }
     }
+    Ok(board_ids)
+}
+
+/// Each user joins one to three neighbouring communities; the first users
+/// facilitate their own. Returns `(community, user)` pairs.
+fn insert_memberships(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    user_count: usize,
+    community_count: usize,
+    epoch: NaiveDateTime,
+) -> Result<Vec<(i64, i64)>> {
     let mut member_rows = Vec::new();
     let mut member_pairs: Vec<(i64, i64)> = Vec::new();
     for uid in 1..=user_count as i64 {
@@ -279,9 +318,31 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
     for chunk in member_rows.chunks(BATCH) {
         on_inner!(&mut *conn, |c| diesel::insert_into(memberships::table).values(chunk).execute(c))?;
     }
+    Ok(member_pairs)
+}
 
-    // Threads and posts, streamed in batches.
-    let sizes = thread_sizes(&mut rng, total_posts);
+/// What writing the threads produced: how many posts, the threads the
+/// benchmarks visit, and the last post's time.
+struct Written {
+    posts: usize,
+    thread_100: i64,
+    thread_1000: i64,
+    deep_thread: i64,
+    last_post_at: NaiveDateTime,
+}
+
+/// Threads of the given sizes and shapes, their posts and revisions, over
+/// two years from `epoch`, streamed in batches.
+fn insert_threads(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    pool: &[(String, String)],
+    sizes: &[(usize, Shape)],
+    board_ids: &[i64],
+    user_count: usize,
+    epoch: NaiveDateTime,
+) -> Result<Written> {
+    let total_posts: usize = sizes.iter().map(|(size, _)| size).sum();
     let minutes_span = 2 * 365 * 24 * 60;
     let step = (minutes_span / total_posts.max(1)).max(1) as i64;
     let mut clock = epoch;
@@ -317,7 +378,7 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
                 id: thread_id,
                 board_id,
                 author_id: author,
-                kind: if ti % 3 == 1 { "experience" } else { "question" },
+                kind: if ti % 3 == 1 { ThreadKind::Experience } else { ThreadKind::Question },
                 title: format!("{title} #{thread_id}"),
                 is_locked: false,
                 is_pinned: ti < 2,
@@ -372,8 +433,11 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
         }
         flush_batch(conn, &mut threads_buf, &mut posts_buf, &mut revs_buf, &mut in_tx)
     })?;
-    // Every member follows the weekly digest; the last week is news to them.
-    let last_week = clock - Duration::days(7);
+    Ok(Written { posts: post_id as usize, thread_100, thread_1000, deep_thread, last_post_at: clock })
+}
+
+/// Every membership follows the weekly digest, from `since`.
+fn subscribe_weekly(conn: &mut AnyConnection, member_pairs: &[(i64, i64)], since: NaiveDateTime) -> Result<()> {
     let subscription_rows: Vec<_> = member_pairs
         .iter()
         .map(|(cid, uid)| {
@@ -381,14 +445,19 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
                 subscriptions::community_id.eq(*cid),
                 subscriptions::user_id.eq(*uid),
                 subscriptions::frequency.eq(crate::vocab::Frequency::Weekly),
-                subscriptions::watermark.eq(last_week),
+                subscriptions::watermark.eq(since),
             )
         })
         .collect();
     for chunk in subscription_rows.chunks(BATCH) {
         on_inner!(&mut *conn, |c| diesel::insert_into(subscriptions::table).values(chunk).execute(c))?;
     }
-    // The counters the pages show, as the migration computes them.
+    Ok(())
+}
+
+/// The counters the pages show (as the migration computes them), the id
+/// sequences past the fixed ids, and fresh planner statistics.
+fn refresh_counters_and_statistics(conn: &mut AnyConnection) -> Result<()> {
     diesel::sql_query(
         "UPDATE boards SET thread_count = (SELECT COUNT(*) FROM threads WHERE threads.board_id = boards.id)",
     )
@@ -410,20 +479,7 @@ pub fn generate(db: &Db, total_posts: usize, seed: u64, users_wanted: Option<usi
     } else if let AnyConnection::Sqlite(lite) = conn {
         diesel::sql_query("ANALYZE").execute(lite)?;
     }
-    let knowledge_item = distill_sample(conn, thread_100)?;
-    Ok(ScaleReport {
-        knowledge_item,
-        posts: post_id as usize,
-        threads: sizes.len(),
-        users: user_count,
-        communities: community_count,
-        thread_100,
-        thread_1000,
-        deep_thread,
-        board_path: "/c/cop-1/b/qa".to_owned(),
-        seconds: started.elapsed().as_secs_f64(),
-        index_seconds: 0.0,
-    })
+    Ok(())
 }
 
 /// Writes the buffered threads, then their posts and revisions; every

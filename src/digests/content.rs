@@ -115,48 +115,59 @@ fn community_digest(
     }))
 }
 
-fn build_community_digest(
-    conn: &mut AnyConnection,
-    ctx: &MailContext,
-    community: &Community,
+/// The stretch of time a digest covers, in one community.
+struct Window<'a> {
+    community: &'a Community,
     since: NaiveDateTime,
     until: NaiveDateTime,
-    lang: Lang,
-) -> Result<Option<CommunityDigest>> {
-    let base = ctx.base_url;
-    let knowledge: Vec<(i64, String, String)> = knowledge_items::table
-        .filter(knowledge_items::community_id.eq(community.id))
+}
+
+/// Knowledge published in the window: `(id, title, summary)`, newest first.
+fn published_knowledge(conn: &mut AnyConnection, w: &Window) -> Result<Vec<(i64, String, String)>> {
+    Ok(knowledge_items::table
+        .filter(knowledge_items::community_id.eq(w.community.id))
         .filter(knowledge_items::status.eq(crate::vocab::ItemStatus::Published))
-        .filter(knowledge_items::published_at.gt(since))
-        .filter(knowledge_items::published_at.le(until))
+        .filter(knowledge_items::published_at.gt(w.since))
+        .filter(knowledge_items::published_at.le(w.until))
         .order(knowledge_items::published_at.desc())
         .select((knowledge_items::id, knowledge_items::title, knowledge_items::summary))
-        .load(conn)?;
-    let in_community = boards::community_id.eq(community.id);
-    let resolved: Vec<(i64, String)> = threads::table
+        .load(conn)?)
+}
+
+/// Questions that got an accepted answer in the window: `(id, title)`.
+fn resolved_threads(conn: &mut AnyConnection, w: &Window) -> Result<Vec<(i64, String)>> {
+    Ok(threads::table
         .inner_join(boards::table)
-        .filter(in_community)
+        .filter(boards::community_id.eq(w.community.id))
         .filter(threads::is_hidden.eq(false))
         .filter(threads::accepted_post_id.is_not_null())
-        .filter(threads::resolved_at.gt(since))
-        .filter(threads::resolved_at.le(until))
+        .filter(threads::resolved_at.gt(w.since))
+        .filter(threads::resolved_at.le(w.until))
         .order(threads::resolved_at.desc())
         .select((threads::id, threads::title))
-        .load(conn)?;
-    let new_threads: Vec<(i64, String, i32)> = threads::table
+        .load(conn)?)
+}
+
+/// Threads started in the window: `(id, title, replies)`, newest first.
+fn new_threads(conn: &mut AnyConnection, w: &Window) -> Result<Vec<(i64, String, i32)>> {
+    Ok(threads::table
         .inner_join(boards::table)
-        .filter(boards::community_id.eq(community.id))
+        .filter(boards::community_id.eq(w.community.id))
         .filter(threads::is_hidden.eq(false))
-        .filter(threads::created_at.gt(since))
-        .filter(threads::created_at.le(until))
+        .filter(threads::created_at.gt(w.since))
+        .filter(threads::created_at.le(w.until))
         .order(threads::created_at.desc())
         .select((threads::id, threads::title, threads::reply_count))
-        .load(conn)?;
+        .load(conn)?)
+}
+
+/// Threads with replies in the window: `(id, title, new replies)`, busiest first.
+fn active_threads(conn: &mut AnyConnection, w: &Window) -> Result<Vec<(i64, String, usize)>> {
     let recent_posts: Vec<(i64, String)> = posts::table
         .inner_join(threads::table.inner_join(boards::table))
-        .filter(boards::community_id.eq(community.id))
-        .filter(posts::created_at.gt(since))
-        .filter(posts::created_at.le(until))
+        .filter(boards::community_id.eq(w.community.id))
+        .filter(posts::created_at.gt(w.since))
+        .filter(posts::created_at.le(w.until))
         .filter(posts::parent_id.is_not_null())
         .filter(posts::hidden_at.is_null())
         .filter(threads::is_hidden.eq(false))
@@ -170,40 +181,49 @@ fn build_community_digest(
         }
     }
     active.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    Ok(active)
+}
+
+fn build_community_digest(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    community: &Community,
+    since: NaiveDateTime,
+    until: NaiveDateTime,
+    lang: Lang,
+) -> Result<Option<CommunityDigest>> {
+    let base = ctx.base_url;
+    let window = Window { community, since, until };
+    let thread_entry = |(id, title): (i64, String), detail: String| Entry { title, url: thread_url(base, id), detail };
     let digest = CommunityDigest {
         name: community.name.clone(),
         url: format!("{base}/c/{}", community.slug),
         knowledge_url: format!("{base}/c/{}/knowledge", community.slug),
         unsubscribe_url: String::new(),
         knowledge: Section::of(
-            knowledge
+            published_knowledge(conn, &window)?
                 .into_iter()
                 .map(|(id, title, summary)| Entry { title, url: format!("{base}/k/{id}"), detail: summary })
                 .collect(),
         ),
         resolved: Section::of(
-            resolved
-                .into_iter()
-                .map(|(id, title)| Entry { title, url: thread_url(base, id), detail: String::new() })
-                .collect(),
+            resolved_threads(conn, &window)?.into_iter().map(|t| thread_entry(t, String::new())).collect(),
         ),
         new_threads: Section::of(
-            new_threads
+            new_threads(conn, &window)?
                 .into_iter()
-                .map(|(id, title, replies)| Entry {
-                    title,
-                    url: thread_url(base, id),
-                    detail: lang.t_args("count-replies", &[("count", i64::from(replies).into())]),
+                .map(|(id, title, replies)| {
+                    let detail = lang.t_args("count-replies", &[("count", i64::from(replies).into())]);
+                    thread_entry((id, title), detail)
                 })
                 .collect(),
         ),
         active: Section::of(
-            active
+            active_threads(conn, &window)?
                 .into_iter()
-                .map(|(id, title, n)| Entry {
-                    title,
-                    url: thread_url(base, id),
-                    detail: lang.t_args("digest-new-replies", &[("count", (n as i64).into())]),
+                .map(|(id, title, n)| {
+                    let detail = lang.t_args("digest-new-replies", &[("count", (n as i64).into())]);
+                    thread_entry((id, title), detail)
                 })
                 .collect(),
         ),

@@ -283,74 +283,9 @@ pub fn search(
     limit: i64,
     offset: i64,
 ) -> Result<Found> {
-    let filter = conditions.sql();
     let mut candidates: Vec<Candidate> = match conn {
-        AnyConnection::Sqlite(c) => {
-            // FTS5 walks its doclists newest first and stops at the limit;
-            // bm25 (negative: lower is better) is computed for those rows
-            // only. Older knowledge is asked for through its `kind` word,
-            // and only when the newest matches did not already cover all.
-            let branch = |fts: &str| {
-                format!(
-                    "SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0, 0.0) * d.boost AS score \
-                     FROM search_terms JOIN search_documents d ON d.id = search_terms.rowid \
-                     WHERE search_terms MATCH {fts}{filter} ORDER BY search_terms.rowid DESC LIMIT {CANDIDATES}"
-                )
-            };
-            let fts = query.to_fts5();
-            let mut found: Vec<Candidate> = diesel::sql_query(branch("?")).bind::<Text, _>(&fts).load(c)?;
-            if found.len() as i64 >= CANDIDATES {
-                let knowledge: Vec<Candidate> =
-                    diesel::sql_query(branch("'(' || ? || ') AND kind : knowledge'")).bind::<Text, _>(&fts).load(c)?;
-                found.extend(knowledge);
-            }
-            found
-        }
-        AnyConnection::Postgresql(c) => {
-            // Newest matches first, then rank only those: ranking reads each
-            // row's tsvector, which for a common word would be most of the
-            // table. Knowledge has a partial GIN index of its own. A larger
-            // work_mem keeps the bitmap exact, so rows are not rechecked.
-            // Weights for D, C, B, A: body terms D, title terms A.
-            let branch = |extra: &str| {
-                format!(
-                    "(SELECT d.id FROM search_documents d WHERE d.terms @@ CAST($1 AS tsquery){filter}{extra} \
-                     ORDER BY d.id DESC LIMIT {CANDIDATES})"
-                )
-            };
-            let ranked = |posts: &str| {
-                format!(
-                    "WITH c AS ({posts} UNION {}) SELECT d.id AS id, \
-                     (ts_rank_cd('{{{body}, 0.1, 0.1, 1.0}}'::float4[], d.terms, CAST($1 AS tsquery), 1) * d.boost)::float8 AS score \
-                     FROM c JOIN search_documents d ON d.id = c.id",
-                    branch(" AND d.kind = 'knowledge'"),
-                    body = 1.0 / TITLE_WEIGHT
-                )
-            };
-            let tsquery = query.to_tsquery();
-            c.transaction(|c| {
-                diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(c)?;
-                // The planner takes a Thai word's parts (ผู้รับ, ผิด, ชอบ) as
-                // independent and, for a common word, expects a few thousand
-                // matches where there are a hundred thousand: it then scans
-                // them all. When the statistics say every term is common,
-                // walk the newest rows instead, within a bounded window.
-                if dense(c, query, conditions)? {
-                    diesel::sql_query("SET LOCAL enable_bitmapscan = off").execute(c)?;
-                    let walk = format!(
-                        "(SELECT d.id FROM search_documents d WHERE d.terms @@ CAST($1 AS tsquery){filter} \
-                         AND d.id > (SELECT max(id) FROM search_documents) - {WALK_WINDOW} \
-                         ORDER BY d.id DESC LIMIT {CANDIDATES})"
-                    );
-                    let found: Vec<Candidate> = diesel::sql_query(ranked(&walk)).bind::<Text, _>(&tsquery).load(c)?;
-                    diesel::sql_query("SET LOCAL enable_bitmapscan = on").execute(c)?;
-                    if found.len() as i64 >= CANDIDATES {
-                        return Ok(found);
-                    }
-                }
-                diesel::sql_query(ranked(&branch(""))).bind::<Text, _>(&tsquery).load(c)
-            })?
-        }
+        AnyConnection::Sqlite(c) => sqlite_candidates(c, query, conditions)?,
+        AnyConnection::Postgresql(c) => postgres_candidates(c, query, conditions)?,
     };
     // A recent knowledge item is in both branches: count it once.
     candidates.sort_by(|a, b| a.id.cmp(&b.id).then(b.score.total_cmp(&a.score)));
@@ -374,4 +309,82 @@ pub fn search(
         .load(conn)?;
     page.sort_by_key(|m| ids.iter().position(|id| *id == m.id));
     Ok(Found { page, total, capped: total >= CANDIDATES })
+}
+
+/// The newest matches with their scores, on SQLite. FTS5 walks its doclists
+/// newest first and stops at the limit; bm25 (negative: lower is better) is
+/// computed for those rows only. Older knowledge is asked for through its
+/// `kind` word, and only when the newest matches did not already cover all.
+fn sqlite_candidates(
+    c: &mut diesel::SqliteConnection,
+    query: &ParsedQuery,
+    conditions: &Conditions,
+) -> Result<Vec<Candidate>> {
+    let filter = conditions.sql();
+    let branch = |fts: &str| {
+        format!(
+            "SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0, 0.0) * d.boost AS score \
+             FROM search_terms JOIN search_documents d ON d.id = search_terms.rowid \
+             WHERE search_terms MATCH {fts}{filter} ORDER BY search_terms.rowid DESC LIMIT {CANDIDATES}"
+        )
+    };
+    let fts = query.to_fts5();
+    let mut found: Vec<Candidate> = diesel::sql_query(branch("?")).bind::<Text, _>(&fts).load(c)?;
+    if found.len() as i64 >= CANDIDATES {
+        let knowledge: Vec<Candidate> =
+            diesel::sql_query(branch("'(' || ? || ') AND kind : knowledge'")).bind::<Text, _>(&fts).load(c)?;
+        found.extend(knowledge);
+    }
+    Ok(found)
+}
+
+/// The newest matches with their scores, on PostgreSQL: newest matches
+/// first, then rank only those (ranking reads each row's tsvector, which for
+/// a common word would be most of the table). Knowledge has a partial GIN
+/// index of its own. A larger work_mem keeps the bitmap exact, so rows are
+/// not rechecked. Weights for D, C, B, A: body terms D, title terms A.
+fn postgres_candidates(
+    c: &mut diesel::PgConnection,
+    query: &ParsedQuery,
+    conditions: &Conditions,
+) -> Result<Vec<Candidate>> {
+    let filter = conditions.sql();
+    let branch = |extra: &str| {
+        format!(
+            "(SELECT d.id FROM search_documents d WHERE d.terms @@ CAST($1 AS tsquery){filter}{extra} \
+             ORDER BY d.id DESC LIMIT {CANDIDATES})"
+        )
+    };
+    let ranked = |posts: &str| {
+        format!(
+            "WITH c AS ({posts} UNION {}) SELECT d.id AS id, \
+             (ts_rank_cd('{{{body}, 0.1, 0.1, 1.0}}'::float4[], d.terms, CAST($1 AS tsquery), 1) * d.boost)::float8 AS score \
+             FROM c JOIN search_documents d ON d.id = c.id",
+            branch(&format!(" AND d.kind = '{}'", super::index::KIND_KNOWLEDGE)),
+            body = 1.0 / TITLE_WEIGHT
+        )
+    };
+    let tsquery = query.to_tsquery();
+    Ok(c.transaction(|c| {
+        diesel::sql_query("SET LOCAL work_mem = '32MB'").execute(c)?;
+        // The planner takes a Thai word's parts (ผู้รับ, ผิด, ชอบ) as
+        // independent and, for a common word, expects a few thousand
+        // matches where there are a hundred thousand: it then scans them
+        // all. When the statistics say every term is common, walk the
+        // newest rows instead, within a bounded window.
+        if dense(c, query, conditions)? {
+            diesel::sql_query("SET LOCAL enable_bitmapscan = off").execute(c)?;
+            let walk = format!(
+                "(SELECT d.id FROM search_documents d WHERE d.terms @@ CAST($1 AS tsquery){filter} \
+                 AND d.id > (SELECT max(id) FROM search_documents) - {WALK_WINDOW} \
+                 ORDER BY d.id DESC LIMIT {CANDIDATES})"
+            );
+            let found: Vec<Candidate> = diesel::sql_query(ranked(&walk)).bind::<Text, _>(&tsquery).load(c)?;
+            diesel::sql_query("SET LOCAL enable_bitmapscan = on").execute(c)?;
+            if found.len() as i64 >= CANDIDATES {
+                return Ok(found);
+            }
+        }
+        diesel::sql_query(ranked(&branch(""))).bind::<Text, _>(&tsquery).load(c)
+    })?)
 }

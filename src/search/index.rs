@@ -15,6 +15,10 @@ use crate::error::Result;
 use crate::markdown;
 use crate::vocab::ItemStatus as Status;
 
+/// Threads segmenting text during a rebuild: past eight, the database
+/// writes are the bottleneck.
+const MAX_SEGMENTING_THREADS: usize = 8;
+
 pub const KIND_THREAD: &str = "thread";
 pub const KIND_REPLY: &str = "reply";
 pub const KIND_KNOWLEDGE: &str = "knowledge";
@@ -191,7 +195,7 @@ fn write_item(conn: &mut AnyConnection, item: ItemSource) -> Result<()> {
 /// Documents for many posts, cut into words on every core: segmenting is
 /// most of a reindex's work.
 fn post_documents(rows: &[PostSource]) -> Vec<NewDocument<'_>> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_SEGMENTING_THREADS);
     let chunk = rows.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
         let parts: Vec<_> = rows

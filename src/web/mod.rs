@@ -136,13 +136,17 @@ impl AppState {
     }
 }
 
+/// How many times a mail is tried (with backoff from 30 s, doubling: about
+/// two hours in all) before it is recorded as failed.
+const MAIL_ATTEMPTS: i32 = 8;
+
 pub fn mail_settings(config: &Config) -> crate::digests::mail::MailSettings {
     let list_domain = config.mail_from.rsplit('@').next().unwrap_or("localhost").trim_end_matches('>').to_owned();
     crate::digests::mail::MailSettings {
         from: config.mail_from.clone(),
         list_domain,
         lease_secs: config.outbox_lease_secs,
-        max_attempts: 8,
+        max_attempts: MAIL_ATTEMPTS,
     }
 }
 

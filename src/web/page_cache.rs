@@ -13,7 +13,9 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 
+use super::errors::WebResult;
 use super::session::Session;
+use super::AppState;
 use crate::threads::views::CacheStamp;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -52,6 +54,23 @@ impl PageCache {
         self.entries.get(key)
     }
 
+    /// Serves the rendering stored under `key`, or renders it (`render`
+    /// runs only on a miss), stores it and serves it; `csrf` fills the holes.
+    pub async fn serve(
+        &self,
+        req: &HttpRequest,
+        key: &str,
+        content_type: &'static str,
+        csrf: &str,
+        render: impl std::future::Future<Output = WebResult<String>>,
+    ) -> WebResult<HttpResponse> {
+        if let Some(hit) = self.get(key) {
+            return Ok(hit.respond(req, key, csrf));
+        }
+        let body = render.await?;
+        Ok(self.put(key.to_owned(), &body, content_type).respond(req, key, csrf))
+    }
+
     pub fn put(&self, key: String, body: &str, content_type: &'static str) -> Arc<CachedPage> {
         let page = Arc::new(CachedPage { parts: body.split(&self.hole).map(str::to_owned).collect(), content_type });
         self.entries.insert(key, page.clone());
@@ -82,4 +101,18 @@ impl CachedPage {
 pub fn anonymous_key(session: &Session, scope: &str, stamp: Option<CacheStamp>) -> Option<String> {
     let stamp = stamp.filter(|s| s.is_public && session.user.is_none())?;
     Some(format!("{scope}|{}|{}|{}", session.lang.code(), session.current_path, stamp.key()))
+}
+
+/// A thread's stamp when its reader is anonymous (signed-in readers get
+/// their own rendering, and need no lookup): what pages and the API both
+/// key their cached renderings on.
+pub async fn anonymous_thread_stamp(
+    state: &AppState,
+    anonymous: bool,
+    thread_id: i64,
+) -> WebResult<Option<CacheStamp>> {
+    if !anonymous {
+        return Ok(None);
+    }
+    Ok(state.db.run(move |conn| crate::threads::views::thread_stamp(conn, thread_id)).await?)
 }

@@ -10,6 +10,7 @@ use crate::threads::views::{self as thread_views, TreeWindow};
 use crate::threads::{self, NewThread};
 use crate::throttle::Write;
 use crate::web::errors::WebResult;
+use crate::web::page_cache::anonymous_thread_stamp;
 use crate::web::session::{ApiUser, MaybeApiUser};
 use crate::web::{AppState, PageQuery};
 
@@ -127,18 +128,7 @@ async fn leave(state: web::Data<AppState>, caller: ApiUser, path: web::Path<Stri
 async fn members(state: web::Data<AppState>, caller: MaybeApiUser, path: web::Path<String>) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let slug = path.into_inner();
-    let list = state
-        .db
-        .run(move |conn| {
-            let (community, standing) = communities::readable(conn, viewer, &slug)?;
-            crate::authz::authorize(
-                viewer,
-                standing,
-                crate::authz::Action::ViewMembers { is_public: community.is_public },
-            )?;
-            community_views::members_of(conn, community.id, 1000)
-        })
-        .await?;
+    let (_, _, list) = state.db.run(move |conn| community_views::members_list(conn, viewer, &slug)).await?;
     Ok(HttpResponse::Ok().json(json!({"members": list})))
 }
 
@@ -230,28 +220,24 @@ async fn get_thread(
 ) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let thread_id = path.into_inner();
-    // Anonymous reads of public threads share one rendering (see web::page_cache).
-    let stamp = match caller.0 {
-        None => state.db.run(move |conn| thread_views::thread_stamp(conn, thread_id)).await?,
-        Some(_) => None,
-    };
-    let key = stamp.filter(|s| s.is_public).map(|s| format!("api-thread|{}|{}", req.uri(), s.key()));
-    if let Some(hit) = key.as_deref().and_then(|k| state.page_cache.get(k)) {
-        return Ok(hit.respond(&req, key.as_deref().unwrap_or_default(), ""));
-    }
     let window = TreeWindow {
         page: q.page(),
         page_size: state.config.page_size,
         max_depth: state.config.max_visible_depth,
         root: q.root,
     };
-    let page = state.db.run(move |conn| thread_views::thread_page(conn, viewer, thread_id, &window)).await?;
-    match key {
-        Some(key) => {
-            let body = serde_json::to_string(&page).context("cannot write the thread as JSON")?;
-            Ok(state.page_cache.put(key.clone(), &body, "application/json").respond(&req, &key, ""))
+    let load =
+        |window: TreeWindow| state.db.run(move |conn| thread_views::thread_page(conn, viewer, thread_id, &window));
+    // Anonymous reads of public threads share one rendering (see web::page_cache).
+    let stamp = anonymous_thread_stamp(&state, caller.0.is_none(), thread_id).await?;
+    match stamp.filter(|s| s.is_public) {
+        Some(stamp) => {
+            let key = format!("api-thread|{}|{}", req.uri(), stamp.key());
+            let render =
+                async { Ok(serde_json::to_string(&load(window).await?).context("cannot write the thread as JSON")?) };
+            state.page_cache.serve(&req, &key, "application/json", "", render).await
         }
-        None => Ok(HttpResponse::Ok().json(page)),
+        None => Ok(HttpResponse::Ok().json(load(window).await?)),
     }
 }
 

@@ -259,15 +259,7 @@ async fn members_page(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let slug = path.into_inner();
-    let (community, standing, members) = state
-        .db
-        .run(move |conn| {
-            let (community, standing) = communities::readable(conn, viewer, &slug)?;
-            crate::authz::authorize(viewer, standing, Action::ViewMembers { is_public: community.is_public })?;
-            let members = views::members_of(conn, community.id, 1000)?;
-            Ok((community, standing, members))
-        })
-        .await?;
+    let (community, standing, members) = state.db.run(move |conn| views::members_list(conn, viewer, &slug)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("can", &permissions(viewer, standing, &community));
     ctx.insert("community", &community);

@@ -13,7 +13,7 @@ use crate::threads::views::{self, ThreadPage, TreeWindow};
 use crate::threads::{self, NewThread, ThreadFlag};
 use crate::throttle::Write;
 use crate::web::errors::WebResult;
-use crate::web::page_cache::anonymous_key;
+use crate::web::page_cache::{anonymous_key, anonymous_thread_stamp};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::{AppState, PageQuery};
 
@@ -194,23 +194,21 @@ async fn thread_page(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let thread_id = path.into_inner();
-    let stamp = match session.user {
-        None => state.db.run(move |conn| views::thread_stamp(conn, thread_id)).await?,
-        Some(_) => None,
-    };
-    let key = anonymous_key(&session, "thread", stamp);
-    if let Some(hit) = key.as_deref().and_then(|k| state.page_cache.get(k)) {
-        return Ok(hit.respond(&req, key.as_deref().unwrap_or_default(), &session.csrf_token(&state.config.secret)));
-    }
-    let mut page = load_thread_page(&state, viewer, thread_id, &q).await?;
-    page.flagged = q.flagged;
-    match key {
+    let stamp = anonymous_thread_stamp(&state, session.user.is_none(), thread_id).await?;
+    match anonymous_key(&session, "thread", stamp) {
         Some(key) => {
-            let html = thread_html(&state, &session, page, json!({}), None, state.page_cache.hole())?;
-            let cached = state.page_cache.put(key.clone(), &html, "text/html; charset=utf-8");
-            Ok(cached.respond(&req, &key, &session.csrf_token(&state.config.secret)))
+            let csrf = session.csrf_token(&state.config.secret);
+            let render = async {
+                let page = load_thread_page(&state, viewer, thread_id, &q).await?;
+                thread_html(&state, &session, page, json!({}), None, state.page_cache.hole())
+            };
+            state.page_cache.serve(&req, &key, "text/html; charset=utf-8", &csrf, render).await
         }
-        None => render_thread(&state, &session, page, json!({}), None, StatusCode::OK),
+        None => {
+            let mut page = load_thread_page(&state, viewer, thread_id, &q).await?;
+            page.flagged = q.flagged;
+            render_thread(&state, &session, page, json!({}), None, StatusCode::OK)
+        }
     }
 }
 
