@@ -521,3 +521,10 @@ audit-user-warn = Warned a member
 audit-user-mute = Muted a member
 audit-user-suspend = Suspended an account
 audit-suspension-lift = Lifted a suspension or mute
+
+# Feeds
+feed-link = Atom feed of this page
+settings-feeds = Private feeds
+settings-feeds-help = The feed links of private communities carry a secret key, so a feed reader can follow them. If a link got into the wrong hands, make a new key: the old links stop working.
+settings-feeds-reset = Make a new feed key
+settings-feeds-done = A new feed key is made: follow the feed links again to get the new ones.

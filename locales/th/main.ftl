@@ -498,3 +498,10 @@ audit-user-warn = ตักเตือนสมาชิก
 audit-user-mute = ระงับการโพสต์ของสมาชิก
 audit-user-suspend = ระงับบัญชี
 audit-suspension-lift = ยกเลิกการระงับ
+
+# Feeds
+feed-link = ฟีด Atom ของหน้านี้
+settings-feeds = ฟีดส่วนตัว
+settings-feeds-help = ลิงก์ฟีดของชุมชนส่วนตัวมีกุญแจลับ เพื่อให้โปรแกรมอ่านฟีดติดตามได้ หากลิงก์หลุดไปถึงคนอื่น ให้สร้างกุญแจใหม่ ลิงก์เก่าจะใช้ไม่ได้ทันที
+settings-feeds-reset = สร้างกุญแจฟีดใหม่
+settings-feeds-done = สร้างกุญแจฟีดใหม่แล้ว กรุณาคัดลอกลิงก์ฟีดใหม่อีกครั้ง

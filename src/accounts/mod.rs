@@ -43,6 +43,9 @@ pub struct User {
     /// until then the account reads but does not post.
     #[serde(skip)]
     pub email_confirmed_at: Option<chrono::NaiveDateTime>,
+    /// The secret in this account's private feed URLs (`web::feeds`).
+    #[serde(skip)]
+    pub feed_token: Option<String>,
 }
 
 impl User {
@@ -66,6 +69,7 @@ struct NewUser<'a> {
     is_admin: bool,
     token_version: i32,
     created_at: chrono::NaiveDateTime,
+    feed_token: &'a str,
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -159,11 +163,33 @@ pub fn register(conn: &mut AnyConnection, reg: &Registration, is_admin: bool) ->
                 is_admin,
                 token_version: 0,
                 created_at: now(),
+                feed_token: &new_feed_token(),
             })
             .returning(users::all_columns)
             .get_result(conn)
             .map_err(unique_violation_as("username"))
     })
+}
+
+fn new_feed_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// A new secret for the account's private feeds: the old feed URLs stop
+/// working.
+pub fn reset_feed_token(conn: &mut AnyConnection, user_id: i64) -> Result<User> {
+    Ok(diesel::update(users::table.find(user_id))
+        .set(users::feed_token.eq(Some(new_feed_token())))
+        .returning(users::all_columns)
+        .get_result(conn)?)
+}
+
+/// The account a private feed URL's secret belongs to.
+pub fn by_feed_token(conn: &mut AnyConnection, token: &str) -> Result<User> {
+    Ok(users::table.filter(users::feed_token.eq(token)).select(User::as_select()).first(conn)?)
 }
 
 /// Marks the account's address as confirmed without a link (an admin's

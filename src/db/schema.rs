@@ -17,6 +17,7 @@ diesel::table! {
         notify_resolved -> Bool,
         mail_failure -> Nullable<Text>,
         email_confirmed_at -> Nullable<Timestamp>,
+        feed_token -> Nullable<Text>,
     }
 }
 

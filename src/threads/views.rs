@@ -154,7 +154,7 @@ pub fn thread_page(
 #[derive(Debug, Serialize, Queryable)]
 pub struct ThreadRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: crate::vocab::ThreadKind,
     pub title: String,
     pub is_locked: bool,
     pub is_pinned: bool,

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod errors;
+pub mod feeds;
 pub mod middleware;
 pub mod page_cache;
 pub mod pages;
@@ -183,6 +184,7 @@ pub fn build_app(
         .service(web::scope("/api/v1").configure(|cfg| api::routes(&mut routes::Routes::new(cfg, "/api/v1"))))
         .configure(|cfg| assets::routes(&mut routes::Routes::new(cfg, "")))
         .configure(|cfg| pages::routes(&mut routes::Routes::new(cfg, "")))
+        .configure(|cfg| feeds::routes(&mut routes::Routes::new(cfg, "")))
         .default_service(web::to(errors::not_found))
 }
 

@@ -10,6 +10,7 @@ mod caching;
 mod code_health;
 mod digests;
 mod errors;
+mod feeds;
 mod flags;
 mod flows;
 mod hardening;

@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .get("/confirm-email/{token}", confirm_email_page)
         .post("/confirm-email/{token}", confirm_email)
         .post("/settings/confirm-email", resend_confirmation)
+        .post("/settings/feed-key", reset_feed_key)
         .get("/password/forgot", forgot_page)
         .post("/password/forgot", forgot)
         .get("/password/reset/{token}", reset_page)
@@ -435,4 +436,15 @@ async fn admin_confirm_email(
         })
         .await?;
     Ok(see_other(&format!("/u/{}", crate::web::errors::urlencode(&username))))
+}
+
+/// A new secret for the private feed URLs: copies of the old ones stop working.
+async fn reset_feed_key(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> WebResult<HttpResponse> {
+    let user_id = session.require_user()?.id;
+    state.db.run(move |conn| accounts::reset_feed_token(conn, user_id)).await?;
+    Ok(see_other("/settings?done=feed-key"))
 }

@@ -93,6 +93,9 @@ async fn community_page(
         })
         .await?;
     let mut ctx = tera::Context::new();
+    let feed = format!("/c/{}/feed.atom", community.slug);
+    ctx.insert("feed_url", &crate::web::feeds::feed_url(&feed, !community.is_public, session.user.as_ref()));
+    ctx.insert("feed_title", &community.name);
     ctx.insert("moderation", &moderation);
     ctx.insert("can", &permissions(viewer, standing, &community));
     ctx.insert("community", &community);
@@ -469,6 +472,9 @@ async fn board_page(
         .await?;
     let pages = (total as usize).div_ceil(per_page).max(1);
     let mut ctx = tera::Context::new();
+    let feed = format!("/c/{}/b/{}/feed.atom", community.slug, board.slug);
+    ctx.insert("feed_url", &crate::web::feeds::feed_url(&feed, !community.is_public, session.user.as_ref()));
+    ctx.insert("feed_title", &board.name);
     ctx.insert("can", &permissions(viewer, standing, &community));
     ctx.insert("community", &community);
     ctx.insert("board", &board);

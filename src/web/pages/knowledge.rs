@@ -443,6 +443,16 @@ async fn render_index(
             .await?
     };
     let mut ctx = tera::Context::new();
+    // A community's knowledge base, or a tag's knowledge, has a feed.
+    let feed = match (&community, &filter.tag) {
+        (Some(c), _) => Some((format!("/c/{}/knowledge/feed.atom", c.slug), !c.is_public)),
+        (None, Some(tag)) => Some((format!("/knowledge/tags/{}/feed.atom", crate::web::errors::urlencode(tag)), false)),
+        (None, None) => None,
+    };
+    if let Some((path, private)) = feed {
+        ctx.insert("feed_url", &crate::web::feeds::feed_url(&path, private, session.user.as_ref()));
+        ctx.insert("feed_title", &heading);
+    }
     ctx.insert("items", &rows);
     ctx.insert("heading", &heading);
     ctx.insert("community", &community);
