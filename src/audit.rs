@@ -150,7 +150,7 @@ pub fn record(conn: &mut AnyConnection, entry: &Entry) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AuditRow {
     pub id: i64,
     pub created_at: chrono::NaiveDateTime,

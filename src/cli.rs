@@ -33,6 +33,9 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Print the API's OpenAPI 3.1 description (as `GET /api/v1/openapi.json`
+    /// serves it), to generate a client without a running server.
+    Openapi,
     /// Copy the SQLite database to FILE, consistently, while Sala runs
     /// (PostgreSQL: use pg_dump, see the README).
     Backup {
@@ -171,6 +174,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Backup { file } => {
             let bytes = crate::db::backup(&open_database(&config)?, &file)?;
             println!("backed up the database to {} ({bytes} bytes)", file.display());
+            Ok(())
+        }
+        Command::Openapi => {
+            let document = crate::web::api::openapi::document();
+            println!("{}", serde_json::to_string_pretty(document).context("cannot write the OpenAPI document")?);
             Ok(())
         }
         Command::Migrate => {

@@ -119,7 +119,7 @@ pub fn unread_count(conn: &mut AnyConnection, user_id: i64) -> Result<i64> {
         .get_result(conn)?)
 }
 
-#[derive(Debug, Serialize, Queryable)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable)]
 pub struct NotificationRow {
     pub id: i64,
     pub kind: String,

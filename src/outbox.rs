@@ -5,12 +5,13 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Timestamp};
+use diesel::sql_types::{BigInt, Text, Timestamp};
 use serde::Serialize;
 
 use crate::db::schema::{outbox, users};
 use crate::db::{now, on_inner, write_tx, AnyConnection};
 use crate::error::Result;
+pub use crate::vocab::MailStatus;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = outbox)]
@@ -24,7 +25,7 @@ pub struct OutboxRow {
     pub body_text: String,
     pub body_html: String,
     pub unsubscribe_url: Option<String>,
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub lease_until: Option<NaiveDateTime>,
@@ -79,7 +80,7 @@ pub fn enqueue(conn: &mut AnyConnection, mail: &NewMail) -> Result<bool> {
         outbox::body_text.eq(mail.body_text),
         outbox::body_html.eq(mail.body_html),
         outbox::unsubscribe_url.eq(mail.unsubscribe_url),
-        outbox::status.eq("queued"),
+        outbox::status.eq(MailStatus::Queued),
         outbox::attempts.eq(0),
         outbox::next_attempt_at.eq(at),
         outbox::created_at.eq(at),
@@ -107,15 +108,17 @@ pub fn claim(conn: &mut AnyConnection, lease_secs: i64, limit: i64) -> Result<Ve
     let until = at + Duration::seconds(lease_secs);
     let ids: Vec<i64> = match conn {
         AnyConnection::Postgresql(pg) => diesel::sql_query(
-            "UPDATE outbox SET status = 'sending', lease_until = $1, attempts = attempts + 1 \
+            "UPDATE outbox SET status = $4, lease_until = $1, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM outbox \
-                          WHERE (status = 'queued' AND next_attempt_at <= $2) OR (status = 'sending' AND lease_until < $2) \
+                          WHERE (status = $5 AND next_attempt_at <= $2) OR (status = $4 AND lease_until < $2) \
                           ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
              RETURNING id",
         )
         .bind::<Timestamp, _>(until)
         .bind::<Timestamp, _>(at)
         .bind::<BigInt, _>(limit)
+        .bind::<Text, _>(MailStatus::Sending)
+        .bind::<Text, _>(MailStatus::Queued)
         .load::<ClaimedId>(pg)?
         .into_iter()
         .map(|r| r.id)
@@ -124,16 +127,20 @@ pub fn claim(conn: &mut AnyConnection, lease_secs: i64, limit: i64) -> Result<Ve
             let ids: Vec<i64> = outbox::table
                 .filter(
                     outbox::status
-                        .eq("queued")
+                        .eq(MailStatus::Queued)
                         .and(outbox::next_attempt_at.le(at))
-                        .or(outbox::status.eq("sending").and(outbox::lease_until.lt(at))),
+                        .or(outbox::status.eq(MailStatus::Sending).and(outbox::lease_until.lt(at))),
                 )
                 .order(outbox::id.asc())
                 .limit(limit)
                 .select(outbox::id)
                 .load(conn)?;
             diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                .set((outbox::status.eq("sending"), outbox::lease_until.eq(Some(until)), outbox::attempts.eq(outbox::attempts + 1)))
+                .set((
+                    outbox::status.eq(MailStatus::Sending),
+                    outbox::lease_until.eq(Some(until)),
+                    outbox::attempts.eq(outbox::attempts + 1),
+                ))
                 .execute(conn)?;
             Ok(ids)
         })?,
@@ -150,7 +157,7 @@ pub fn claim(conn: &mut AnyConnection, lease_secs: i64, limit: i64) -> Result<Ve
 pub fn mark_cancelled(conn: &mut AnyConnection, id: i64, reason: &str) -> Result<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq(STATUS_CANCELLED),
+            outbox::status.eq(MailStatus::Cancelled),
             outbox::last_error.eq(Some(reason)),
             outbox::lease_until.eq(None::<NaiveDateTime>),
         ))
@@ -161,7 +168,7 @@ pub fn mark_cancelled(conn: &mut AnyConnection, id: i64, reason: &str) -> Result
 pub fn mark_sent(conn: &mut AnyConnection, id: i64) -> Result<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("sent"),
+            outbox::status.eq(MailStatus::Sent),
             outbox::sent_at.eq(Some(now())),
             outbox::lease_until.eq(None::<NaiveDateTime>),
         ))
@@ -182,7 +189,7 @@ pub fn mark_failed(
     if permanent || row.attempts >= max_attempts {
         diesel::update(outbox::table.find(row.id))
             .set((
-                outbox::status.eq("failed"),
+                outbox::status.eq(MailStatus::Failed),
                 outbox::last_error.eq(Some(error)),
                 outbox::lease_until.eq(None::<NaiveDateTime>),
             ))
@@ -192,7 +199,7 @@ pub fn mark_failed(
         let wait = Duration::seconds(30 * 2i64.pow(row.attempts.clamp(0, 10) as u32));
         diesel::update(outbox::table.find(row.id))
             .set((
-                outbox::status.eq("queued"),
+                outbox::status.eq(MailStatus::Queued),
                 outbox::next_attempt_at.eq(now() + wait),
                 outbox::last_error.eq(Some(error)),
                 outbox::lease_until.eq(None::<NaiveDateTime>),
@@ -201,9 +208,6 @@ pub fn mark_failed(
     }
     Ok(())
 }
-
-/// A mail that was not sent on purpose (see [`mark_cancelled`]).
-pub const STATUS_CANCELLED: &str = "cancelled";
 
 #[derive(Debug, Serialize, Default)]
 pub struct Counts {
@@ -217,21 +221,21 @@ pub struct Counts {
 pub fn counts(conn: &mut AnyConnection) -> Result<Counts> {
     let mut c = Counts::default();
     for (status, slot) in [
-        ("queued", &mut c.queued),
-        ("sending", &mut c.sending),
-        ("sent", &mut c.sent),
-        ("failed", &mut c.failed),
-        (STATUS_CANCELLED, &mut c.cancelled),
+        (MailStatus::Queued, &mut c.queued),
+        (MailStatus::Sending, &mut c.sending),
+        (MailStatus::Sent, &mut c.sent),
+        (MailStatus::Failed, &mut c.failed),
+        (MailStatus::Cancelled, &mut c.cancelled),
     ] {
         *slot = outbox::table.filter(outbox::status.eq(status)).count().get_result(conn)?;
     }
     Ok(c)
 }
 
-pub fn recent(conn: &mut AnyConnection, status: Option<&str>, limit: i64) -> Result<Vec<OutboxRow>> {
+pub fn recent(conn: &mut AnyConnection, status: Option<MailStatus>, limit: i64) -> Result<Vec<OutboxRow>> {
     let mut q = outbox::table.select(OutboxRow::as_select()).order(outbox::id.desc()).limit(limit).into_boxed();
     if let Some(status) = status {
-        q = q.filter(outbox::status.eq(status.to_owned()));
+        q = q.filter(outbox::status.eq(status));
     }
     Ok(q.load(conn)?)
 }

@@ -6,11 +6,11 @@
 
 /// An enum stored as one of a few words in a `Text` column.
 macro_rules! text_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:tt,)+ }) => {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
-            diesel::AsExpression, diesel::FromSqlRow,
+            diesel::AsExpression, diesel::FromSqlRow, utoipa::ToSchema,
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
@@ -143,5 +143,28 @@ text_enum! {
     FeedbackKind {
         Helpful = "helpful",
         Outdated = "outdated",
+    }
+}
+
+text_enum! {
+    /// Where a suggested edit is (`knowledge_suggestions.status`).
+    SuggestionStatus {
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
+    }
+}
+
+text_enum! {
+    /// Where a mail is in the outbox (`outbox.status`).
+    MailStatus {
+        Queued = "queued",
+        /// Claimed by one instance under a lease (see `outbox::claim`).
+        Sending = "sending",
+        Sent = "sent",
+        /// Gave up after the last attempt, or a permanent refusal.
+        Failed = "failed",
+        /// Not sent on purpose: the reader may no longer read its community.
+        Cancelled = "cancelled",
     }
 }

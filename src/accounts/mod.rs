@@ -17,7 +17,31 @@ use crate::db::{now, on_inner, unique_violation_as, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
 use crate::throttle::{self, Limit};
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+/// What anyone who may see a person sees of them: no address, no settings.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicUser {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+impl From<&User> for PublicUser {
+    fn from(user: &User) -> Self {
+        PublicUser {
+            id: user.id,
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            is_admin: user.is_admin,
+            created_at: user.created_at,
+        }
+    }
+}
+
+/// An account as its owner sees it (the API's `/me`): the public face plus
+/// the owner's own settings.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = users)]
 pub struct User {
     pub id: i64,
@@ -72,7 +96,7 @@ struct NewUser<'a> {
     feed_token: &'a str,
 }
 
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct Registration {
     pub username: String,
     pub display_name: String,

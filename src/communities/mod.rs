@@ -13,7 +13,7 @@ use crate::db::{now, unique_violation_as, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
 use crate::markdown;
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = communities)]
 pub struct Community {
     pub id: i64,
@@ -29,7 +29,7 @@ pub struct Community {
     pub member_count: i32,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = boards)]
 pub struct Board {
     pub id: i64,
@@ -44,7 +44,7 @@ pub struct Board {
     pub thread_count: i32,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CommunityInput {
     pub slug: String,
     pub name: String,
@@ -54,7 +54,7 @@ pub struct CommunityInput {
     pub is_public: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct BoardInput {
     pub slug: String,
     pub name: String,

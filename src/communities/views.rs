@@ -10,7 +10,7 @@ use crate::db::schema::{boards, communities, memberships, users};
 use crate::db::AnyConnection;
 use crate::error::Result;
 
-#[derive(Debug, Serialize, Queryable)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable)]
 pub struct MemberRow {
     pub user_id: i64,
     pub username: String,

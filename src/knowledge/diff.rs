@@ -5,14 +5,14 @@ use similar::{ChangeTag, TextDiff};
 
 use super::Revision;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Line {
     /// "same", "added" or "removed".
     pub change: &'static str,
     pub text: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SectionDiff {
     /// The section's translation key suffix (`title`, `summary`, …).
     pub section: &'static str,

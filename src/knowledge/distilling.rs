@@ -4,7 +4,7 @@
 use super::*;
 
 /// What the distill editor starts from.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DistillDraft {
     pub thread: Thread,
     pub community_id: i64,
@@ -13,7 +13,7 @@ pub struct DistillDraft {
     pub candidates: Vec<Candidate>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Candidate {
     pub post_id: i64,
     pub author: threads::views::AuthorRef,
@@ -70,7 +70,7 @@ pub fn distill_draft(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -
     Ok(DistillDraft { thread, community_id, sections, candidates })
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct DistillInput {
     #[serde(flatten)]
     pub sections: Sections,

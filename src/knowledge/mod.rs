@@ -11,7 +11,7 @@ mod revising;
 mod suggesting;
 pub mod views;
 
-pub use crate::vocab::{ContributorRole, FeedbackKind};
+pub use crate::vocab::{ContributorRole, FeedbackKind, SuggestionStatus};
 pub use distilling::{distill, distill_draft, Candidate, DistillDraft, DistillInput};
 pub use resolution::{is_resolved, mark_ready, resolve};
 pub use review::{give_feedback, reconfirm};
@@ -50,7 +50,7 @@ const DEFAULT_REVIEW_DAYS: i64 = 180;
 
 pub use crate::vocab::ItemStatus as Status;
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = items)]
 pub struct Item {
     pub id: i64,
@@ -70,7 +70,7 @@ pub struct Item {
     pub published_at: Option<chrono::NaiveDateTime>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = revisions)]
 pub struct Revision {
     pub id: i64,
@@ -91,7 +91,7 @@ pub struct Revision {
     pub created_at: chrono::NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = suggestions)]
 pub struct Suggestion {
     pub id: i64,
@@ -104,7 +104,7 @@ pub struct Suggestion {
     pub solution_md: String,
     pub lessons_md: String,
     pub tags: String,
-    pub status: String,
+    pub status: SuggestionStatus,
     pub decided_by: Option<i64>,
     pub decided_at: Option<chrono::NaiveDateTime>,
     pub decline_reason: Option<String>,
@@ -112,7 +112,7 @@ pub struct Suggestion {
 }
 
 /// The editable parts of an item, as Markdown.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema, Deserialize)]
 pub struct Sections {
     #[serde(default)]
     pub title: String,

@@ -28,7 +28,7 @@ pub fn suggest(
             suggestions::solution_md.eq(&sections.solution),
             suggestions::lessons_md.eq(&sections.lessons),
             suggestions::tags.eq(tag_list.join(", ")),
-            suggestions::status.eq("pending"),
+            suggestions::status.eq(SuggestionStatus::Pending),
             suggestions::created_at.eq(now()),
         ))
         .returning(suggestions::all_columns)
@@ -38,7 +38,7 @@ pub fn suggest(
 fn pending_suggestion(conn: &mut AnyConnection, viewer: Viewer, suggestion_id: i64) -> Result<(Suggestion, Item)> {
     let suggestion: Suggestion = suggestions::table.find(suggestion_id).select(Suggestion::as_select()).first(conn)?;
     let item = curated(conn, viewer, suggestion.item_id)?;
-    if suggestion.status != "pending" {
+    if suggestion.status != SuggestionStatus::Pending {
         return Err(Error::Refused("error-suggestion-decided"));
     }
     Ok((suggestion, item))
@@ -63,7 +63,7 @@ pub fn accept_suggestion(conn: &mut AnyConnection, viewer: Viewer, suggestion_id
         add_contributor(conn, item.id, suggestion.author_id, ContributorRole::Editor)?;
         diesel::update(suggestions::table.find(suggestion_id))
             .set((
-                suggestions::status.eq("accepted"),
+                suggestions::status.eq(SuggestionStatus::Accepted),
                 suggestions::decided_by.eq(Some(decider)),
                 suggestions::decided_at.eq(Some(now())),
             ))
@@ -80,7 +80,7 @@ pub fn decline_suggestion(conn: &mut AnyConnection, viewer: Viewer, suggestion_i
     v.finish()?;
     diesel::update(suggestions::table.find(suggestion_id))
         .set((
-            suggestions::status.eq("declined"),
+            suggestions::status.eq(SuggestionStatus::Declined),
             suggestions::decided_by.eq(Some(decider)),
             suggestions::decided_at.eq(Some(now())),
             suggestions::decline_reason.eq(Some(reason.trim())),

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{readable, Item, Revision, Status, Suggestion};
+use super::{readable, FeedbackKind, Item, Revision, Status, Suggestion, SuggestionStatus};
 use crate::authz::{can, Action, Standing, Viewer};
 use crate::communities::{self, Community};
 use crate::db::schema::{
@@ -17,27 +17,34 @@ use crate::db::AnyConnection;
 use crate::error::Result;
 use crate::threads::views::AuthorRef;
 
-#[derive(Debug, Serialize, Queryable)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable)]
 pub struct CitationView {
     pub post_id: Option<i64>,
     pub excerpt_html: String,
     pub author: AuthorRef,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Contributor {
     pub user: AuthorRef,
     pub roles: Vec<super::ContributorRole>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SuggestionView {
     #[serde(flatten)]
     pub suggestion: Suggestion,
     pub author: AuthorRef,
 }
 
-#[derive(Debug, Serialize)]
+/// The thread an item was distilled from.
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable)]
+pub struct SourceThread {
+    pub id: i64,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ItemPage {
     pub item: Item,
     pub status: Status,
@@ -46,7 +53,7 @@ pub struct ItemPage {
     pub revision: Revision,
     pub citations: Vec<CitationView>,
     pub contributors: Vec<Contributor>,
-    pub source_thread: Option<(i64, String)>,
+    pub source_thread: Option<SourceThread>,
     pub helpful_count: i64,
     /// Outdated marks since the last review.
     pub outdated_count: i64,
@@ -85,18 +92,20 @@ pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
         }
     }
     let source_thread = match item.source_thread_id {
-        Some(tid) => threads::table.find(tid).select((threads::id, threads::title)).first(conn).optional()?,
+        Some(tid) => {
+            threads::table.find(tid).select((threads::id, threads::title)).first::<SourceThread>(conn).optional()?
+        }
         None => None,
     };
     let helpful_count = feedback::table
         .filter(feedback::item_id.eq(item_id))
-        .filter(feedback::kind.eq("helpful"))
+        .filter(feedback::kind.eq(FeedbackKind::Helpful))
         .count()
         .get_result(conn)?;
     let since = item.last_reviewed_at.unwrap_or_default();
     let outdated_comments: Vec<String> = feedback::table
         .filter(feedback::item_id.eq(item_id))
-        .filter(feedback::kind.eq("outdated"))
+        .filter(feedback::kind.eq(FeedbackKind::Outdated))
         .filter(feedback::created_at.gt(since))
         .order(feedback::id.asc())
         .select(feedback::comment)
@@ -128,14 +137,14 @@ fn pending_suggestions(conn: &mut AnyConnection, item_id: i64) -> Result<Vec<Sug
     let rows: Vec<(Suggestion, AuthorRef)> = suggestions::table
         .inner_join(users::table)
         .filter(suggestions::item_id.eq(item_id))
-        .filter(suggestions::status.eq("pending"))
+        .filter(suggestions::status.eq(SuggestionStatus::Pending))
         .order(suggestions::id.asc())
         .select((Suggestion::as_select(), (users::id, users::username, users::display_name)))
         .load(conn)?;
     Ok(rows.into_iter().map(|(suggestion, author)| SuggestionView { suggestion, author }).collect())
 }
 
-#[derive(Debug, Serialize, Queryable)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable)]
 pub struct ItemRow {
     pub id: i64,
     pub title: String,
@@ -148,7 +157,8 @@ pub struct ItemRow {
     pub community_name: String,
 }
 
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListFilter {
     pub community: Option<String>,
     pub tag: Option<String>,
@@ -201,7 +211,7 @@ pub fn list(conn: &mut AnyConnection, viewer: Viewer, filter: &ListFilter) -> Re
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let helpful: Vec<i64> = feedback::table
             .filter(feedback::item_id.eq_any(&ids))
-            .filter(feedback::kind.eq("helpful"))
+            .filter(feedback::kind.eq(FeedbackKind::Helpful))
             .select(feedback::item_id)
             .load(conn)?;
         let count = |id: i64| helpful.iter().filter(|h| **h == id).count();
@@ -282,7 +292,7 @@ pub fn by_contributor(conn: &mut AnyConnection, viewer: Viewer, user_id: i64) ->
     Ok(rows)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RevisionRow {
     #[serde(flatten)]
     pub revision: Revision,

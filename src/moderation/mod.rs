@@ -33,7 +33,7 @@ pub const FLAGGED_ALREADY: &str = "error-flag-already";
 const MAX_REASON_CHARS: usize = 1_000;
 
 /// What a facilitator decides about a flagged (or any) post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Decision {
     /// The post stays (and is shown again if flags had hidden it).
@@ -77,7 +77,7 @@ fn post_in_context(conn: &mut AnyConnection, viewer: Viewer, post_id: i64) -> Re
     Ok((post, ctx))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FlagOutcome {
     pub flag_id: i64,
     /// The flag was the last one needed: the post is hidden pending review.
@@ -288,7 +288,7 @@ pub fn warn(conn: &mut AnyConnection, viewer: Viewer, post_id: i64, reason: &str
     })
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = suspensions)]
 pub struct Suspension {
     pub id: i64,

@@ -15,7 +15,7 @@ use crate::error::Result;
 /// Posts one queue page shows.
 const QUEUE_LIMIT: i64 = 100;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FlagView {
     pub id: i64,
     pub reason: super::FlagReason,
@@ -24,7 +24,7 @@ pub struct FlagView {
     pub created_at: chrono::NaiveDateTime,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QueueItem {
     pub post_id: i64,
     pub thread_id: i64,
@@ -148,7 +148,7 @@ pub fn open_count(conn: &mut AnyConnection, community_id: i64) -> Result<i64> {
         .first(conn)?)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SuspensionRow {
     pub id: i64,
     pub username: String,

@@ -32,7 +32,8 @@ const SNIPPET_CHARS: usize = 220;
 const MAX_QUERY_CHARS: usize = 500;
 
 /// What the search form and `GET /api/v1/search` take.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     #[serde(default)]
     pub q: String,
@@ -58,7 +59,7 @@ fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<bool, D::
     Ok(matches!(raw.as_deref(), Some("1" | "on" | "true" | "yes")))
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     #[serde(rename = "type")]
     pub kind: String,
@@ -77,7 +78,7 @@ pub struct Hit {
     pub created_at: chrono::NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResults {
     pub query: String,
     /// How many matched; when `more` is set, at least this many.

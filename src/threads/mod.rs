@@ -22,7 +22,7 @@ pub const MAX_BODY_CHARS: usize = 50_000;
 
 pub use crate::vocab::ThreadKind;
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = threads)]
 pub struct Thread {
     pub id: i64,
@@ -48,7 +48,7 @@ pub struct Thread {
     pub is_hidden: bool,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = posts)]
 pub struct Post {
     pub id: i64,
@@ -75,7 +75,7 @@ impl Post {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = post_revisions)]
 pub struct PostRevision {
     pub id: i64,
@@ -87,8 +87,9 @@ pub struct PostRevision {
     pub body_html: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewThread {
+    #[schema(value_type = ThreadKind)]
     pub kind: String,
     pub title: String,
     pub body: String,

@@ -11,14 +11,14 @@ use crate::db::schema::{boards, communities, memberships, posts, threads, users}
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Serialize, Queryable)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable)]
 pub struct AuthorRef {
     pub id: i64,
     pub username: String,
     pub display_name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PostView {
     pub id: i64,
     pub parent_id: Option<i64>,
@@ -40,7 +40,7 @@ pub struct PostView {
     pub continues: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ThreadPage {
     pub thread: Thread,
     pub author: AuthorRef,
@@ -151,7 +151,7 @@ pub fn thread_page(
 }
 
 /// One line of a thread listing.
-#[derive(Debug, Serialize, Queryable)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable)]
 pub struct ThreadRow {
     pub id: i64,
     pub kind: crate::vocab::ThreadKind,
@@ -260,7 +260,7 @@ pub fn recent_threads(
     Ok(query.load(conn)?)
 }
 
-#[derive(Debug, Serialize, Queryable)]
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable)]
 pub struct UserPostRow {
     pub post_id: i64,
     pub thread_id: i64,
@@ -308,7 +308,7 @@ pub fn user_posts(conn: &mut AnyConnection, viewer: Viewer, user_id: i64, limit:
 
 /// Where a post's permalink leads: the thread page (and subtree root, for a
 /// post below the depth cap) that shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PostLocation {
     pub thread_id: i64,
     pub page: usize,

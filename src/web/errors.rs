@@ -93,10 +93,14 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-#[derive(Serialize)]
+/// What is wrong with one field of the input.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct FieldMessage {
+    /// The field's name, as sent.
     pub field: String,
+    /// A stable code for programs, such as `error-required`.
     pub code: &'static str,
+    /// The sentence a person reads, in the caller's language.
     pub message: String,
 }
 
@@ -114,13 +118,18 @@ pub fn field_messages(lang: Lang, errors: &[FieldError]) -> Vec<FieldMessage> {
         .collect()
 }
 
-#[derive(Serialize)]
-struct Problem {
+/// An error, as RFC 9457 `application/problem+json`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem; stable for programs.
     #[serde(rename = "type")]
     kind: String,
+    /// The HTTP status's name.
     title: String,
     status: u16,
+    /// What went wrong, in the caller's language (`Accept-Language`).
     detail: String,
+    /// For invalid input: what is wrong with each field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldMessage>,
 }

@@ -18,6 +18,7 @@ mod knowledge;
 mod large_threads;
 mod moderation;
 mod notifications;
+mod openapi;
 mod operations;
 mod schema;
 mod search;

@@ -1,14 +1,17 @@
 //! Communities, boards, threads and posts as JSON.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::communities::{self, views as community_views, BoardInput, CommunityInput};
+use crate::authz::Standing;
+use crate::communities::views::{self as community_views, MemberRow};
+use crate::communities::{self, Board, BoardInput, Community, CommunityInput};
 use crate::error::Context as _;
-use crate::threads::views::{self as thread_views, TreeWindow};
-use crate::threads::{self, NewThread};
+use crate::threads::views::{self as thread_views, ThreadPage, ThreadRow, TreeWindow};
+use crate::threads::{self, NewThread, Post, PostRevision, Thread};
 use crate::throttle::Write;
+use crate::vocab::Frequency;
 use crate::web::errors::WebResult;
 use crate::web::page_cache::anonymous_thread_stamp;
 use crate::web::session::{ApiUser, MaybeApiUser};
@@ -42,12 +45,109 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .get("/posts/{id}/revisions", post_revisions);
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    list_communities,
+    create_community,
+    get_community,
+    update_community,
+    join,
+    leave,
+    members,
+    appoint_facilitator,
+    remove_facilitator,
+    get_subscription,
+    put_subscription,
+    list_boards,
+    create_board,
+    update_board,
+    list_threads,
+    create_thread,
+    get_thread,
+    lock,
+    unlock,
+    pin,
+    unpin,
+    create_post,
+    edit_post,
+    delete_post,
+    post_revisions,
+))]
+pub struct Doc;
+
+#[derive(Serialize, ToSchema)]
+struct Communities {
+    /// By name; public ones and those the caller belongs to.
+    communities: Vec<Community>,
+}
+
+/// A community's front: itself, the caller's place in it, its boards.
+#[derive(Serialize, ToSchema)]
+struct CommunityFront {
+    community: Community,
+    standing: Standing,
+    boards: Vec<Board>,
+    member_count: i64,
+}
+
+/// The caller's (or an appointee's) place in a community.
+#[derive(Serialize, ToSchema)]
+struct StandingBody {
+    standing: Standing,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Members {
+    members: Vec<MemberRow>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Boards {
+    /// In their set order.
+    boards: Vec<Board>,
+}
+
+/// One page of a board's threads, pinned first, then by latest activity.
+#[derive(Serialize, ToSchema)]
+struct ThreadListing {
+    threads: Vec<ThreadRow>,
+    page: usize,
+    per_page: usize,
+    /// Threads on the board, on all pages.
+    total: i64,
+    pages: usize,
+}
+
+/// A new thread and its opening post.
+#[derive(Serialize, ToSchema)]
+struct NewThreadCreated {
+    thread: Thread,
+    post: Post,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+struct SubscriptionBody {
+    frequency: Frequency,
+}
+
+#[derive(Serialize, ToSchema)]
+struct PostRevisions {
+    /// Oldest first, each with its stored HTML.
+    revisions: Vec<PostRevision>,
+}
+
+/// Communities the caller can see: public ones and those they belong to.
+#[utoipa::path(get, path = "/communities", tag = "forum",
+    responses((status = 200, description = "The communities", body = Communities)))]
 async fn list_communities(state: web::Data<AppState>, caller: MaybeApiUser) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let list = state.db.run(move |conn| community_views::list_communities(conn, viewer)).await?;
-    Ok(HttpResponse::Ok().json(json!({"communities": list})))
+    Ok(HttpResponse::Ok().json(Communities { communities: list }))
 }
 
+/// Creates a community of practice (admins).
+#[utoipa::path(post, path = "/communities", tag = "forum", security(("bearer" = [])), request_body = CommunityInput,
+    responses((status = 201, description = "The new community", body = Community)))]
 async fn create_community(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -59,6 +159,12 @@ async fn create_community(
     Ok(HttpResponse::Created().json(community))
 }
 
+/// A community, the caller's standing in it, its boards and member count.
+#[utoipa::path(
+    get, path = "/communities/{slug}", tag = "forum",
+    params(("slug" = String, Path, description = "The community's slug")),
+    responses((status = 200, description = "The community", body = CommunityFront)),
+)]
 async fn get_community(
     state: web::Data<AppState>,
     caller: MaybeApiUser,
@@ -75,10 +181,17 @@ async fn get_community(
             Ok((community, standing, boards, count))
         })
         .await?;
-    Ok(HttpResponse::Ok()
-        .json(json!({"community": community, "standing": standing, "boards": boards, "member_count": count})))
+    Ok(HttpResponse::Ok().json(CommunityFront { community, standing, boards, member_count: count }))
 }
 
+/// Changes a community's name, description or visibility (facilitators).
+#[utoipa::path(
+    patch, path = "/communities/{slug}", tag = "forum",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The community's slug")),
+    request_body = CommunityInput,
+    responses((status = 200, description = "The community as saved", body = Community)),
+)]
 async fn update_community(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -98,6 +211,13 @@ async fn update_community(
     Ok(HttpResponse::Ok().json(community))
 }
 
+/// Joins a public community as a member.
+#[utoipa::path(
+    post, path = "/communities/{slug}/join", tag = "forum",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The community's slug")),
+    responses((status = 200, description = "The caller's standing now", body = StandingBody)),
+)]
 async fn join(state: web::Data<AppState>, caller: ApiUser, path: web::Path<String>) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let slug = path.into_inner();
@@ -109,9 +229,16 @@ async fn join(state: web::Data<AppState>, caller: ApiUser, path: web::Path<Strin
             communities::standing(conn, viewer, community.id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"standing": standing})))
+    Ok(HttpResponse::Ok().json(StandingBody { standing }))
 }
 
+/// Leaves a community.
+#[utoipa::path(
+    post, path = "/communities/{slug}/leave", tag = "forum",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The community's slug")),
+    responses((status = 204, description = "Left")),
+)]
 async fn leave(state: web::Data<AppState>, caller: ApiUser, path: web::Path<String>) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let slug = path.into_inner();
@@ -125,13 +252,25 @@ async fn leave(state: web::Data<AppState>, caller: ApiUser, path: web::Path<Stri
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// A community's members and facilitators.
+#[utoipa::path(
+    get, path = "/communities/{slug}/members", tag = "forum",
+    params(("slug" = String, Path, description = "The community's slug")),
+    responses((status = 200, description = "The members", body = Members)),
+)]
 async fn members(state: web::Data<AppState>, caller: MaybeApiUser, path: web::Path<String>) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let slug = path.into_inner();
     let (_, _, list) = state.db.run(move |conn| community_views::members_list(conn, viewer, &slug)).await?;
-    Ok(HttpResponse::Ok().json(json!({"members": list})))
+    Ok(HttpResponse::Ok().json(Members { members: list }))
 }
 
+/// A community's boards, in their set order.
+#[utoipa::path(
+    get, path = "/communities/{slug}/boards", tag = "forum",
+    params(("slug" = String, Path, description = "The community's slug")),
+    responses((status = 200, description = "The boards", body = Boards)),
+)]
 async fn list_boards(
     state: web::Data<AppState>,
     caller: MaybeApiUser,
@@ -146,9 +285,17 @@ async fn list_boards(
             community_views::boards_of(conn, community.id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"boards": boards})))
+    Ok(HttpResponse::Ok().json(Boards { boards }))
 }
 
+/// Adds a board to a community (facilitators).
+#[utoipa::path(
+    post, path = "/communities/{slug}/boards", tag = "forum",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The community's slug")),
+    request_body = BoardInput,
+    responses((status = 201, description = "The new board", body = Board)),
+)]
 async fn create_board(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -168,6 +315,10 @@ async fn create_board(
     Ok(HttpResponse::Created().json(board))
 }
 
+/// One page of a board's threads: pinned first, then by latest activity.
+#[utoipa::path(get, path = "/boards/{id}/threads", tag = "forum",
+    params(("id" = i64, Path, description = "The board's id"), ("page" = Option<usize>, Query, description = "From 1")),
+    responses((status = 200, description = "The threads", body = ThreadListing)))]
 async fn list_threads(
     state: web::Data<AppState>,
     caller: MaybeApiUser,
@@ -187,15 +338,19 @@ async fn list_threads(
             thread_views::board_threads(conn, board_id, page, per_page)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "threads": threads,
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "pages": (total as usize).div_ceil(per_page).max(1),
-    })))
+    Ok(HttpResponse::Ok().json(ThreadListing {
+        threads,
+        page,
+        per_page,
+        total,
+        pages: (total as usize).div_ceil(per_page).max(1),
+    }))
 }
 
+/// Starts a thread: a question or an experience, with its opening post.
+#[utoipa::path(post, path = "/boards/{id}/threads", tag = "forum", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The board's id")), request_body = NewThread,
+    responses((status = 201, description = "The thread and its opening post", body = NewThreadCreated)))]
 async fn create_thread(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -208,9 +363,17 @@ async fn create_thread(
     let (thread, post) = state
         .limited_write(viewer, Write::Thread, move |conn| threads::create_thread(conn, viewer, board_id, &input))
         .await?;
-    Ok(HttpResponse::Created().json(json!({"thread": thread, "post": post})))
+    Ok(HttpResponse::Created().json(NewThreadCreated { thread, post }))
 }
 
+/// A thread with one page of its reply tree, laid out in order with depths.
+///
+/// Deep branches are cut at the configured depth; `root` shows the subtree
+/// under one post ("continue this thread").
+#[utoipa::path(get, path = "/threads/{id}", tag = "forum",
+    params(("id" = i64, Path, description = "The thread's id"), ("page" = Option<usize>, Query, description = "From 1"),
+        ("root" = Option<i64>, Query, description = "Show only the subtree under this post")),
+    responses((status = 200, description = "The thread page", body = ThreadPage)))]
 async fn get_thread(
     state: web::Data<AppState>,
     caller: MaybeApiUser,
@@ -241,12 +404,18 @@ async fn get_thread(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct NewPost {
+    /// The post replied to; absent for a reply to the thread itself.
     parent_id: Option<i64>,
+    /// Markdown.
     body: String,
 }
 
+/// Replies to a thread, or to one post of it.
+#[utoipa::path(post, path = "/threads/{id}/posts", tag = "forum", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The thread's id")), request_body = NewPost,
+    responses((status = 201, description = "The reply", body = Post)))]
 async fn create_post(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -262,12 +431,18 @@ async fn create_post(
     Ok(HttpResponse::Created().json(post))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct PostEdit {
+    /// Markdown.
     body: String,
+    /// A new title, when the post opens its thread.
     title: Option<String>,
 }
 
+/// Edits a post (its author, or facilitators); the old text is kept as a revision.
+#[utoipa::path(patch, path = "/posts/{id}", tag = "forum", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post's id")), request_body = PostEdit,
+    responses((status = 200, description = "The post as saved", body = Post)))]
 async fn edit_post(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -285,6 +460,13 @@ async fn edit_post(
     Ok(HttpResponse::Ok().json(post))
 }
 
+/// Deletes a post (its author, or facilitators); replies under it stay.
+#[utoipa::path(
+    delete, path = "/posts/{id}", tag = "forum",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post's id")),
+    responses((status = 204, description = "Deleted")),
+)]
 async fn delete_post(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let post_id = path.into_inner();
@@ -292,6 +474,10 @@ async fn delete_post(state: web::Data<AppState>, caller: ApiUser, path: web::Pat
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// How often the caller gets a digest of this community.
+#[utoipa::path(get, path = "/communities/{slug}/subscription", tag = "forum", security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The community's slug")),
+    responses((status = 200, description = "The caller's digest frequency", body = SubscriptionBody)))]
 async fn get_subscription(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -307,14 +493,13 @@ async fn get_subscription(
             crate::digests::frequency_of(conn, user_id, community.id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"frequency": frequency})))
+    Ok(HttpResponse::Ok().json(SubscriptionBody { frequency }))
 }
 
-#[derive(Deserialize)]
-struct SubscriptionBody {
-    frequency: crate::digests::Frequency,
-}
-
+/// Sets how often the caller gets a digest of this community (`off` stops it).
+#[utoipa::path(put, path = "/communities/{slug}/subscription", tag = "forum", security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The community's slug")), request_body = SubscriptionBody,
+    responses((status = 200, description = "The frequency saved", body = SubscriptionBody)))]
 async fn put_subscription(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -331,7 +516,7 @@ async fn put_subscription(
             crate::digests::set_frequency(conn, viewer, community.id, frequency)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"frequency": saved})))
+    Ok(HttpResponse::Ok().json(SubscriptionBody { frequency: saved }))
 }
 
 async fn set_facilitator(
@@ -351,10 +536,19 @@ async fn set_facilitator(
             communities::standing(conn, crate::authz::Viewer::user(person.id, person.is_admin), community.id)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"standing": standing})))
+    Ok(HttpResponse::Ok().json(StandingBody { standing }))
 }
 
 /// Appoints a facilitator (admins), making them a member if needed.
+#[utoipa::path(
+    put, path = "/communities/{slug}/facilitators/{username}", tag = "forum",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The community's slug"),
+        ("username" = String, Path, description = "Who"),
+    ),
+    responses((status = 200, description = "Their standing now", body = StandingBody)),
+)]
 async fn appoint_facilitator(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -364,6 +558,15 @@ async fn appoint_facilitator(
 }
 
 /// Makes a facilitator a plain member again (admins).
+#[utoipa::path(
+    delete, path = "/communities/{slug}/facilitators/{username}", tag = "forum",
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "The community's slug"),
+        ("username" = String, Path, description = "Who"),
+    ),
+    responses((status = 200, description = "Their standing now", body = StandingBody)),
+)]
 async fn remove_facilitator(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -372,6 +575,14 @@ async fn remove_facilitator(
     set_facilitator(state, caller, path, false).await
 }
 
+/// Changes a board's name, description or place (facilitators).
+#[utoipa::path(
+    patch, path = "/boards/{id}", tag = "forum",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The board's id")),
+    request_body = BoardInput,
+    responses((status = 200, description = "The board as saved", body = Board)),
+)]
 async fn update_board(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -399,24 +610,55 @@ async fn set_thread_flag(
 }
 
 /// Locks a thread: no more replies (facilitators).
+#[utoipa::path(
+    post, path = "/threads/{id}/lock", tag = "forum",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The thread's id")),
+    responses((status = 200, description = "The thread", body = Thread)),
+)]
 async fn lock(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
     set_thread_flag(state, caller, path, threads::ThreadFlag::Locked, true).await
 }
 
+/// Unlocks a thread (facilitators).
+#[utoipa::path(
+    delete, path = "/threads/{id}/lock", tag = "forum",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The thread's id")),
+    responses((status = 200, description = "The thread", body = Thread)),
+)]
 async fn unlock(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
     set_thread_flag(state, caller, path, threads::ThreadFlag::Locked, false).await
 }
 
 /// Pins a thread first in its board (facilitators).
+#[utoipa::path(
+    post, path = "/threads/{id}/pin", tag = "forum",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The thread's id")),
+    responses((status = 200, description = "The thread", body = Thread)),
+)]
 async fn pin(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
     set_thread_flag(state, caller, path, threads::ThreadFlag::Pinned, true).await
 }
 
+/// Unpins a thread (facilitators).
+#[utoipa::path(
+    delete, path = "/threads/{id}/pin", tag = "forum",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The thread's id")),
+    responses((status = 200, description = "The thread", body = Thread)),
+)]
 async fn unpin(state: web::Data<AppState>, caller: ApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
     set_thread_flag(state, caller, path, threads::ThreadFlag::Pinned, false).await
 }
 
 /// A post's versions, oldest first, each with its stored HTML.
+#[utoipa::path(
+    get, path = "/posts/{id}/revisions", tag = "forum",
+    params(("id" = i64, Path, description = "The post's id")),
+    responses((status = 200, description = "The revisions", body = PostRevisions)),
+)]
 async fn post_revisions(
     state: web::Data<AppState>,
     caller: MaybeApiUser,
@@ -425,5 +667,5 @@ async fn post_revisions(
     let viewer = caller.viewer();
     let post_id = path.into_inner();
     let (_, revisions) = state.db.run(move |conn| threads::revisions(conn, viewer, post_id)).await?;
-    Ok(HttpResponse::Ok().json(json!({"revisions": revisions})))
+    Ok(HttpResponse::Ok().json(PostRevisions { revisions }))
 }

@@ -1,10 +1,13 @@
 //! The JSON API under `/api/v1`. It mirrors the pages and shares their
-//! domain calls; errors come out as `application/problem+json`.
+//! domain calls; errors come out as `application/problem+json`. Every
+//! handler answers with a named type and carries a `#[utoipa::path]`, from
+//! which [`openapi`] builds the API's description.
 
 mod accounts;
 mod forum;
 mod knowledge;
 mod moderation;
+pub mod openapi;
 mod search;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
@@ -13,4 +16,5 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     knowledge::routes(cfg);
     moderation::routes(cfg);
     search::routes(cfg);
+    openapi::routes(cfg);
 }

@@ -2,16 +2,17 @@
 //! log as JSON under `/api/v1`.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::accounts;
-use crate::audit;
+use crate::audit::{self, AuditRow};
 use crate::authz::{Standing, Viewer};
 use crate::communities;
 use crate::db::AnyConnection;
 use crate::error::Result;
-use crate::moderation::{self, views, Decision, Scope};
+use crate::moderation::views::{self, QueueItem};
+use crate::moderation::{self, Decision, FlagOutcome, Scope, Suspension};
 use crate::throttle::Write;
 use crate::web::errors::{AppError, WebResult};
 use crate::web::session::ApiUser;
@@ -29,13 +30,52 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/suspensions/{id}/lift", lift);
 }
 
-#[derive(Deserialize)]
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(flag, decide, warn, community_queue, site_queue, community_audit, site_audit, suspend, lift))]
+pub struct Doc;
+
+/// Flagged and hidden posts waiting for a facilitator, most flagged first.
+#[derive(Serialize, ToSchema)]
+struct Queue {
+    queue: Vec<QueueItem>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct DecisionTaken {
+    decision: Decision,
+}
+
+#[derive(Serialize, ToSchema)]
+struct AuditLog {
+    /// Newest first; page back with `before` set to the last entry's id.
+    entries: Vec<AuditRow>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct SuspensionCreated {
+    suspension: Suspension,
+}
+
+#[derive(Deserialize, ToSchema)]
 struct FlagBody {
+    #[schema(value_type = crate::vocab::FlagReason)]
     reason: String,
+    /// What is wrong, in the flagger's words (needed for `other`).
     #[serde(default)]
     note: String,
 }
 
+/// Flags a post for the facilitators (members).
+///
+/// One open flag per member and post; enough flags from different members
+/// hide the post pending review.
+#[utoipa::path(
+    post, path = "/posts/{id}/flags", tag = "moderation",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post's id")),
+    request_body = FlagBody,
+    responses((status = 201, description = "Flagged", body = FlagOutcome)),
+)]
 async fn flag(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -54,13 +94,25 @@ async fn flag(
     Ok(HttpResponse::Created().json(outcome))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct DecisionBody {
+    #[schema(value_type = Decision)]
     decision: String,
+    /// Told to the author and kept in the audit log.
     #[serde(default)]
     reason: String,
 }
 
+/// Decides on a post: keep, hide, restore, delete, or lock its thread (facilitators).
+///
+/// Settles the post's open flags and is written to the audit log.
+#[utoipa::path(
+    post, path = "/posts/{id}/decision", tag = "moderation",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post's id")),
+    request_body = DecisionBody,
+    responses((status = 200, description = "Decided", body = DecisionTaken)),
+)]
 async fn decide(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -73,15 +125,23 @@ async fn decide(
     let decision =
         Decision::parse(&decision).ok_or(AppError(crate::error::Error::invalid("decision", "error-invalid-choice")))?;
     state.db.run(move |conn| moderation::decide(conn, viewer, post_id, decision, &reason)).await?;
-    Ok(HttpResponse::Ok().json(json!({"decision": decision})))
+    Ok(HttpResponse::Ok().json(DecisionTaken { decision }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct ReasonBody {
     #[serde(default)]
     reason: String,
 }
 
+/// Warns a post's author privately, by notification (facilitators).
+#[utoipa::path(
+    post, path = "/posts/{id}/warning", tag = "moderation",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The post's id")),
+    request_body = ReasonBody,
+    responses((status = 201, description = "Warned")),
+)]
 async fn warn(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -92,7 +152,7 @@ async fn warn(
     let post_id = path.into_inner();
     let reason = body.into_inner().reason;
     state.db.run(move |conn| moderation::warn(conn, viewer, post_id, &reason)).await?;
-    Ok(HttpResponse::Created().json(json!({})))
+    Ok(HttpResponse::Created().finish())
 }
 
 /// A community by slug the viewer may read, with their standing there.
@@ -101,6 +161,13 @@ fn community_for(conn: &mut AnyConnection, viewer: Viewer, slug: &str) -> Result
     Ok((community.id, standing))
 }
 
+/// A community's review queue (its facilitators).
+#[utoipa::path(
+    get, path = "/communities/{slug}/flags", tag = "moderation",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The community's slug")),
+    responses((status = 200, description = "The queue", body = Queue)),
+)]
 async fn community_queue(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -115,20 +182,32 @@ async fn community_queue(
             views::queue(conn, viewer, Some(community))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"queue": queue})))
+    Ok(HttpResponse::Ok().json(Queue { queue }))
 }
 
+/// The review queue of every community the caller facilitates (admins: all).
+#[utoipa::path(get, path = "/flags", tag = "moderation", security(("bearer" = [])),
+    responses((status = 200, description = "The queue", body = Queue)))]
 async fn site_queue(state: web::Data<AppState>, caller: ApiUser) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let queue = state.db.run(move |conn| views::queue(conn, viewer, None)).await?;
-    Ok(HttpResponse::Ok().json(json!({"queue": queue})))
+    Ok(HttpResponse::Ok().json(Queue { queue }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
+    /// Entries older than this entry's id (the next page).
     before: Option<i64>,
 }
 
+/// A community's audit log (its facilitators and admins).
+#[utoipa::path(
+    get, path = "/communities/{slug}/audit", tag = "moderation",
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The community's slug"), AuditQuery),
+    responses((status = 200, description = "One page of the log", body = AuditLog)),
+)]
 async fn community_audit(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -145,17 +224,20 @@ async fn community_audit(
             audit::read(conn, viewer, Some(community), before)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(json!({"entries": entries})))
+    Ok(HttpResponse::Ok().json(AuditLog { entries }))
 }
 
+/// The whole audit log (admins).
+#[utoipa::path(get, path = "/audit", tag = "moderation", security(("bearer" = [])), params(AuditQuery),
+    responses((status = 200, description = "One page of the log", body = AuditLog)))]
 async fn site_audit(state: web::Data<AppState>, caller: ApiUser, q: web::Query<AuditQuery>) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let before = q.before;
     let entries = state.db.run(move |conn| audit::read(conn, viewer, None, before)).await?;
-    Ok(HttpResponse::Ok().json(json!({"entries": entries})))
+    Ok(HttpResponse::Ok().json(AuditLog { entries }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct SuspendBody {
     /// A community's slug: mute there (its facilitators). Absent: suspend
     /// everywhere (admins).
@@ -165,6 +247,10 @@ struct SuspendBody {
     days: Option<u32>,
 }
 
+/// Mutes a person in one community (its facilitators) or suspends them everywhere (admins).
+#[utoipa::path(post, path = "/users/{username}/suspensions", tag = "moderation", security(("bearer" = [])),
+    params(("username" = String, Path, description = "Who")), request_body = SuspendBody,
+    responses((status = 201, description = "Suspended", body = SuspensionCreated)))]
 async fn suspend(
     state: web::Data<AppState>,
     caller: ApiUser,
@@ -185,9 +271,13 @@ async fn suspend(
             moderation::suspend(conn, viewer, person.id, scope, &reason, days)
         })
         .await?;
-    Ok(HttpResponse::Created().json(json!({"suspension": suspension})))
+    Ok(HttpResponse::Created().json(SuspensionCreated { suspension }))
 }
 
+/// Lifts a suspension or mute early (whoever may impose it).
+#[utoipa::path(post, path = "/suspensions/{id}/lift", tag = "moderation", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The suspension's id")), request_body(content = Option<ReasonBody>),
+    responses((status = 204, description = "Lifted")))]
 async fn lift(
     state: web::Data<AppState>,
     caller: ApiUser,

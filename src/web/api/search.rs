@@ -1,10 +1,11 @@
 //! `GET /api/v1/search`: the same search as the page, as JSON.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::i18n::Lang;
-use crate::search::{self, SearchParams};
+use crate::search::{self, SearchParams, SearchResults};
 use crate::web::errors::WebResult;
 use crate::web::session::MaybeApiUser;
 use crate::web::AppState;
@@ -13,6 +14,25 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     cfg.get("/search", search_api);
 }
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(search_api))]
+pub struct Doc;
+
+/// Search results, with why there are none in words.
+#[derive(Serialize, ToSchema)]
+struct Found {
+    #[serde(flatten)]
+    results: SearchResults,
+    /// When `notice` is set: the sentence to show, in the caller's language.
+    message: Option<String>,
+}
+
+/// Searches threads, replies and knowledge the caller may read.
+///
+/// Thai words are found in text without spaces; results are ranked, with
+/// highlighted snippets.
+#[utoipa::path(get, path = "/search", tag = "search", params(SearchParams),
+    responses((status = 200, description = "The results", body = Found)))]
 async fn search_api(
     state: web::Data<AppState>,
     caller: MaybeApiUser,
@@ -27,15 +47,5 @@ async fn search_api(
         let accept = request.headers().get("accept-language").and_then(|v| v.to_str().ok());
         Lang::negotiate(None, None, accept).t(code)
     });
-    Ok(HttpResponse::Ok().json(json!({
-        "query": results.query,
-        "total": results.total,
-        "more": results.more,
-        "page": results.page,
-        "per_page": results.per_page,
-        "pages": results.pages,
-        "results": results.results,
-        "notice": results.notice,
-        "message": message,
-    })))
+    Ok(HttpResponse::Ok().json(Found { results, message }))
 }

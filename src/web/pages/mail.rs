@@ -174,14 +174,12 @@ async fn admin_outbox(
     if !user.is_admin {
         return Err(AppError(Error::Forbidden));
     }
-    let status = q
-        .into_inner()
-        .status
-        .filter(|s| ["queued", "sending", "sent", "failed", outbox::STATUS_CANCELLED].contains(&s.as_str()));
+    let status = q.into_inner().status.as_deref().and_then(outbox::MailStatus::parse);
     let (counts, rows) =
-        state.db.run(move |conn| Ok((outbox::counts(conn)?, outbox::recent(conn, status.as_deref(), 100)?))).await?;
+        state.db.run(move |conn| Ok((outbox::counts(conn)?, outbox::recent(conn, status, 100)?))).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("counts", &counts);
+    ctx.insert("statuses", outbox::MailStatus::ALL);
     ctx.insert("rows", &rows);
     state.render(&session, "admin_outbox.html", &mut ctx)
 }

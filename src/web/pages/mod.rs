@@ -1,6 +1,7 @@
 //! HTML pages. Each handler extracts, calls the domain, renders a template.
 
 mod accounts;
+mod api_docs;
 mod communities;
 mod knowledge;
 mod mail;
@@ -19,6 +20,7 @@ use crate::i18n::Lang;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
+    api_docs::routes(cfg);
     communities::routes(cfg);
     knowledge::routes(cfg);
     mail::routes(cfg);
