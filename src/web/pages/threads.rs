@@ -52,7 +52,7 @@ async fn new_thread_page(
     session: Session,
     path: web::Path<(String, String)>,
 ) -> WebResult<HttpResponse> {
-    let form = json!({"kind": "question"});
+    let form = json!({"kind": crate::threads::ThreadKind::Question});
     render_new_thread(&state, &session, path.into_inner(), form, None, StatusCode::OK, Preview::No).await
 }
 
