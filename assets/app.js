@@ -17,3 +17,19 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+// The "ask" form: choosing a board picks its usual kind of thread, until
+// the person picks a kind themselves.
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form[data-ask-form]");
+  if (!form) return;
+  const board = form.querySelector("select[name=board_id]");
+  let chosenByHand = false;
+  form.querySelectorAll("input[name=kind]").forEach((radio) => {
+    radio.addEventListener("change", () => { chosenByHand = true; });
+  });
+  board.addEventListener("change", () => {
+    const kind = board.selectedOptions[0] && board.selectedOptions[0].dataset.kind;
+    const radio = kind && form.querySelector(`input[name=kind][value="${kind}"]`);
+    if (radio && !chosenByHand) radio.checked = true;
+  });
+});

@@ -45,6 +45,14 @@ count-replies = { $count ->
     [one] 1 reply
    *[other] { $count } replies
 }
+count-question = { $count ->
+    [one] 1 answer
+   *[other] { $count } answers
+}
+count-experience = { $count ->
+    [one] 1 comment
+   *[other] { $count } comments
+}
 
 community-new = New community
 community-edit = Edit community
@@ -79,7 +87,6 @@ kind-experience-help = Share something that worked, or a lesson learned
 thread-new = New thread
 thread-post = Post thread
 thread-posts = Posts in this thread
-thread-reply = Reply to the thread
 thread-pinned = Pinned
 thread-locked = Locked
 thread-lock = Lock thread
@@ -179,7 +186,7 @@ error-parent-not-in-thread = The post you replied to is not in this thread
 error-wrong-password = The current password is wrong
 
 nav-knowledge = Knowledge
-thread-resolved = Resolved
+thread-resolved = Accepted answer
 thread-ready = Ready to distill
 thread-mark-ready = Mark ready to distill
 thread-unmark-ready = Not ready to distill
@@ -301,7 +308,7 @@ digest-subject-weekly = Weekly digest from { $community }{ $others ->
 }
 digest-greeting = Hello { $name }, here is what is new in the communities you follow
 digest-section-knowledge = Newly published knowledge
-digest-section-resolved = Questions answered
+digest-section-resolved = Questions with an accepted answer
 digest-section-new_threads = New threads
 digest-section-active = Most active threads
 digest-new-replies = { $count ->
@@ -365,7 +372,7 @@ search-author = Author
 search-author-hint = username
 search-from = From
 search-to = To
-search-resolved-only = Resolved only
+search-resolved-only = Only with an accepted answer
 search-empty-query = Type a word or phrase to search for: punctuation alone matches nothing.
 search-no-results = Nothing matches “{ $query }”.
 search-count = { $count ->
@@ -555,3 +562,36 @@ api-docs-in-path = path
 api-docs-in-query = query
 api-docs-errors = Errors (application/problem+json, type Problem):
 footer-api = API for integrators
+
+# Confirmations after a form (web::flash)
+flash-registered = Welcome! Your account is ready.
+flash-joined = You joined the community.
+flash-left = You left the community.
+flash-thread-posted = Your post is up. Colleagues will see it in the community.
+flash-reply-posted = Your reply is posted.
+flash-post-edited = Your changes are saved.
+flash-settings-saved = Settings saved.
+flash-answer-accepted = Marked as the accepted answer.
+flash-item-published = The knowledge item is published.
+flash-item-archived = The knowledge item is archived.
+flash-distilled = A draft knowledge item is made from the thread. Check it, then publish.
+flash-profile-saved = Your profile is saved.
+flash-email-change-sent = We sent a link to your new address. Your address changes when you follow it.
+welcome-continue = Continue where you were
+welcome-ask = Ask your first question
+field-default_kind = New posts here start as
+
+# Asking (/ask)
+nav-ask = Ask
+ask-title = Ask or share
+ask-where = Where to post
+ask-confirm-first = Confirm your email address first (the link is in your inbox); then you can post.
+ask-join-first = Join a community of practice first, then you can ask there.
+ask-browse-communities = See the communities
+community-ask = Ask in this community
+
+# A question's replies are answers; an experience's, comments.
+thread-reply-question = Your answer
+thread-reply-experience = Your comment
+post-submit-question = Post your answer
+post-submit-experience = Post your comment

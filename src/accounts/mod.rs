@@ -23,6 +23,8 @@ pub struct PublicUser {
     pub id: i64,
     pub username: String,
     pub display_name: String,
+    pub unit: String,
+    pub position: String,
     pub is_admin: bool,
     pub created_at: chrono::NaiveDateTime,
 }
@@ -33,6 +35,8 @@ impl From<&User> for PublicUser {
             id: user.id,
             username: user.username.clone(),
             display_name: user.display_name.clone(),
+            unit: user.unit.clone(),
+            position: user.position.clone(),
             is_admin: user.is_admin,
             created_at: user.created_at,
         }
@@ -70,6 +74,13 @@ pub struct User {
     /// The secret in this account's private feed URLs (`web::feeds`).
     #[serde(skip)]
     pub feed_token: Option<String>,
+    /// Where they work (หน่วยงาน), as they wrote it.
+    pub unit: String,
+    /// Their position (ตำแหน่ง).
+    pub position: String,
+    /// Closed at the owner's request: no sign-in, and posts show "former member".
+    #[serde(skip)]
+    pub closed_at: Option<chrono::NaiveDateTime>,
 }
 
 impl User {

@@ -12,6 +12,7 @@ use crate::db::schema::{boards, communities, memberships, suspensions};
 use crate::db::{now, unique_violation_as, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
 use crate::markdown;
+use crate::vocab::ThreadKind;
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = communities)]
@@ -42,6 +43,8 @@ pub struct Board {
     /// Bumped by every change to the board or its thread listing.
     pub version: i32,
     pub thread_count: i32,
+    /// The kind a new thread here starts on.
+    pub default_kind: ThreadKind,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -62,6 +65,9 @@ pub struct BoardInput {
     pub description: String,
     #[serde(default)]
     pub position: i32,
+    /// The kind a new thread here starts on; `question` when absent.
+    #[serde(default)]
+    pub default_kind: Option<ThreadKind>,
 }
 
 fn default_true() -> bool {
@@ -308,6 +314,7 @@ pub fn create_board(conn: &mut AnyConnection, viewer: Viewer, community_id: i64,
             boards::name.eq(input.name.trim()),
             boards::description.eq(input.description.trim()),
             boards::position.eq(input.position),
+            boards::default_kind.eq(input.default_kind.unwrap_or(ThreadKind::Question)),
             boards::created_at.eq(now()),
         ))
         .returning(boards::all_columns)
@@ -326,6 +333,7 @@ pub fn update_board(conn: &mut AnyConnection, viewer: Viewer, board_id: i64, inp
             boards::name.eq(input.name.trim()),
             boards::description.eq(input.description.trim()),
             boards::position.eq(input.position),
+            boards::default_kind.eq(input.default_kind.unwrap_or(board.default_kind)),
             boards::version.eq(boards::version + 1),
         ))
         .returning(boards::all_columns)

@@ -84,3 +84,35 @@ pub fn memberships_of(conn: &mut AnyConnection, user_id: i64) -> Result<Vec<(Com
         .select((Community::as_select(), memberships::role))
         .load(conn)?)
 }
+
+/// A community and the boards in it where someone may start a thread:
+/// what the "ask" form offers.
+#[derive(Debug, Serialize)]
+pub struct PostableCommunity {
+    pub slug: String,
+    pub name: String,
+    pub boards: Vec<Board>,
+}
+
+/// Every board the viewer may start a thread in, by community name then
+/// board order. Members see their communities; admins see all.
+pub fn postable_boards(conn: &mut AnyConnection, viewer: crate::authz::Viewer) -> Result<Vec<PostableCommunity>> {
+    let Some(user_id) = viewer.user_id else { return Ok(Vec::new()) };
+    let mut query = communities::table.select(Community::as_select()).order(communities::name.asc()).into_boxed();
+    if !viewer.is_admin {
+        let mine = memberships::table.filter(memberships::user_id.eq(user_id)).select(memberships::community_id);
+        query = query.filter(communities::id.eq_any(mine));
+    }
+    let mut postable = Vec::new();
+    for community in query.load(conn)? {
+        let standing = super::standing(conn, viewer, community.id)?;
+        if !crate::authz::can(viewer, standing, crate::authz::Action::StartThread) {
+            continue;
+        }
+        let boards = boards_of(conn, community.id)?;
+        if !boards.is_empty() {
+            postable.push(PostableCommunity { slug: community.slug, name: community.name, boards });
+        }
+    }
+    Ok(postable)
+}

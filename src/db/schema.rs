@@ -18,6 +18,9 @@ diesel::table! {
         mail_failure -> Nullable<Text>,
         email_confirmed_at -> Nullable<Timestamp>,
         feed_token -> Nullable<Text>,
+        unit -> Text,
+        position -> Text,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -94,6 +97,7 @@ diesel::table! {
         created_at -> Timestamp,
         version -> Integer,
         thread_count -> Integer,
+        default_kind -> Text,
     }
 }
 

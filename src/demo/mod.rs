@@ -203,6 +203,8 @@ pub fn load(conn: &mut AnyConnection) -> Result<()> {
                     name: (*name).into(),
                     description: (*description).into(),
                     position: i as i32,
+                    // Story boards start on "experience".
+                    default_kind: (*slug == "stories").then_some(crate::vocab::ThreadKind::Experience),
                 },
             )?;
         }

@@ -5,6 +5,7 @@ pub mod api;
 pub mod assets;
 pub mod errors;
 pub mod feeds;
+pub mod flash;
 pub mod middleware;
 pub mod page_cache;
 pub mod pages;
@@ -128,6 +129,7 @@ impl AppState {
         ctx.insert("email_unconfirmed", &session.user.as_ref().is_some_and(|u| !u.email_confirmed()));
         ctx.insert("current_path", &session.current_path);
         ctx.insert("unread", &session.unread);
+        ctx.insert("flash", &session.flash.map(flash::Flash::message_key));
         if !ctx.contains_key("errors") {
             ctx.insert("errors", &std::collections::HashMap::<String, String>::new());
         }
@@ -173,6 +175,7 @@ pub fn build_app(
         .app_data(web::PathConfig::default().error_handler(errors::path_error))
         .wrap(from_fn(middleware::refuse_control_characters))
         .wrap(from_fn(session::ensure_csrf_cookie))
+        .wrap(from_fn(flash::clear_once_shown))
         .wrap(from_fn(errors::render_errors))
         .wrap(from_fn(middleware::security_headers))
         .wrap(Compress::default())

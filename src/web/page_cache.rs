@@ -99,7 +99,7 @@ impl CachedPage {
 /// The cache key for an anonymous reader of public content, or `None` when
 /// the page must be rendered for this viewer alone.
 pub fn anonymous_key(session: &Session, scope: &str, stamp: Option<CacheStamp>) -> Option<String> {
-    let stamp = stamp.filter(|s| s.is_public && session.user.is_none())?;
+    let stamp = stamp.filter(|s| s.is_public && session.reads_shared_pages())?;
     Some(format!("{scope}|{}|{}|{}", session.lang.code(), session.current_path, stamp.key()))
 }
 

@@ -53,6 +53,8 @@ pub struct Session {
     pub current_path: String,
     /// Unread notifications, for the bell.
     pub unread: i64,
+    /// The confirmation the previous form left for this page.
+    pub flash: Option<super::flash::Flash>,
     csrf_nonce: String,
     /// The session to end on logout.
     session_id: Option<String>,
@@ -61,6 +63,12 @@ pub struct Session {
 impl Session {
     pub fn viewer(&self) -> Viewer {
         self.user.as_ref().map_or_else(Viewer::anonymous, User::viewer)
+    }
+
+    /// Whether this request may be served a page rendered for every
+    /// anonymous reader (see `web::page_cache`).
+    pub fn reads_shared_pages(&self) -> bool {
+        self.user.is_none() && self.flash.is_none()
     }
 
     pub fn require_user(&self) -> Result<&User, AppError> {
@@ -118,7 +126,8 @@ impl Session {
             }
             None => 0,
         };
-        let session = Session { user, lang, current_path, unread, csrf_nonce, session_id };
+        let flash = req.cookie(super::flash::FLASH_COOKIE).and_then(|c| super::flash::Flash::parse(c.value()));
+        let session = Session { user, lang, current_path, unread, flash, csrf_nonce, session_id };
         req.extensions_mut().insert(session.clone());
         Ok(session)
     }

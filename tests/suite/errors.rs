@@ -183,7 +183,7 @@ async fn page_errors_are_html(backend: Backend) {
     let created = other_browser
         .submit(&new_thread, &[("kind", "question"), ("title", "ของมาลี"), ("body", "ข้อความ"), ("action", "submit")])
         .await;
-    let thread_id: i64 = created.location.unwrap().trim_start_matches("/t/").parse().unwrap();
+    let thread_id: i64 = created.redirect_path().unwrap().trim_start_matches("/t/").parse().unwrap();
     let post_id = sala::threads::opening_post(&mut app.conn(), thread_id).unwrap().id;
     let page = browser.get(&format!("/p/{post_id}/edit")).await;
     assert_eq!(page.status, 403);

@@ -151,7 +151,13 @@ async fn html_register_join_thread_and_reply_tree(backend: Backend) {
         )
         .await;
     assert_eq!(created.status, 303, "{}", created.body);
-    let thread_path = created.location.expect("redirect to the new thread");
+    let thread_path = created.redirect_path().expect("redirect to the new thread");
+    assert!(created.location.as_deref().unwrap().contains("#p"), "the redirect points at the new post");
+    // The confirmation shows once, on the page the redirect leads to.
+    let landed = browser.get(&thread_path).await;
+    assert!(landed.body.contains("โพสต์ของคุณขึ้นแล้ว"), "a confirmation after posting");
+    let again = browser.get(&thread_path).await;
+    assert!(!again.body.contains("โพสต์ของคุณขึ้นแล้ว"), "the confirmation is not repeated");
 
     let reply =
         browser.submit(&format!("{thread_path}/reply"), &[("body", "เริ่มจากยุทธศาสตร์ค่ะ"), ("action", "submit")]).await;
@@ -205,7 +211,7 @@ async fn edits_keep_a_revision_history(backend: Backend) {
             &[("kind", "experience"), ("title", "บทเรียน"), ("body", "ฉบับแรก"), ("action", "submit")],
         )
         .await;
-    let thread_path = created.location.unwrap();
+    let thread_path = created.redirect_path().unwrap();
     let api = app.api();
     let (_, page) =
         json(api.get(app.url(&format!("/api/v1{}", thread_path.replace("/t/", "/threads/")))).send().await.unwrap())

@@ -216,7 +216,11 @@ impl TestApp {
             viewer,
             community.id,
             &BoardInput {
-                slug: "qa".into(), name: "ถาม-ตอบ".into(), description: String::new(), position: 0
+                slug: "qa".into(),
+                name: "ถาม-ตอบ".into(),
+                description: String::new(),
+                position: 0,
+                default_kind: None,
             },
         )
         .expect("board");
@@ -281,6 +285,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// Where the redirect leads, without the `#p…` that points at a post.
+    pub fn redirect_path(&self) -> Option<String> {
+        self.location.as_deref().map(|l| l.split('#').next().unwrap_or(l).to_owned())
+    }
+
     pub fn csrf(&self) -> String {
         let re = regex::Regex::new(r#"name="csrf" value="([0-9a-f]+)""#).unwrap();
         re.captures(&self.body).map(|c| c[1].to_owned()).expect("page has a CSRF token")

@@ -109,7 +109,7 @@ async fn question_to_published_knowledge_item(backend: Backend) {
     let resolved = asker.submit(&format!("/t/{}/resolve", s.thread_id), &[("post_id", &s.reply_a.to_string())]).await;
     assert_eq!(resolved.status, 303);
     let thread_page = s.app.browser().get(&format!("/t/{}", s.thread_id)).await.body;
-    assert!(thread_page.contains("ได้คำตอบแล้ว") && thread_page.contains("คำตอบที่ได้รับการยอมรับ"));
+    assert!(thread_page.contains("มีคำตอบที่ยอมรับแล้ว") && thread_page.contains("คำตอบที่ยอมรับ"));
     let listing = s.app.browser().get(&format!("/c/{}/b/qa", s.slug)).await.body;
     assert!(listing.contains("badge resolved"), "resolved shows in the listing");
 
@@ -270,10 +270,10 @@ async fn distilling_an_unresolved_thread_is_refused(backend: Backend) {
         )
         .await;
     assert_eq!(status, 409);
-    assert!(problem["detail"].as_str().unwrap().contains("กลั่นความรู้ได้เมื่อกระทู้ได้คำตอบแล้ว"), "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("กลั่นความรู้ได้เมื่อกระทู้มีคำตอบที่ยอมรับแล้ว"), "{problem}");
     let page = s.browser(&s.facilitator).await.get(&format!("/t/{}/distill", s.thread_id)).await;
     assert_eq!(page.status, 409);
-    assert!(page.body.contains("กลั่นความรู้ได้เมื่อกระทู้ได้คำตอบแล้ว"));
+    assert!(page.body.contains("กลั่นความรู้ได้เมื่อกระทู้มีคำตอบที่ยอมรับแล้ว"));
 }
 both_backends!(distilling_an_unresolved_thread_is_refused);
 

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::i18n::Lang;
 use crate::threads::views as thread_views;
 use crate::web::errors::{AppError, WebResult};
+use crate::web::flash::{see_other_with, Flash};
 use crate::web::session::{client_address, expired_session_cookie, lang_cookie, session_cookie, CsrfForm, Session};
 use crate::web::AppState;
 
@@ -60,12 +61,21 @@ async fn login_page(state: web::Data<AppState>, session: Session, q: web::Query<
     state.render(&session, "login.html", &mut ctx)
 }
 
-/// Logs the browser in as `user` (a new session) and sends it on to `next`.
-async fn start_session(state: &web::Data<AppState>, user: &User, next: &str) -> WebResult<HttpResponse> {
+/// Logs the browser in as `user` (a new session) and sends it on to `next`,
+/// with `flash` shown there.
+async fn start_session(
+    state: &web::Data<AppState>,
+    user: &User,
+    next: &str,
+    flash: Option<Flash>,
+) -> WebResult<HttpResponse> {
     let (st, user) = (state.clone(), user.clone());
     let token =
         state.db.run(move |conn| sessions::start(conn, &st.config.secret, &user, st.config.session_hours)).await?;
-    let mut res = see_other(next);
+    let mut res = match flash {
+        Some(flash) => see_other_with(next, flash),
+        None => see_other(next),
+    };
     res.add_cookie(&session_cookie(state, &token)).context("cannot set a cookie")?;
     Ok(res)
 }
@@ -85,7 +95,7 @@ async fn login(
         .run(move |conn| accounts::authenticate(conn, &st.config, &login, &password, &Client { ip: &ip }))
         .await;
     let (status, message) = match result {
-        Ok(user) => return start_session(&state, &user, &next).await,
+        Ok(user) => return start_session(&state, &user, &next, None).await,
         Err(Error::BadCredentials) => (StatusCode::UNAUTHORIZED, session.lang.t("error-bad-credentials")),
         Err(Error::TooManyAttempts { retry_after_secs }) => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -100,10 +110,24 @@ async fn login(
     state.render_with_status(&session, "login.html", &mut ctx, status)
 }
 
-async fn register_page(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+async fn register_page(
+    state: web::Data<AppState>,
+    session: Session,
+    q: web::Query<NextQuery>,
+) -> WebResult<HttpResponse> {
     let mut ctx = tera::Context::new();
     ctx.insert("form", &serde_json::json!({}));
+    ctx.insert("next", &safe_next(q.next.as_deref()));
     state.render(&session, "register.html", &mut ctx)
+}
+
+/// The sign-up form, and where the person was going when they were asked
+/// to sign in (it survives registration: the welcome page leads back).
+#[derive(Deserialize)]
+struct RegisterForm {
+    #[serde(flatten)]
+    registration: Registration,
+    next: Option<String>,
 }
 
 /// Signs up and logs in; the welcome page says a confirmation link is on its
@@ -113,18 +137,26 @@ async fn register(
     state: web::Data<AppState>,
     session: Session,
     req: HttpRequest,
-    CsrfForm(form): CsrfForm<Registration>,
+    CsrfForm(RegisterForm { registration: form, next }): CsrfForm<RegisterForm>,
 ) -> WebResult<HttpResponse> {
+    let next = safe_next(next.as_deref());
     let reg = form.clone();
     let ip = client_address(&req, &state.config);
     let st = state.clone();
     let result =
         state.db.run(move |conn| links::sign_up(conn, &st.mail_context(), &st.config, &reg, &Client { ip: &ip })).await;
     match result {
-        Ok(user) => start_session(&state, &user, "/welcome").await,
+        Ok(user) => {
+            let welcome = match next.as_str() {
+                "/" => "/welcome".to_owned(),
+                next => format!("/welcome?next={}", crate::web::errors::urlencode(next)),
+            };
+            start_session(&state, &user, &welcome, Some(Flash::Registered)).await
+        }
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
             let mut ctx = tera::Context::new();
+            ctx.insert("next", &next);
             ctx.insert(
                 "form",
                 &serde_json::json!({"username": form.username, "display_name": form.display_name, "email": form.email}),
@@ -189,7 +221,7 @@ async fn change_password(
         .await;
     match result {
         // Every older session is now void; this browser gets a fresh one.
-        Ok(user) => start_session(&state, &user, "/settings?done=password").await,
+        Ok(user) => start_session(&state, &user, "/settings?done=password", None).await,
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
             let mut ctx = tera::Context::new();
@@ -261,9 +293,11 @@ async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<S
 
 /// After signing up: what Sala is for, and that a confirmation link is on
 /// its way.
-async fn welcome(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+async fn welcome(state: web::Data<AppState>, session: Session, q: web::Query<NextQuery>) -> WebResult<HttpResponse> {
     session.require_user()?;
-    state.render(&session, "welcome.html", &mut tera::Context::new())
+    let mut ctx = tera::Context::new();
+    ctx.insert("next", &safe_next(q.next.as_deref()));
+    state.render(&session, "welcome.html", &mut ctx)
 }
 
 /// A page for a mailed link: a button that posts, so that mail scanners
@@ -402,7 +436,7 @@ async fn reset(
     let mut ctx = tera::Context::new();
     ctx.insert("token", &token);
     match result {
-        Ok(user) => start_session(&state, &user, "/settings?done=password-reset").await,
+        Ok(user) => start_session(&state, &user, "/settings?done=password-reset", None).await,
         Err(Error::Refused(_)) => {
             ctx.insert("valid", &false);
             state.render_with_status(&session, "password_reset.html", &mut ctx, StatusCode::GONE)

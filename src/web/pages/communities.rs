@@ -1,5 +1,6 @@
 //! Home, community, member and board pages, and their admin forms.
 
+use crate::web::flash::{see_other_with, Flash};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
@@ -40,6 +41,7 @@ fn permissions(viewer: Viewer, standing: Standing, community: &Community) -> ser
         "edit": can(viewer, standing, Action::EditCommunity),
         "appoint": can(viewer, standing, Action::AppointFacilitator),
         "manage_boards": can(viewer, standing, Action::ManageBoards),
+        "start_thread": can(viewer, standing, Action::StartThread),
         "start_thread": can(viewer, standing, Action::StartThread),
         "join": viewer.user_id.is_some() && can(viewer, standing, Action::JoinCommunity { is_public: community.is_public }),
         "leave": can(viewer, standing, Action::LeaveCommunity),
@@ -233,7 +235,7 @@ async fn join(
             communities::join(conn, viewer, community.id)
         })
         .await?;
-    Ok(see_other(&format!("/c/{slug}")))
+    Ok(see_other_with(&format!("/c/{slug}"), Flash::Joined))
 }
 
 async fn leave(
@@ -252,7 +254,7 @@ async fn leave(
             communities::leave(conn, viewer, community.id)
         })
         .await?;
-    Ok(see_other(&format!("/c/{slug}")))
+    Ok(see_other_with(&format!("/c/{slug}"), Flash::Left))
 }
 
 async fn members_page(
@@ -308,6 +310,8 @@ struct BoardForm {
     description: String,
     #[serde(default, deserialize_with = "crate::web::blank_as_none")]
     position: Option<i32>,
+    #[serde(default)]
+    default_kind: String,
 }
 
 impl BoardForm {
@@ -317,6 +321,7 @@ impl BoardForm {
             name: self.name.clone(),
             description: self.description.clone(),
             position: self.position.unwrap_or(0),
+            default_kind: crate::vocab::ThreadKind::parse(&self.default_kind),
         }
     }
 }
@@ -384,7 +389,10 @@ async fn save_board(
             ctx.insert("community", &community);
             ctx.insert(
                 "form",
-                &json!({"slug": form.slug, "name": form.name, "description": form.description, "position": form.position}),
+                &json!({
+                    "slug": form.slug, "name": form.name, "description": form.description,
+                    "position": form.position, "default_kind": form.default_kind,
+                }),
             );
             ctx.insert("errors", &errors);
             state.render_with_status(&session, "board_form.html", &mut ctx, status)
@@ -423,7 +431,10 @@ async fn edit_board_page(
     ctx.insert("editing", &true);
     ctx.insert(
         "form",
-        &json!({"slug": board.slug, "name": board.name, "description": board.description, "position": board.position}),
+        &json!({
+            "slug": board.slug, "name": board.name, "description": board.description,
+            "position": board.position, "default_kind": board.default_kind,
+        }),
     );
     state.render(&session, "board_form.html", &mut ctx)
 }

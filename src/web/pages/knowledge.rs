@@ -1,5 +1,6 @@
 //! Resolving threads, the distill editor, and the knowledge base pages.
 
+use crate::web::flash::{see_other_with, Flash};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -56,8 +57,13 @@ async fn resolve(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let thread_id = path.into_inner();
-    state.db.run(move |conn| knowledge::resolve(conn, viewer, thread_id, form.post_id)).await?;
-    Ok(see_other(&format!("/t/{thread_id}")))
+    let accepted = form.post_id;
+    state.db.run(move |conn| knowledge::resolve(conn, viewer, thread_id, accepted)).await?;
+    Ok(match accepted {
+        // Back to the answer, marked as the accepted one.
+        Some(post_id) => see_other_with(&format!("/p/{post_id}"), Flash::Accepted),
+        None => see_other(&format!("/t/{thread_id}")),
+    })
 }
 
 async fn mark_ready(
@@ -143,7 +149,7 @@ async fn distill(
     };
     let input = DistillInput { sections: sections.clone(), cite: cite.clone() };
     match state.db.run(move |conn| knowledge::distill(conn, viewer, thread_id, &input)).await {
-        Ok(item) => Ok(see_other(&format!("/k/{}", item.id))),
+        Ok(item) => Ok(see_other_with(&format!("/k/{}", item.id), Flash::Distilled)),
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
             render_distill(&state, &session, thread_id, Some((sections, cite)), Some(errors), status).await
@@ -337,8 +343,9 @@ async fn change_status(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let (item_id, action) = path.into_inner();
+    let flash = if action == "publish" { Flash::Published } else { Flash::Archived };
     state.db.run(move |conn| knowledge::change_status(conn, viewer, item_id, &action)).await?;
-    Ok(see_other(&format!("/k/{item_id}")))
+    Ok(see_other_with(&format!("/k/{item_id}"), flash))
 }
 
 #[derive(Deserialize)]

@@ -8,17 +8,20 @@ use serde_json::json;
 
 use super::{form_failure, see_other, CsrfOnly, ToggleForm};
 use crate::authz::{authorize, can, Action, Viewer};
-use crate::communities;
+use crate::communities::{self, views as community_views};
 use crate::threads::views::{self, ThreadPage, TreeWindow};
 use crate::threads::{self, NewThread, ThreadFlag};
 use crate::throttle::Write;
-use crate::web::errors::WebResult;
+use crate::web::errors::{AppError, WebResult};
+use crate::web::flash::{see_other_with, Flash};
 use crate::web::page_cache::{anonymous_key, anonymous_thread_stamp};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::{AppState, PageQuery};
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
-    cfg.get("/c/{slug}/b/{board}/new", new_thread_page)
+    cfg.get("/ask", ask_page)
+        .post("/ask", ask)
+        .get("/c/{slug}/b/{board}/new", new_thread_page)
         .post("/c/{slug}/b/{board}/new", create_thread)
         .get("/t/{id}", thread_page)
         .post("/t/{id}/reply", reply)
@@ -38,6 +41,10 @@ fn is_preview(action: &Option<String>) -> bool {
 
 #[derive(Deserialize)]
 struct ThreadForm {
+    /// The board chosen on the "ask" form; the board's own form has it in
+    /// its URL instead.
+    #[serde(default, deserialize_with = "crate::web::blank_as_none")]
+    board_id: Option<i64>,
     #[serde(default)]
     kind: String,
     #[serde(default)]
@@ -47,13 +54,14 @@ struct ThreadForm {
     action: Option<String>,
 }
 
-async fn new_thread_page(
-    state: web::Data<AppState>,
-    session: Session,
-    path: web::Path<(String, String)>,
-) -> WebResult<HttpResponse> {
-    let form = json!({"kind": crate::threads::ThreadKind::Question});
-    render_new_thread(&state, &session, path.into_inner(), form, None, StatusCode::OK, Preview::No).await
+/// `/ask?board=…` or `?community=…` preselects where to post; `title`
+/// carries a search that found nothing ("ask it as a question").
+#[derive(Deserialize, Default)]
+struct AskQuery {
+    #[serde(default, deserialize_with = "crate::web::blank_as_none")]
+    board: Option<i64>,
+    community: Option<String>,
+    title: Option<String>,
 }
 
 /// Whether a form comes back with a preview of its text.
@@ -72,63 +80,123 @@ async fn add_preview(state: &AppState, form: &mut serde_json::Value) -> WebResul
     Ok(())
 }
 
-async fn render_new_thread(
+/// The "ask" page: a question or an experience, posted to any board the
+/// viewer may start threads in (chosen on the form). Signed-out visitors
+/// are sent to log in first.
+async fn ask_page(state: web::Data<AppState>, session: Session, q: web::Query<AskQuery>) -> WebResult<HttpResponse> {
+    session.require_user()?;
+    let q = q.into_inner();
+    let form = json!({"board_id": q.board, "community": q.community, "title": q.title.unwrap_or_default()});
+    render_ask(&state, &session, form, None, StatusCode::OK, Preview::No).await
+}
+
+/// A board's own "new thread" link: the same form, with the board chosen.
+async fn new_thread_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    session.require_user()?;
+    let board = board_from_path(&state, path.into_inner()).await?;
+    render_ask(&state, &session, json!({"board_id": board}), None, StatusCode::OK, Preview::No).await
+}
+
+async fn board_from_path(state: &AppState, (slug, board_slug): (String, String)) -> WebResult<i64> {
+    Ok(state
+        .db
+        .run(move |conn| {
+            let community = communities::by_slug(conn, &slug)?;
+            Ok(communities::board_by_slug(conn, community.id, &board_slug)?.id)
+        })
+        .await?)
+}
+
+/// Renders the form. `form.board_id` picks the board (else the first of
+/// `form.community`, else the first of all); a fresh form's kind is the
+/// board's default. Previewing needs the right to post on the board.
+async fn render_ask(
     state: &AppState,
     session: &Session,
-    (slug, board_slug): (String, String),
     mut form: serde_json::Value,
     errors: Option<std::collections::HashMap<String, String>>,
     status: StatusCode,
     preview: Preview,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
-    let (community, board) = state
-        .db
-        .run(move |conn| {
-            let (community, standing) = communities::readable(conn, viewer, &slug)?;
-            authorize(viewer, standing, Action::StartThread)?;
-            let board = communities::board_by_slug(conn, community.id, &board_slug)?;
-            Ok((community, board))
-        })
-        .await?;
+    let postable = state.db.run(move |conn| community_views::postable_boards(conn, viewer)).await?;
+    let boards = || postable.iter().flat_map(|c| c.boards.iter().map(move |b| (c, b)));
+    let wanted = form["board_id"].as_i64();
+    let in_community = form["community"].as_str().map(str::to_owned);
+    let chosen = boards()
+        .find(|(_, b)| Some(b.id) == wanted)
+        .or_else(|| boards().find(|(c, _)| Some(&c.slug) == in_community.as_ref()))
+        .or_else(|| boards().next());
+    if let Some((_, board)) = chosen {
+        form["board_id"] = json!(board.id);
+        if form["kind"].as_str().unwrap_or_default().is_empty() {
+            form["kind"] = json!(board.default_kind);
+        }
+    }
     if preview == Preview::Yes {
+        if chosen.is_none_or(|(_, b)| Some(b.id) != wanted) {
+            return Err(AppError(crate::error::Error::Forbidden));
+        }
         add_preview(state, &mut form).await?;
     }
     let mut ctx = tera::Context::new();
-    ctx.insert("community", &community);
-    ctx.insert("board", &board);
+    ctx.insert("postable", &postable);
     ctx.insert("form", &form);
     ctx.insert("errors", &errors.unwrap_or_default());
-    state.render_with_status(session, "thread_form.html", &mut ctx, status)
+    state.render_with_status(session, "ask.html", &mut ctx, status)
 }
 
+async fn ask(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<ThreadForm>,
+) -> WebResult<HttpResponse> {
+    let board_id = form.board_id;
+    post_thread(state, session, board_id, form).await
+}
+
+/// The board form's own submit (`/c/{slug}/b/{board}/new`).
 async fn create_thread(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<(String, String)>,
     CsrfForm(form): CsrfForm<ThreadForm>,
 ) -> WebResult<HttpResponse> {
-    let (slug, board_slug) = path.into_inner();
-    let echo = json!({"kind": form.kind, "title": form.title, "body": form.body});
+    let board_id = match form.board_id {
+        Some(id) => Some(id),
+        None => Some(board_from_path(&state, path.into_inner()).await?),
+    };
+    post_thread(state, session, board_id, form).await
+}
+
+async fn post_thread(
+    state: web::Data<AppState>,
+    session: Session,
+    board_id: Option<i64>,
+    form: ThreadForm,
+) -> WebResult<HttpResponse> {
+    let echo = json!({"board_id": board_id, "kind": form.kind, "title": form.title, "body": form.body});
     if is_preview(&form.action) {
-        let slugs = (slug, board_slug);
-        return render_new_thread(&state, &session, slugs, echo, None, StatusCode::OK, Preview::Yes).await;
+        return render_ask(&state, &session, echo, None, StatusCode::OK, Preview::Yes).await;
     }
     let viewer = session.viewer();
+    let Some(board_id) = board_id else {
+        let errors = std::collections::HashMap::from([("board_id".to_owned(), session.lang.t("error-required"))]);
+        return render_ask(&state, &session, echo, Some(errors), StatusCode::UNPROCESSABLE_ENTITY, Preview::No).await;
+    };
     let input = NewThread { kind: form.kind, title: form.title, body: form.body };
-    let (s, b) = (slug.clone(), board_slug.clone());
     let result = state
-        .limited_write(viewer, Write::Thread, move |conn| {
-            let community = communities::by_slug(conn, &s)?;
-            let board = communities::board_by_slug(conn, community.id, &b)?;
-            threads::create_thread(conn, viewer, board.id, &input)
-        })
+        .limited_write(viewer, Write::Thread, move |conn| threads::create_thread(conn, viewer, board_id, &input))
         .await;
     match result {
-        Ok((thread, _)) => Ok(see_other(&format!("/t/{}", thread.id))),
+        Ok((thread, post)) => Ok(see_other_with(&format!("/t/{}#p{}", thread.id, post.id), Flash::ThreadPosted)),
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
-            render_new_thread(&state, &session, (slug, board_slug), echo, Some(errors), status, Preview::No).await
+            render_ask(&state, &session, echo, Some(errors), status, Preview::No).await
         }
     }
 }
@@ -194,7 +262,7 @@ async fn thread_page(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let thread_id = path.into_inner();
-    let stamp = anonymous_thread_stamp(&state, session.user.is_none(), thread_id).await?;
+    let stamp = anonymous_thread_stamp(&state, session.reads_shared_pages(), thread_id).await?;
     match anonymous_key(&session, "thread", stamp) {
         Some(key) => {
             let csrf = session.csrf_token(&state.config.secret);
@@ -299,7 +367,7 @@ async fn reply(
         .limited_write(viewer, Write::Post, move |conn| threads::reply(conn, viewer, thread_id, parent, &body))
         .await;
     match result {
-        Ok(post) => Ok(see_other(&format!("/p/{}", post.id))),
+        Ok(post) => Ok(see_other_with(&format!("/p/{}", post.id), Flash::ReplyPosted)),
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
             match form.parent_id {
@@ -430,7 +498,7 @@ async fn edit(
         })
         .await;
     match result {
-        Ok(post) => Ok(see_other(&format!("/p/{}", post.id))),
+        Ok(post) => Ok(see_other_with(&format!("/p/{}", post.id), Flash::PostEdited)),
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
             render_edit(&state, &session, post_id, Some(echo), Some(errors), status, Preview::No).await
