@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use chrono::{Datelike, FixedOffset, NaiveDateTime, Timelike};
+use chrono::{Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{static_loader, LanguageIdentifier, Loader};
 
@@ -94,12 +94,89 @@ impl Lang {
         };
         format!("{} {} {} {:02}:{:02}", local.day(), month, year, local.hour(), local.minute())
     }
+
+    /// The year as this language counts it: Buddhist era in Thai.
+    fn year(self, western: i32) -> i32 {
+        match self {
+            Lang::Th => western + BUDDHIST_ERA_OFFSET,
+            Lang::En => western,
+        }
+    }
+
+    /// A calendar date (a review date): "27 พ.ย. 2569", "27 Nov 2026".
+    pub fn date(self, day: NaiveDate) -> String {
+        let month = self.t(&format!("month-short-{}", day.month()));
+        format!("{} {} {}", day.day(), month, self.year(day.year()))
+    }
+
+    /// A date as a form field holds it. Browsers' date pickers show Western
+    /// years whatever the page's language, so Thai forms use a text field
+    /// with day/month/Buddhist-era year instead (see [`parse_date_input`]).
+    pub fn date_input(self, day: NaiveDate) -> String {
+        match self {
+            Lang::Th => format!("{:02}/{:02}/{}", day.day(), day.month(), self.year(day.year())),
+            Lang::En => day.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+pub const BUDDHIST_ERA_OFFSET: i32 = 543;
+
+/// Reads a date typed into a form: ISO `2026-11-27`, or day/month/year with
+/// `/`, `-` or `.` between, where a year from 2400 on is Buddhist era
+/// (27/11/2569). Western years that large are not dates anyone files.
+pub fn parse_date_input(raw: &str) -> Option<NaiveDate> {
+    let raw = raw.trim();
+    if let Ok(day) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        return Some(day);
+    }
+    let parts: Vec<&str> = raw.split(['/', '-', '.']).map(str::trim).collect();
+    let [day, month, year] = parts.as_slice() else { return None };
+    let (day, month, mut year): (u32, u32, i32) = (day.parse().ok()?, month.parse().ok()?, year.parse().ok()?);
+    if year >= 2400 {
+        year -= BUDDHIST_ERA_OFFSET;
+    }
+    if year < 1000 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+fn lang_arg(args: &HashMap<String, tera::Value>) -> Lang {
+    args.get("lang").and_then(|v| v.as_str()).and_then(Lang::parse).unwrap_or_default()
+}
+
+/// `{{ post.author.display_name | person(lang=lang) }}`: a person's name,
+/// or "former member" for a closed account (whose name was removed).
+pub fn tera_person(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let name = value.as_str().unwrap_or_default();
+    Ok(tera::Value::String(if name.is_empty() { lang_arg(args).t("former-member") } else { name.to_owned() }))
+}
+
+/// `{{ item.review_on | day(lang=lang) }}`: a calendar date to read.
+pub fn tera_day(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let text = value.as_str().ok_or_else(|| tera::Error::msg("day: expected a date"))?;
+    let day: NaiveDate = text.parse().map_err(|e| tera::Error::msg(format!("day: {e}")))?;
+    Ok(tera::Value::String(lang_arg(args).date(day)))
+}
+
+/// `{{ form.review_on | date_input(lang=lang) }}`: a date as its form field
+/// shows it; text that is not an ISO date (what someone typed) stays as is.
+pub fn tera_date_input(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(s) => s.as_str(),
+        _ => "",
+    };
+    Ok(tera::Value::String(match text.parse::<NaiveDate>() {
+        Ok(day) => lang_arg(args).date_input(day),
+        Err(_) => text.to_owned(),
+    }))
 }
 
 /// `{{ t(key="…", lang=lang, name=value…) }}` in templates.
 pub fn tera_translate(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
     let key = args.get("key").and_then(|v| v.as_str()).ok_or_else(|| tera::Error::msg("t() needs key"))?;
-    let lang = args.get("lang").and_then(|v| v.as_str()).and_then(Lang::parse).unwrap_or_default();
+    let lang = lang_arg(args);
     let extra: Vec<(&str, FluentValue<'static>)> = args
         .iter()
         .filter(|(k, _)| k.as_str() != "key" && k.as_str() != "lang")
@@ -120,16 +197,28 @@ pub fn tera_translate(args: &HashMap<String, tera::Value>) -> tera::Result<tera:
 
 /// `{{ post.created_at | when(lang=lang) }}` in templates.
 pub fn tera_when(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
-    let lang = args.get("lang").and_then(|v| v.as_str()).and_then(Lang::parse).unwrap_or_default();
     let text = value.as_str().ok_or_else(|| tera::Error::msg("when: expected a timestamp"))?;
     let parsed: NaiveDateTime = text.parse().map_err(|e| tera::Error::msg(format!("when: {e}")))?;
-    Ok(tera::Value::String(lang.datetime(parsed)))
+    Ok(tera::Value::String(lang_arg(args).datetime(parsed)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[test]
+    fn dates_typed_in_thai_forms_read_back_from_the_buddhist_era() {
+        let day = NaiveDate::from_ymd_opt(2027, 5, 1).unwrap();
+        assert_eq!(Lang::Th.date_input(day), "01/05/2570");
+        assert_eq!(parse_date_input("01/05/2570"), Some(day));
+        assert_eq!(parse_date_input("1/5/2027"), Some(day));
+        assert_eq!(parse_date_input(" 2027-05-01 "), Some(day));
+        assert_eq!(Lang::Th.date(day), "1 พ.ค. 2570");
+        assert_eq!(parse_date_input("31/02/2570"), None);
+        assert_eq!(parse_date_input("1/5/70"), None);
+        assert_eq!(parse_date_input("tomorrow"), None);
+    }
 
     #[test]
     fn thai_dates_use_the_buddhist_era_and_bangkok_time() {

@@ -20,6 +20,10 @@ use crate::error::Result;
 
 pub const REPLY: &str = "reply";
 pub const RESOLVED: &str = "resolved";
+/// To the author of the reply that was accepted (in the app only).
+pub const ANSWER_ACCEPTED: &str = "answer-accepted";
+/// To the authors of posts quoted in a newly published knowledge item.
+pub const CITED: &str = "cited";
 /// Moderation's news (in the app only): to a flagger, their flag was upheld
 /// or dismissed; to an author, their post was hidden, or a warning.
 pub const FLAG_UPHELD: &str = "flag-upheld";

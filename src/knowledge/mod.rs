@@ -42,7 +42,7 @@ use crate::threads::{self, Post, Thread, ThreadKind};
 pub const MAX_SUMMARY_CHARS: usize = 300;
 /// A reader's comment or a curator's reason: a paragraph, not an article.
 const MAX_NOTE_CHARS: usize = 2_000;
-const MAX_SECTION_CHARS: usize = 50_000;
+pub const MAX_SECTION_CHARS: usize = 50_000;
 const MAX_TAGS: usize = 10;
 const MAX_TAG_CHARS: usize = 40;
 /// How long a published item stays trusted before it is due for review.

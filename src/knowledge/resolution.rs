@@ -35,14 +35,12 @@ pub fn resolve(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, post_id
         let action = if post_id.is_some() { AuditAction::ThreadResolve } else { AuditAction::ThreadUnresolve };
         audit::by(conn, viewer, community_id, action, Target::Thread(thread_id), Some(thread.author_id))?;
         if let (Some(accepted), Some(resolver)) = (post_id, viewer.user_id) {
-            crate::notifications::record(
-                conn,
-                thread.author_id,
-                crate::notifications::RESOLVED,
-                thread_id,
-                Some(accepted),
-                resolver,
-            )?;
+            use crate::notifications::{record, ANSWER_ACCEPTED, RESOLVED};
+            record(conn, thread.author_id, RESOLVED, thread_id, Some(accepted), resolver)?;
+            let answerer = threads::post_by_id(conn, accepted)?.author_id;
+            if answerer != thread.author_id {
+                record(conn, answerer, ANSWER_ACCEPTED, thread_id, Some(accepted), resolver)?;
+            }
         }
         threads::by_id(conn, thread_id)
     })

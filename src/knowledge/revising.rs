@@ -147,8 +147,30 @@ fn set_status(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, status: St
         if let Some(action) = action {
             audit::by(conn, viewer, item.community_id, action, Target::Knowledge(item_id), None)?;
         }
+        if status == Status::Published && item.published_at.is_none() {
+            credit_cited_authors(conn, viewer, &item)?;
+        }
         Ok(items::table.find(item_id).select(Item::as_select()).first(conn)?)
     })
+}
+
+/// Tells the people whose posts an item quotes that their knowledge is now
+/// published (once, at first publication): recognition is part of KM.
+fn credit_cited_authors(conn: &mut AnyConnection, viewer: Viewer, item: &Item) -> Result<()> {
+    let (Some(thread_id), Some(publisher)) = (item.source_thread_id, viewer.user_id) else { return Ok(()) };
+    let cited: Vec<(Option<i64>, i64)> = citations::table
+        .filter(citations::item_id.eq(item.id))
+        .order(citations::position.asc())
+        .select((citations::post_id, citations::author_id))
+        .load(conn)?;
+    let mut told = Vec::new();
+    for (post_id, author_id) in cited {
+        if !told.contains(&author_id) {
+            told.push(author_id);
+            crate::notifications::record(conn, author_id, crate::notifications::CITED, thread_id, post_id, publisher)?;
+        }
+    }
+    Ok(())
 }
 
 /// Publish or archive by the name in the URL (`publish`, `archive`).

@@ -9,7 +9,7 @@ use super::{readable, FeedbackKind, Item, Revision, Status, Suggestion, Suggesti
 use crate::authz::{can, Action, Standing, Viewer};
 use crate::communities::{self, Community};
 use crate::db::schema::{
-    communities as communities_t, knowledge_citations as citations, knowledge_contributors as contributors,
+    boards, communities as communities_t, knowledge_citations as citations, knowledge_contributors as contributors,
     knowledge_feedback as feedback, knowledge_items as items, knowledge_revisions as revisions,
     knowledge_suggestions as suggestions, knowledge_tags as tags, memberships, threads, users,
 };
@@ -170,6 +170,16 @@ pub struct ListFilter {
 /// Knowledge items the viewer may see, newest or most helpful first.
 /// Without a status filter: published items (and those awaiting review).
 pub fn list(conn: &mut AnyConnection, viewer: Viewer, filter: &ListFilter) -> Result<Vec<ItemRow>> {
+    list_at_most(conn, viewer, filter, 200)
+}
+
+/// The newest published items, for the home page.
+pub fn recently_published(conn: &mut AnyConnection, viewer: Viewer, count: i64) -> Result<Vec<ItemRow>> {
+    let filter = ListFilter { status: Some(Status::Published.as_str().to_owned()), ..ListFilter::default() };
+    list_at_most(conn, viewer, &filter, count)
+}
+
+fn list_at_most(conn: &mut AnyConnection, viewer: Viewer, filter: &ListFilter, limit: i64) -> Result<Vec<ItemRow>> {
     let mine: Vec<i64> = match viewer.user_id {
         Some(uid) => {
             memberships::table.filter(memberships::user_id.eq(uid)).select(memberships::community_id).load(conn)?
@@ -206,7 +216,7 @@ pub fn list(conn: &mut AnyConnection, viewer: Viewer, filter: &ListFilter) -> Re
         Some(status) => query.filter(items::status.eq(status)),
         None => query.filter(items::status.eq_any([Status::Published, Status::NeedsReview])),
     };
-    let mut rows: Vec<ItemRow> = query.order((items::updated_at.desc(), items::id.desc())).limit(200).load(conn)?;
+    let mut rows: Vec<ItemRow> = query.order((items::updated_at.desc(), items::id.desc())).limit(limit).load(conn)?;
     if filter.sort.as_deref() == Some("helpful") {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let helpful: Vec<i64> = feedback::table
@@ -250,6 +260,57 @@ pub fn review_queue(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<I
             items::updated_at,
             communities_t::slug,
             communities_t::name,
+        ))
+        .load(conn)?)
+}
+
+/// A thread waiting to be distilled: resolved (or an experience marked
+/// ready) and with no knowledge item made from it yet.
+#[derive(Debug, Serialize, utoipa::ToSchema, Queryable)]
+pub struct DistillCandidate {
+    pub thread_id: i64,
+    pub title: String,
+    pub kind: crate::threads::ThreadKind,
+    pub board_name: String,
+    pub reply_count: i32,
+    pub accepted_post_id: Option<i64>,
+    pub resolved_at: Option<chrono::NaiveDateTime>,
+    pub author: AuthorRef,
+}
+
+/// A community's distill queue, for those who may distill there.
+pub fn distill_queue_for(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    slug: &str,
+) -> Result<(Community, Vec<DistillCandidate>)> {
+    let (community, standing) = communities::readable(conn, viewer, slug)?;
+    crate::authz::authorize(viewer, standing, Action::Distill)?;
+    let rows = distill_queue(conn, community.id)?;
+    Ok((community, rows))
+}
+
+/// Oldest resolution first: the longer a thread waits, the more likely its
+/// knowledge is lost in the board.
+pub fn distill_queue(conn: &mut AnyConnection, community_id: i64) -> Result<Vec<DistillCandidate>> {
+    let distilled = items::table.filter(items::source_thread_id.eq(threads::id.nullable())).select(items::id);
+    Ok(threads::table
+        .inner_join(boards::table)
+        .inner_join(users::table)
+        .filter(boards::community_id.eq(community_id))
+        .filter(threads::is_hidden.eq(false))
+        .filter(threads::accepted_post_id.is_not_null().or(threads::ready_to_distill.eq(true)))
+        .filter(diesel::dsl::not(diesel::dsl::exists(distilled)))
+        .order((threads::resolved_at.asc(), threads::id.asc()))
+        .select((
+            threads::id,
+            threads::title,
+            threads::kind,
+            boards::name,
+            threads::reply_count,
+            threads::accepted_post_id,
+            threads::resolved_at,
+            (users::id, users::username, users::display_name),
         ))
         .load(conn)?)
 }

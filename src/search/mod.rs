@@ -95,7 +95,7 @@ pub struct SearchResults {
 
 fn parse_date(v: &mut Validator, field: &str, raw: Option<&str>) -> Option<NaiveDate> {
     let raw = raw.map(str::trim).filter(|s| !s.is_empty())?;
-    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok();
+    let date = crate::i18n::parse_date_input(raw);
     v.check(date.is_some(), FieldError::new(field, "error-date-format"));
     date
 }

@@ -38,6 +38,9 @@ pub struct PostView {
     pub updated_at: chrono::NaiveDateTime,
     /// Replies below the depth cap are behind a "continue this thread" link.
     pub continues: bool,
+    /// For a reply to a reply: whom it answers (the parent's author), since
+    /// indentation alone is hard to follow on a phone.
+    pub reply_to: Option<AuthorRef>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -107,6 +110,14 @@ pub fn thread_page(
         .filter(posts::id.eq_any(&ids))
         .select((super::Post::as_select(), (users::id, users::username, users::display_name)))
         .load(conn)?;
+    let parent_ids: Vec<i64> = rows.iter().filter(|(p, _)| p.depth >= 2).filter_map(|(p, _)| p.parent_id).collect();
+    let parent_authors: std::collections::HashMap<i64, AuthorRef> = posts::table
+        .inner_join(users::table)
+        .filter(posts::id.eq_any(&parent_ids))
+        .select((posts::id, (users::id, users::username, users::display_name)))
+        .load::<(i64, AuthorRef)>(conn)?
+        .into_iter()
+        .collect();
     let mut by_id: std::collections::HashMap<i64, (super::Post, AuthorRef)> =
         rows.into_iter().map(|r| (r.0.id, r)).collect();
     let posts = slice
@@ -128,6 +139,7 @@ pub fn thread_page(
                 created_at: post.created_at,
                 updated_at: post.updated_at,
                 continues: placed.continues,
+                reply_to: post.parent_id.and_then(|id| parent_authors.get(&id).cloned()),
             })
         })
         .collect();
@@ -416,5 +428,6 @@ pub fn post_view(conn: &mut AnyConnection, post_id: i64) -> Result<Option<PostVi
         created_at: post.created_at,
         updated_at: post.updated_at,
         continues: false,
+        reply_to: None,
     }))
 }

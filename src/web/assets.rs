@@ -32,6 +32,9 @@ pub fn load_templates() -> Result<tera::Tera, Error> {
     tera.add_raw_templates(files).context("templates")?;
     tera.register_function("t", crate::i18n::tera_translate);
     tera.register_filter("when", crate::i18n::tera_when);
+    tera.register_filter("day", crate::i18n::tera_day);
+    tera.register_filter("person", crate::i18n::tera_person);
+    tera.register_filter("date_input", crate::i18n::tera_date_input);
     tera.register_filter("urlencode", |value: &tera::Value, _: &HashMap<String, tera::Value>| {
         let text = value.as_str().ok_or_else(|| tera::Error::msg("urlencode: expected text"))?;
         Ok(tera::Value::String(super::errors::urlencode(text)))

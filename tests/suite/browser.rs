@@ -184,7 +184,16 @@ async fn a_facilitator_distills_publishes_and_reviews_in_chromium() {
     assert_eq!(solution, "ฝังฟอนต์ก่อนส่งออก PDF", "pre-filled from the accepted answer");
     c.find(Locator::Id("summary")).await.unwrap().send_keys("ฝังฟอนต์ไทยก่อนพิมพ์").await.unwrap();
     c.find(Locator::Id("tags")).await.unwrap().send_keys("เครื่องพิมพ์").await.unwrap();
-    c.find(Locator::Css("#distill-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#distill-form button[value=preview]")).await.unwrap().click().await.unwrap();
+    let preview = c.wait().for_element(Locator::Css(".preview")).await.expect("the distill preview");
+    assert!(preview.text().await.unwrap().contains("ฝังฟอนต์ก่อนส่งออก PDF"), "the preview shows the solution");
+    let counter = c.find(Locator::Css("#summary + .counter")).await.unwrap().text().await.unwrap();
+    assert_eq!(
+        counter,
+        format!("{} / 300", "ฝังฟอนต์ไทยก่อนพิมพ์".encode_utf16().count()),
+        "the summary counts its characters"
+    );
+    c.find(Locator::Css("#distill-form button[value=submit]")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css("article.knowledge-item")).await.expect("the new item");
     c.find(Locator::Css("form[action$='/publish'] button")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css(".status-published")).await.expect("published");

@@ -421,3 +421,58 @@ async fn experience_threads_are_marked_ready_to_distill(backend: Backend) {
     assert_eq!(facilitator.get(&format!("/t/{story}/distill")).await.status, 200, "now it can be distilled");
 }
 both_backends!(experience_threads_are_marked_ready_to_distill);
+
+/// The facilitator's distill queue holds resolved threads until they are
+/// distilled; distilling again warns; the people behind the knowledge hear
+/// that their answer was accepted and that it is now published.
+async fn the_distill_queue_empties_as_threads_are_distilled(backend: Backend) {
+    let s = scene(backend).await;
+    let queue = |who: &'static str| {
+        let token = s.token(who);
+        let url = s.app.url(&format!("/api/v1/communities/{}/distill-queue", s.slug));
+        let api = s.app.api();
+        async move { json(api.get(url).bearer_auth(token).send().await.unwrap()).await }
+    };
+    let (status, waiting) = queue("facil").await;
+    assert_eq!(status, 200);
+    assert_eq!(waiting["threads"].as_array().unwrap().len(), 0, "an unresolved question does not wait");
+    assert_eq!(queue("bystander").await.0, 403, "members do not see the queue");
+
+    let (status, _) = s
+        .api(
+            reqwest::Method::POST,
+            &format!("/api/v1/threads/{}/resolve", s.thread_id),
+            &s.asker,
+            Some(json!({"post_id": s.reply_a})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, waiting) = queue("facil").await;
+    assert_eq!(waiting["threads"][0]["thread_id"].as_i64(), Some(s.thread_id), "{waiting}");
+    let facilitator = s.browser(&s.facilitator).await;
+    let page = facilitator.get(&format!("/c/{}/distill", s.slug)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("href=\"/t/{}/distill\"", s.thread_id)), "the page links to the editor");
+
+    let kanya = s.browser("kanya").await;
+    assert!(kanya.get("/notifications").await.body.contains("ยอมรับคำตอบของคุณ"), "the answerer hears it was accepted");
+
+    let first = facilitator.get(&format!("/t/{}/distill", s.thread_id)).await.body;
+    assert!(!first.contains("distill-already"));
+    let item_id = s.distilled().await;
+    let (_, waiting) = queue("facil").await;
+    assert_eq!(waiting["threads"].as_array().unwrap().len(), 0, "a distilled thread leaves the queue");
+    let again = facilitator.get(&format!("/t/{}/distill", s.thread_id)).await.body;
+    assert!(
+        again.contains("distill-already") && again.contains(&format!("href=\"/k/{item_id}\"")),
+        "a second distill warns"
+    );
+
+    assert!(!s.browser("prasert").await.get("/notifications").await.body.contains("ถูกอ้างอิงในความรู้"));
+    assert_eq!(facilitator.submit(&format!("/k/{item_id}/publish"), &[]).await.status, 303);
+    for who in ["kanya", "prasert"] {
+        let list = s.browser(who).await.get("/notifications").await.body;
+        assert_eq!(list.matches("ถูกอ้างอิงในความรู้").count(), 1, "{who} is credited once");
+    }
+}
+both_backends!(the_distill_queue_empties_as_threads_are_distilled);

@@ -35,7 +35,8 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/knowledge/{id}/suggestions", suggest)
         .post("/knowledge/{id}/feedback", feedback)
         .post("/knowledge/{id}/reconfirm", reconfirm)
-        .get("/communities/{slug}/review-queue", review_queue);
+        .get("/communities/{slug}/review-queue", review_queue)
+        .get("/communities/{slug}/distill-queue", distill_queue);
 }
 
 #[derive(utoipa::OpenApi)]
@@ -60,6 +61,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     feedback,
     reconfirm,
     review_queue,
+    distill_queue,
 ))]
 pub struct Doc;
 
@@ -504,4 +506,24 @@ async fn review_queue(state: web::Data<AppState>, caller: ApiUser, path: web::Pa
     let slug = path.into_inner();
     let (_, items) = state.db.run(move |conn| views::review_queue_for(conn, viewer, &slug)).await?;
     Ok(HttpResponse::Ok().json(Items { items }))
+}
+
+#[derive(Serialize, ToSchema)]
+struct DistillQueue {
+    threads: Vec<views::DistillCandidate>,
+}
+
+/// A community's resolved threads not yet distilled (facilitators).
+#[utoipa::path(get, path = "/communities/{slug}/distill-queue", tag = "knowledge", security(("bearer" = [])),
+    params(("slug" = String, Path, description = "The community's slug")),
+    responses((status = 200, description = "Threads waiting to be distilled, longest waiting first", body = DistillQueue)))]
+async fn distill_queue(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let slug = path.into_inner();
+    let (_, threads) = state.db.run(move |conn| views::distill_queue_for(conn, viewer, &slug)).await?;
+    Ok(HttpResponse::Ok().json(DistillQueue { threads }))
 }

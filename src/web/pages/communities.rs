@@ -52,15 +52,20 @@ fn permissions(viewer: Viewer, standing: Standing, community: &Community) -> ser
 
 async fn home(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
-    let (list, recent) = state
+    let (list, recent, knowledge) = state
         .db
         .run(move |conn| {
-            Ok((views::list_communities(conn, viewer)?, thread_views::recent_threads(conn, viewer, None, 15)?))
+            Ok((
+                views::list_communities(conn, viewer)?,
+                thread_views::recent_threads(conn, viewer, None, 15)?,
+                crate::knowledge::views::recently_published(conn, viewer, 5)?,
+            ))
         })
         .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("communities", &list);
     ctx.insert("recent", &recent);
+    ctx.insert("knowledge", &knowledge);
     ctx.insert("can_create", &can(viewer, Standing::Outsider, Action::CreateCommunity));
     state.render(&session, "home.html", &mut ctx)
 }

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{form_failure, see_other, CsrfOnly, ToggleForm};
-use crate::authz::{can, Action};
-use crate::communities;
+use crate::authz::{can, Action, Viewer};
+use crate::communities::{self, Community};
 use crate::error::Error;
 use crate::knowledge::views::{self, ListFilter};
 use crate::knowledge::{self, DistillInput, FeedbackKind, Sections};
@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .get("/knowledge/tags/{tag}", tag_page)
         .get("/c/{slug}/knowledge", community_index)
         .get("/c/{slug}/review", review_queue)
+        .get("/c/{slug}/distill", distill_queue)
         .get("/k/{id}", item_page)
         .get("/k/{id}/export.md", export_markdown)
         .get("/k/{id}/edit", edit_page)
@@ -85,14 +86,32 @@ async fn render_distill(
     form: Option<(Sections, Vec<i64>)>,
     errors: Option<std::collections::HashMap<String, String>>,
     status: StatusCode,
+    preview: bool,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
-    let draft = state.db.run(move |conn| knowledge::distill_draft(conn, viewer, thread_id)).await?;
+    let (draft, existing) = state
+        .db
+        .run(move |conn| {
+            let draft = knowledge::distill_draft(conn, viewer, thread_id)?;
+            Ok((draft, views::for_thread(conn, thread_id, true)?))
+        })
+        .await?;
     let (sections, cited) = match form {
         Some(f) => f,
         None => (draft.sections.clone(), draft.candidates.iter().filter(|c| c.accepted).map(|c| c.post_id).collect()),
     };
     let mut ctx = tera::Context::new();
+    if preview {
+        let mut html = std::collections::HashMap::new();
+        for (name, text) in
+            [("context", &sections.context), ("solution", &sections.solution), ("lessons", &sections.lessons)]
+        {
+            html.insert(name, state.preview(name, text.clone()).await?);
+        }
+        ctx.insert("preview", &html);
+    }
+    ctx.insert("existing", &existing);
+    ctx.insert("limits", &field_limits());
     ctx.insert("thread", &draft.thread);
     ctx.insert("candidates", &draft.candidates);
     ctx.insert("form", &sections);
@@ -102,8 +121,17 @@ async fn render_distill(
     state.render_with_status(session, "distill.html", &mut ctx, status)
 }
 
+/// The editor's length limits, shown as counters beside the fields.
+fn field_limits() -> serde_json::Value {
+    json!({
+        "title": crate::threads::MAX_TITLE_CHARS,
+        "summary": knowledge::MAX_SUMMARY_CHARS,
+        "section": knowledge::MAX_SECTION_CHARS,
+    })
+}
+
 async fn distill_page(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
-    render_distill(&state, &session, path.into_inner(), None, None, StatusCode::OK).await
+    render_distill(&state, &session, path.into_inner(), None, None, StatusCode::OK, false).await
 }
 
 /// Reads the knowledge editor's fields from form pairs (the distill form
@@ -112,7 +140,10 @@ fn sections_from_pairs(pairs: &[(String, String)]) -> Result<(Sections, Vec<i64>
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
     let review_on = match get("review_on").trim() {
         "" => None,
-        s => Some(s.parse().map_err(|_| AppError(Error::invalid("review_on", "error-date-format")))?),
+        s => Some(
+            crate::i18n::parse_date_input(s)
+                .ok_or_else(|| AppError(Error::invalid("review_on", "error-date-format")))?,
+        ),
     };
     let cite = pairs
         .iter()
@@ -143,16 +174,19 @@ async fn distill(
         Ok(parsed) => parsed,
         Err(AppError(e @ Error::Invalid(_))) => {
             let (status, errors) = form_failure(session.lang, e)?;
-            return render_distill(&state, &session, thread_id, None, Some(errors), status).await;
+            return render_distill(&state, &session, thread_id, None, Some(errors), status, false).await;
         }
         Err(e) => return Err(e),
     };
+    if pairs.iter().any(|(k, v)| k == "action" && v == "preview") {
+        return render_distill(&state, &session, thread_id, Some((sections, cite)), None, StatusCode::OK, true).await;
+    }
     let input = DistillInput { sections: sections.clone(), cite: cite.clone() };
     match state.db.run(move |conn| knowledge::distill(conn, viewer, thread_id, &input)).await {
         Ok(item) => Ok(see_other_with(&format!("/k/{}", item.id), Flash::Distilled)),
         Err(e) => {
             let (status, errors) = form_failure(session.lang, e)?;
-            render_distill(&state, &session, thread_id, Some((sections, cite)), Some(errors), status).await
+            render_distill(&state, &session, thread_id, Some((sections, cite)), Some(errors), status, false).await
         }
     }
 }
@@ -218,6 +252,7 @@ async fn render_editor(
     ctx.insert("item", &page.item);
     ctx.insert("form", &sections);
     ctx.insert("mode", mode);
+    ctx.insert("limits", &field_limits());
     ctx.insert("action", &format!("/k/{item_id}/{}", if mode == "edit" { "edit" } else { "suggest" }));
     ctx.insert("errors", &errors.unwrap_or_default());
     state.render_with_status(session, "knowledge_edit.html", &mut ctx, status)
@@ -369,8 +404,8 @@ async fn give_feedback(
 
 #[derive(Deserialize)]
 struct ReconfirmForm {
-    #[serde(default, deserialize_with = "crate::web::blank_as_none")]
-    review_on: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    review_on: String,
 }
 
 async fn reconfirm(
@@ -381,7 +416,11 @@ async fn reconfirm(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let item_id = path.into_inner();
-    let review_on = form.review_on.ok_or(AppError(Error::invalid("review_on", "error-required")))?;
+    let review_on = match form.review_on.trim() {
+        "" => return Err(AppError(Error::invalid("review_on", "error-required"))),
+        typed => crate::i18n::parse_date_input(typed)
+            .ok_or_else(|| AppError(Error::invalid("review_on", "error-date-format")))?,
+    };
     let item = state.db.run(move |conn| knowledge::reconfirm(conn, viewer, item_id, review_on)).await?;
     let community = {
         let cid = item.community_id;
@@ -514,12 +553,35 @@ async fn review_queue(
     session: Session,
     path: web::Path<String>,
 ) -> WebResult<HttpResponse> {
-    let viewer = session.viewer();
-    let slug = path.into_inner();
-    let (community, rows) = state.db.run(move |conn| views::review_queue_for(conn, viewer, &slug)).await?;
     let mut ctx = tera::Context::new();
-    ctx.insert("community", &community);
-    ctx.insert("items", &rows);
     ctx.insert("default_review_on", &(chrono::Utc::now().date_naive() + chrono::Duration::days(180)).to_string());
-    state.render(&session, "knowledge_review.html", &mut ctx)
+    render_queue(&state, &session, path.into_inner(), views::review_queue_for, "knowledge_review.html", ctx).await
+}
+
+async fn distill_queue(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let ctx = tera::Context::new();
+    render_queue(&state, &session, path.into_inner(), views::distill_queue_for, "distill_queue.html", ctx).await
+}
+
+/// Loads one community's queue for a viewer, given the community's slug.
+type QueueLoader<Row> = fn(&mut crate::db::AnyConnection, Viewer, &str) -> crate::error::Result<(Community, Vec<Row>)>;
+
+/// A facilitator's list for one community: what `load` finds, as `rows`.
+async fn render_queue<Row: serde::Serialize + Send + 'static>(
+    state: &AppState,
+    session: &Session,
+    slug: String,
+    load: QueueLoader<Row>,
+    template: &str,
+    mut ctx: tera::Context,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let (community, rows) = state.db.run(move |conn| load(conn, viewer, &slug)).await?;
+    ctx.insert("community", &community);
+    ctx.insert("rows", &rows);
+    state.render(session, template, &mut ctx)
 }

@@ -184,9 +184,19 @@ async fn admin_outbox(
     state.render(&session, "admin_outbox.html", &mut ctx)
 }
 
-async fn notifications_page(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+/// Opening the list is reading it: the bell's count clears, while this
+/// view still marks what was new.
+async fn notifications_page(state: web::Data<AppState>, mut session: Session) -> WebResult<HttpResponse> {
     let user_id = session.require_user()?.id;
-    let rows = state.db.run(move |conn| crate::notifications::recent(conn, user_id, 100)).await?;
+    let rows = state
+        .db
+        .run(move |conn| {
+            let rows = crate::notifications::recent(conn, user_id, 100)?;
+            crate::notifications::mark_all_read(conn, user_id)?;
+            Ok(rows)
+        })
+        .await?;
+    session.unread = 0;
     let mut ctx = tera::Context::new();
     ctx.insert("notifications", &rows);
     state.render(&session, "notifications.html", &mut ctx)

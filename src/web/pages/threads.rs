@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/t/{id}/pin", pin)
         .get("/p/{id}", permalink)
         .get("/p/{id}/reply", reply_page)
+        .post("/p/{id}/reply", reply_to_post)
         .get("/p/{id}/edit", edit_page)
         .post("/p/{id}/edit", edit)
         .get("/p/{id}/history", history)
@@ -341,12 +342,29 @@ async fn reply(
     path: web::Path<i64>,
     CsrfForm(form): CsrfForm<ReplyForm>,
 ) -> WebResult<HttpResponse> {
-    let thread_id = path.into_inner();
+    post_reply(&state, &session, path.into_inner(), form).await
+}
+
+/// The reply page's own address, so that its preview and its errors keep
+/// the URL the person is on (the in-thread reply form posts here too).
+async fn reply_to_post(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    CsrfForm(mut form): CsrfForm<ReplyForm>,
+) -> WebResult<HttpResponse> {
+    let parent_id = path.into_inner();
+    let thread_id = state.db.run(move |conn| threads::post_by_id(conn, parent_id)).await?.thread_id;
+    form.parent_id = Some(parent_id);
+    post_reply(&state, &session, thread_id, form).await
+}
+
+async fn post_reply(state: &AppState, session: &Session, thread_id: i64, form: ReplyForm) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let echo = json!({"parent_id": form.parent_id, "body": form.body});
     if is_preview(&form.action) || form.parent_id.is_some() && form.body.trim().is_empty() {
         if let Some(parent_id) = form.parent_id {
-            return render_reply_page(&state, &session, parent_id, echo, None, StatusCode::OK, Preview::Yes).await;
+            return render_reply_page(state, session, parent_id, echo, None, StatusCode::OK, Preview::Yes).await;
         }
         // Allowed to reply here, or no preview.
         state
@@ -357,9 +375,9 @@ async fn reply(
             })
             .await?;
         let mut echo = echo;
-        add_preview(&state, &mut echo).await?;
-        let page = load_thread_page(&state, viewer, thread_id, &PageQuery::default()).await?;
-        return render_thread(&state, &session, page, echo, None, StatusCode::OK);
+        add_preview(state, &mut echo).await?;
+        let page = load_thread_page(state, viewer, thread_id, &PageQuery::default()).await?;
+        return render_thread(state, session, page, echo, None, StatusCode::OK);
     }
     let body = form.body.clone();
     let parent = form.parent_id;
@@ -372,11 +390,11 @@ async fn reply(
             let (status, errors) = form_failure(session.lang, e)?;
             match form.parent_id {
                 Some(parent_id) => {
-                    render_reply_page(&state, &session, parent_id, echo, Some(errors), status, Preview::No).await
+                    render_reply_page(state, session, parent_id, echo, Some(errors), status, Preview::No).await
                 }
                 None => {
-                    let page = load_thread_page(&state, viewer, thread_id, &PageQuery::default()).await?;
-                    render_thread(&state, &session, page, echo, Some(errors), status)
+                    let page = load_thread_page(state, viewer, thread_id, &PageQuery::default()).await?;
+                    render_thread(state, session, page, echo, Some(errors), status)
                 }
             }
         }
