@@ -58,6 +58,9 @@ pub struct Config {
     pub min_free_bytes: u64,
     /// Distinct members whose flags hide a post pending review.
     pub flags_to_hide: usize,
+    /// The organisation's own privacy notice (a Markdown file); without it,
+    /// Sala shows its default notice.
+    pub privacy_notice: Option<PathBuf>,
 }
 
 /// How many writes of each kind one account may make in a minute
@@ -201,6 +204,7 @@ impl Config {
                 new_member_posts_per_hour: parse("SALA_NEW_MEMBER_POSTS_PER_HOUR")?.map(|v| v as i32).unwrap_or(10),
             },
             flags_to_hide: parse("SALA_FLAGS_TO_HIDE")?.unwrap_or(3).max(1),
+            privacy_notice: env("SALA_PRIVACY_NOTICE").filter(|p| !p.trim().is_empty()).map(PathBuf::from),
         })
     }
 

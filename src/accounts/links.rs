@@ -28,6 +28,8 @@ use crate::throttle::{self, Limit};
 pub enum Purpose {
     ConfirmEmail,
     ResetPassword,
+    /// Moving an account to a new address: the link goes to the new one.
+    ChangeEmail,
 }
 
 impl Purpose {
@@ -35,6 +37,7 @@ impl Purpose {
         match self {
             Purpose::ConfirmEmail => "confirm-email",
             Purpose::ResetPassword => "reset-password",
+            Purpose::ChangeEmail => "change-email",
         }
     }
 
@@ -42,7 +45,7 @@ impl Purpose {
     /// address's owner is at the keyboard; a confirmation for some days.
     fn lifetime(self) -> Duration {
         match self {
-            Purpose::ConfirmEmail => Duration::days(3),
+            Purpose::ConfirmEmail | Purpose::ChangeEmail => Duration::days(3),
             Purpose::ResetPassword => Duration::minutes(60),
         }
     }
@@ -51,6 +54,7 @@ impl Purpose {
         match self {
             Purpose::ConfirmEmail => "/confirm-email/",
             Purpose::ResetPassword => "/password/reset/",
+            Purpose::ChangeEmail => "/settings/email/",
         }
     }
 }
@@ -59,9 +63,19 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Creates a link for `user` to `email`; returns the token's row id and
-/// the URL.
+/// Creates a link for `user` to their address; returns the token's row id
+/// and the URL.
 fn issue(conn: &mut AnyConnection, ctx: &MailContext, user: &User, purpose: Purpose) -> Result<(i64, String)> {
+    issue_for(conn, ctx, user, &user.email, purpose)
+}
+
+fn issue_for(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    user: &User,
+    email: &str,
+    purpose: Purpose,
+) -> Result<(i64, String)> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
@@ -71,7 +85,7 @@ fn issue(conn: &mut AnyConnection, ctx: &MailContext, user: &User, purpose: Purp
             at::token_hash.eq(token_hash(&token)),
             at::user_id.eq(user.id),
             at::purpose.eq(purpose.as_str()),
-            at::email.eq(&user.email),
+            at::email.eq(email),
             at::created_at.eq(created),
             at::expires_at.eq(created + purpose.lifetime()),
         ))
@@ -302,5 +316,64 @@ pub fn reset_password(conn: &mut AnyConnection, token: &str, new_password: &str)
             }
         }
         Ok(user)
+    })
+}
+
+/// Asks to move an account to `new_email` (with the current password): a
+/// link goes to the new address, and the account keeps its old one until
+/// the link is followed. An address another account confirmed is refused
+/// alike, without saying which account.
+pub fn request_email_change(
+    conn: &mut AnyConnection,
+    ctx: &MailContext,
+    user_id: i64,
+    password: &str,
+    new_email: &str,
+) -> Result<()> {
+    let new_email = new_email.trim().to_lowercase();
+    let mut v = crate::error::Validator::default();
+    v.check(valid_email(&new_email), crate::error::FieldError::new("email", "error-email-format"));
+    v.finish()?;
+    let user = find(conn, user_id)?;
+    if !super::verify_password(password, &user.password_hash) {
+        return Err(Error::invalid("password", "error-wrong-password"));
+    }
+    if new_email == user.email {
+        return Err(Error::invalid("email", "error-email-unchanged"));
+    }
+    too_many(throttle::hit(conn, &format!("change-email:{user_id}"), Limit { max: 3, window: Duration::hours(1) })?)?;
+    write_tx(conn, |conn| {
+        if confirmed_holder(conn, &new_email)?.is_some() {
+            return Err(Error::invalid("email", "error-email-taken"));
+        }
+        let (id, link) = issue_for(conn, ctx, &user, &new_email, Purpose::ChangeEmail)?;
+        // The mail goes to the new address: that is what it proves.
+        let to_new = User { email: new_email.clone(), ..user.clone() };
+        let mail = AccountMail {
+            kind: "change-email",
+            dedupe_key: format!("account:{id}"),
+            link: Some(&link),
+            args: vec![("username", user.username.clone())],
+        };
+        enqueue(conn, ctx, &to_new, mail)
+    })
+}
+
+/// Follows an address-change link: the account's address becomes the new
+/// one, confirmed, unless another account confirmed it meanwhile.
+pub fn change_email(conn: &mut AnyConnection, token: &str) -> Result<User> {
+    write_tx(conn, |conn| {
+        let (user_id, email) = redeem(conn, token, Purpose::ChangeEmail)?;
+        if confirmed_holder(conn, &email)?.is_some_and(|holder| holder.id != user_id) {
+            return Err(Error::Refused("error-link-invalid"));
+        }
+        Ok(diesel::update(users::table.find(user_id))
+            .set((
+                users::email.eq(&email),
+                users::email_confirmed_at.eq(Some(now())),
+                users::mail_failure.eq(None::<String>),
+            ))
+            .returning(users::all_columns)
+            .get_result(conn)?)
     })
 }

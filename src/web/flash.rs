@@ -32,10 +32,12 @@ pub enum Flash {
     Distilled,
     ProfileSaved,
     EmailChangeSent,
+    EmailChanged,
+    AccountClosed,
 }
 
 impl Flash {
-    const ALL: [Flash; 13] = [
+    const ALL: [Flash; 15] = [
         Flash::Registered,
         Flash::Joined,
         Flash::Left,
@@ -49,6 +51,8 @@ impl Flash {
         Flash::Distilled,
         Flash::ProfileSaved,
         Flash::EmailChangeSent,
+        Flash::EmailChanged,
+        Flash::AccountClosed,
     ];
 
     pub fn word(self) -> &'static str {
@@ -66,6 +70,8 @@ impl Flash {
             Flash::Distilled => "distilled",
             Flash::ProfileSaved => "profile-saved",
             Flash::EmailChangeSent => "email-change-sent",
+            Flash::EmailChanged => "email-changed",
+            Flash::AccountClosed => "account-closed",
         }
     }
 

@@ -126,6 +126,9 @@ impl AppState {
     ) -> WebResult<String> {
         ctx.insert("lang", &session.lang);
         ctx.insert("user", &session.user);
+        // Kept out of `user`'s serialisation so that no API answer shows it;
+        // the settings page shows the owner their address.
+        ctx.insert("user_email", &session.user.as_ref().map(|u| u.email.as_str()));
         ctx.insert("email_unconfirmed", &session.user.as_ref().is_some_and(|u| !u.email_confirmed()));
         ctx.insert("current_path", &session.current_path);
         ctx.insert("unread", &session.unread);

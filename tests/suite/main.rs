@@ -20,6 +20,7 @@ mod moderation;
 mod notifications;
 mod openapi;
 mod operations;
+mod privacy;
 mod schema;
 mod search;
 mod search_set;

@@ -25,6 +25,9 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/auth/password/reset", reset_password)
         .post("/admin/users/{username}/confirm-email", admin_confirm_email)
         .get("/me", me)
+        .patch("/me", update_me)
+        .get("/me/export", export_me)
+        .post("/me/email", change_email)
         .put("/me/notification-settings", notification_settings)
         .put("/me/locale", set_locale)
         .post("/me/password", change_password)
@@ -45,6 +48,9 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     reset_password,
     admin_confirm_email,
     me,
+    update_me,
+    export_me,
+    change_email,
     notification_settings,
     set_locale,
     change_password,
@@ -253,6 +259,62 @@ async fn admin_confirm_email(
     responses((status = 200, description = "The caller's account", body = Account)))]
 async fn me(caller: ApiUser) -> HttpResponse {
     HttpResponse::Ok().json(Account::of(caller.user().clone()))
+}
+
+/// Changes the caller's display name, unit (หน่วยงาน) or position
+/// (ตำแหน่ง); fields left out stay as they are.
+#[utoipa::path(patch, path = "/me", tag = "accounts", security(("bearer" = [])),
+    request_body = accounts::profile::ProfileChange,
+    responses((status = 200, description = "The account as saved", body = Account),
+        (status = 422, description = "A field is not valid", content_type = "application/problem+json", body = Problem)))]
+async fn update_me(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    body: web::Json<accounts::profile::ProfileChange>,
+) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
+    let change = body.into_inner();
+    let user = state.db.run(move |conn| accounts::profile::update_profile(conn, id, &change)).await?;
+    Ok(HttpResponse::Ok().json(Account::of(user)))
+}
+
+/// Everything Sala holds that the caller wrote or chose: profile, settings,
+/// memberships, subscriptions and posts (Thailand's PDPA right of access).
+#[utoipa::path(get, path = "/me/export", tag = "accounts", security(("bearer" = [])),
+    responses((status = 200, description = "The caller's data", body = accounts::profile::DataExport)))]
+async fn export_me(state: web::Data<AppState>, caller: ApiUser) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
+    let data = state.db.run(move |conn| accounts::profile::export(conn, id)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CONTENT_DISPOSITION, "attachment; filename=\"sala-my-data.json\""))
+        .json(data))
+}
+
+#[derive(Deserialize, ToSchema)]
+struct EmailChange {
+    /// The new address; a link to it must be followed before it counts.
+    email: String,
+    /// The current password.
+    password: String,
+}
+
+/// Starts moving the account to a new address: a link goes there, and the
+/// old address stays until the link is followed.
+#[utoipa::path(post, path = "/me/email", tag = "accounts", security(("bearer" = [])),
+    request_body = EmailChange,
+    responses((status = 202, description = "A link was sent to the new address"),
+        (status = 422, description = "Wrong password, or not an address", content_type = "application/problem+json",
+            body = Problem)))]
+async fn change_email(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    body: web::Json<EmailChange>,
+) -> WebResult<HttpResponse> {
+    let id = caller.user().id;
+    let EmailChange { email, password } = body.into_inner();
+    let st = state.clone();
+    state.db.run(move |conn| links::request_email_change(conn, &st.mail_context(), id, &password, &email)).await?;
+    Ok(HttpResponse::Accepted().finish())
 }
 
 /// The caller's notifications and how many are unread.

@@ -226,6 +226,7 @@ async fn change_password(
             let (status, errors) = form_failure(session.lang, e)?;
             let mut ctx = tera::Context::new();
             ctx.insert("errors", &errors);
+            ctx.insert("done", &None::<String>);
             state.render_with_status(&session, "settings.html", &mut ctx, status)
         }
     }
@@ -308,14 +309,26 @@ async fn confirm_email_page(
     path: web::Path<String>,
 ) -> WebResult<HttpResponse> {
     let token = path.into_inner();
-    let check = token.clone();
-    let valid = state.db.run(move |conn| links::is_valid(conn, &check, links::Purpose::ConfirmEmail)).await?;
+    let action = format!("/confirm-email/{token}");
+    mailed_link_page(&state, &session, token, links::Purpose::ConfirmEmail, action).await
+}
+
+/// The page behind a mailed link of `purpose`: its button posts to `action`
+/// while the link is good; 410 when it is not.
+pub(super) async fn mailed_link_page(
+    state: &AppState,
+    session: &Session,
+    token: String,
+    purpose: links::Purpose,
+    action: String,
+) -> WebResult<HttpResponse> {
+    let valid = state.db.run(move |conn| links::is_valid(conn, &token, purpose)).await?;
     let mut ctx = tera::Context::new();
-    ctx.insert("token", &token);
+    ctx.insert("action", &action);
     ctx.insert("valid", &valid);
     ctx.insert("done", &false);
     let status = if valid { StatusCode::OK } else { StatusCode::GONE };
-    state.render_with_status(&session, "confirm_email.html", &mut ctx, status)
+    state.render_with_status(session, "confirm_email.html", &mut ctx, status)
 }
 
 async fn confirm_email(

@@ -6,6 +6,7 @@ mod communities;
 mod knowledge;
 mod mail;
 mod moderation;
+mod privacy;
 mod search;
 mod threads;
 
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     knowledge::routes(cfg);
     mail::routes(cfg);
     moderation::routes(cfg);
+    privacy::routes(cfg);
     search::routes(cfg);
     threads::routes(cfg);
 }
