@@ -644,3 +644,4 @@ privacy-who = Who sees it: the members of the communities you post in (everyone 
 privacy-rights = Your rights: see and download your data at any time (Settings, Your data), correct your profile, and close your account. Posts stay after closing, shown as written by a former member, because others' answers and the knowledge base build on them; ask an administrator to remove them.
 privacy-contact = Questions: contact the administrators of this site at your organisation.
 field-job-position = Position
+knowledge-revised-at = Revised

@@ -20,8 +20,20 @@ pub struct SectionDiff {
     pub lines: Vec<Line>,
 }
 
+/// Lines as a reader sees them: a browser's form sends CRLF where the API
+/// sends LF, and the last line may or may not end in a newline. Without
+/// this, an unchanged line shows as removed and added again.
+fn as_lines(text: &str) -> String {
+    let mut lines = text.replace("\r\n", "\n").replace('\r', "\n");
+    if !lines.is_empty() && !lines.ends_with('\n') {
+        lines.push('\n');
+    }
+    lines
+}
+
 fn compare(section: &'static str, old: &str, new: &str) -> SectionDiff {
-    let diff = TextDiff::from_lines(old, new);
+    let (old, new) = (as_lines(old), as_lines(new));
+    let diff = TextDiff::from_lines(&old, &new);
     let lines: Vec<Line> = diff
         .iter_all_changes()
         .map(|c| Line {
@@ -47,4 +59,17 @@ pub fn revisions(old: &Revision, new: &Revision) -> Vec<SectionDiff> {
         compare("tags", &old.tags, &new.tags),
         compare("review_on", &date(old), &date(new)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_lines_stay_unchanged_across_line_endings_and_a_final_newline() {
+        let diff = compare("solution", "ขั้นที่ 1\r\nขั้นที่ 2", "ขั้นที่ 1\nขั้นที่ 2\nขั้นที่ 3\n");
+        let shown: Vec<(&str, &str)> = diff.lines.iter().map(|l| (l.change, l.text.as_str())).collect();
+        assert_eq!(shown, vec![("same", "ขั้นที่ 1"), ("same", "ขั้นที่ 2"), ("added", "ขั้นที่ 3")]);
+        assert!(!compare("title", "ชื่อ", "ชื่อ\n").changed);
+    }
 }

@@ -183,7 +183,7 @@ pub fn highlight(text: &str, query: &ParsedQuery, max_chars: usize) -> String {
         let lead = text[..first].chars().rev().take(max_chars / 4).map(char::len_utf8).sum::<usize>();
         let start = first - lead;
         let end = start + text[start..].chars().take(max_chars).map(char::len_utf8).sum::<usize>();
-        (start, end)
+        snap_to_words(&text, start, end)
     };
     let mut out = String::with_capacity((end - start) * 5 / 4);
     if start > 0 {
@@ -202,6 +202,43 @@ pub fn highlight(text: &str, query: &ParsedQuery, max_chars: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// Moves a snippet's edges onto word boundaries, so that it never opens or
+/// closes inside a Thai word, let alone a character cluster (a tone mark or
+/// vowel cut off from its consonant). The start moves back, the end back
+/// too (unless that would leave nothing).
+fn snap_to_words(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let breaks: Vec<usize> = SEGMENTER.segment_str(text).collect();
+    let start = breaks.iter().rev().copied().find(|b| *b <= start).unwrap_or(0);
+    let end = breaks
+        .iter()
+        .rev()
+        .copied()
+        .find(|b| *b <= end && *b > start)
+        .or_else(|| breaks.iter().copied().find(|b| *b >= end))
+        .unwrap_or(text.len());
+    let start = cluster_start(text, start);
+    let end = cluster_start(text, end);
+    (start, end.max(start))
+}
+
+/// The nearest position at or before `at` that does not split a Thai
+/// cluster: not before a vowel or mark that follows its consonant, and not
+/// just after a vowel written before its consonant (เ แ โ ใ ไ).
+fn cluster_start(text: &str, mut at: usize) -> usize {
+    let follows = |c: char| matches!(c, '\u{0E30}'..='\u{0E3A}' | '\u{0E45}' | '\u{0E47}'..='\u{0E4E}');
+    let leads = |c: char| matches!(c, '\u{0E40}'..='\u{0E44}');
+    while at > 0 {
+        let next = text[at..].chars().next();
+        let prev = text[..at].chars().next_back();
+        if next.is_some_and(follows) || prev.is_some_and(leads) {
+            at -= prev.map_or(1, char::len_utf8);
+        } else {
+            break;
+        }
+    }
+    at
 }
 
 #[cfg(test)]
@@ -229,6 +266,22 @@ mod tests {
         assert_eq!(q.phrases, vec![vec!["after".to_string(), "action".to_string()]]);
         assert_eq!(q.to_fts5(), "\"review\" AND \"after action\"");
         assert_eq!(q.to_tsquery(), "'review' & ('after' <-> 'action')");
+    }
+
+    #[test]
+    fn snippet_edges_never_split_a_thai_cluster() {
+        let text = "ผู้ใช้งานที่ต้องการเบิกค่าใช้จ่ายต้องแนบใบเสร็จ ".repeat(20)
+            + "เครื่องพิมพ์ "
+            + &"แล้วส่งให้เจ้าหน้าที่การเงินตรวจสอบ ".repeat(20);
+        let q = ParsedQuery::parse("เครื่องพิมพ์");
+        for max in 20..90 {
+            let html = highlight(&text, &q, max);
+            let inner = html.trim_start_matches('…').trim_end_matches('…');
+            let first = inner.chars().next().unwrap();
+            let last = inner.chars().next_back().unwrap();
+            assert!(!matches!(first, '\u{0E30}'..='\u{0E3A}' | '\u{0E45}' | '\u{0E47}'..='\u{0E4E}'), "{max}: {html}");
+            assert!(!matches!(last, '\u{0E40}'..='\u{0E44}'), "{max}: {html}");
+        }
     }
 
     #[test]

@@ -388,3 +388,50 @@ async fn a_common_word_counts_to_the_cap_and_keeps_old_knowledge(backend: Backen
     assert!(page.body.contains("rel=\"next\""), "pages on");
 }
 both_backends!(a_common_word_counts_to_the_cap_and_keeps_old_knowledge);
+
+/// Thai marks that belong to the consonant before them, and vowels written
+/// before their consonant: a snippet must not open on the first or close
+/// on the second (a stray mark or vowel on screen).
+fn follows_its_consonant(c: char) -> bool {
+    matches!(c, '\u{0E30}'..='\u{0E3A}' | '\u{0E45}' | '\u{0E47}'..='\u{0E4E}')
+}
+
+/// Over the Thai test corpus, searching for words that sit right after a
+/// tone mark or vowel: no snippet starts or ends inside a character cluster.
+async fn snippets_never_cut_a_thai_cluster(backend: Backend) {
+    let s = scene(backend).await;
+    let corpus = seed_text();
+    let paragraphs: Vec<&str> = corpus.lines().map(str::trim).filter(|p| p.chars().count() > 300).take(25).collect();
+    assert!(paragraphs.len() >= 5, "the corpus has long paragraphs");
+    for (n, p) in paragraphs.iter().enumerate() {
+        s.thread("experience", &format!("บันทึกที่ {}", n + 1), p);
+    }
+    // Words whose occurrence follows a mark or a following vowel directly:
+    // the snippet's lead-in then ends on a cluster.
+    let mut queries: Vec<String> = Vec::new();
+    for p in &paragraphs {
+        for range in sala::search::text::word_ranges(p) {
+            let word = &p[range.clone()];
+            let after_mark = p[..range.start].chars().next_back().is_some_and(follows_its_consonant);
+            if after_mark && word.chars().count() >= 3 && !queries.iter().any(|q| q == word) {
+                queries.push(word.to_owned());
+            }
+        }
+    }
+    assert!(queries.len() >= 20, "{queries:?}");
+    let tag = regex::Regex::new("</?mark>").unwrap();
+    let mut checked = 0;
+    for q in queries.iter().take(40) {
+        let found = s.search(&[("q", q.as_str())]).await;
+        for hit in found["results"].as_array().unwrap() {
+            let snippet = tag.replace_all(hit["snippet_html"].as_str().unwrap(), "").into_owned();
+            let inner = snippet.trim_start_matches('…').trim_end_matches('…');
+            let (Some(first), Some(last)) = (inner.chars().next(), inner.chars().next_back()) else { continue };
+            assert!(!follows_its_consonant(first), "{q}: the snippet opens on a mark: {snippet}");
+            assert!(!matches!(last, '\u{0E40}'..='\u{0E44}'), "{q}: the snippet ends on a leading vowel: {snippet}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "snippets were checked: {checked}");
+}
+both_backends!(snippets_never_cut_a_thai_cluster);
