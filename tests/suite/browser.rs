@@ -316,3 +316,186 @@ async fn a_member_flags_a_post_and_a_facilitator_hides_it_in_chromium() {
     assert!(!page.contains("รับทำเอกสารราคาถูก"), "hidden from visitors");
     c.close().await.unwrap();
 }
+
+/// The text of the one element `css` finds.
+async fn text_of(c: &fantoccini::Client, css: &str) -> String {
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+}
+
+/// A newcomer's first hour: from the header's ask button to a posted
+/// question that the page returns to, highlighted, with a confirmation; and
+/// answering a reply right inside the thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_newcomer_asks_from_the_header_and_replies_in_place_in_chromium() {
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (community, board) = app.community("e2e");
+    let stories = app.experience_board(&community, "stories");
+    let kanya = app.user("kanya", false);
+    app.join(&kanya, &community);
+    sala::accounts::set_locale(&mut app.conn(), kanya.id, "th").unwrap();
+    let helper = app.user("helper", false);
+    app.join(&helper, &community);
+    log_in(&c, &app, "kanya").await;
+
+    c.goto(&app.url("/")).await.unwrap();
+    c.find(Locator::Css(".site-header a.ask-button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Id("board_id")).await.expect("the ask form");
+    let kind_checked = |kind: &'static str| {
+        let c = c.clone();
+        async move {
+            let radio = c.find(Locator::Css(&format!("input[name=kind][value={kind}]"))).await.unwrap();
+            radio.prop("checked").await.unwrap().as_deref() == Some("true")
+        }
+    };
+    c.find(Locator::Css(&format!("#board_id option[value='{}']", stories.id))).await.unwrap().click().await.unwrap();
+    assert!(kind_checked("experience").await, "an experience board starts on experience");
+    c.find(Locator::Css(&format!("#board_id option[value='{}']", board.id))).await.unwrap().click().await.unwrap();
+    assert!(kind_checked("question").await, "a question board starts on question");
+    c.find(Locator::Id("title")).await.unwrap().send_keys("เบิกค่าเดินทางไปอบรมต้องใช้เอกสารอะไรบ้าง").await.unwrap();
+    c.find(Locator::Id("body")).await.unwrap().send_keys("ไปอบรมที่เชียงใหม่สามวันค่ะ").await.unwrap();
+    c.find(Locator::Css("form[data-ask-form] button[value=submit]")).await.unwrap().click().await.unwrap();
+
+    c.wait().for_element(Locator::Css(".flash")).await.expect("a confirmation");
+    let flash = text_of(&c, ".flash").await;
+    assert!(flash.contains("โพสต์ของคุณขึ้นแล้ว"), "{flash}");
+    let url = c.current_url().await.unwrap();
+    let thread_id: i64 = url.path().trim_start_matches("/t/").parse().unwrap();
+    let opening = sala::threads::opening_post(&mut app.conn(), thread_id).unwrap();
+    assert_eq!(url.fragment(), Some(format!("p{}", opening.id).as_str()), "back at the new post");
+    let target = c.find(Locator::Css("li.post:target")).await.expect("the post is highlighted");
+    assert_eq!(target.attr("id").await.unwrap(), Some(format!("p{}", opening.id)));
+    screenshot(&c, "e2e-newcomer-posted").await;
+
+    let reply =
+        sala::threads::reply(&mut app.conn(), helper.viewer(), thread_id, None, "ใช้หนังสืออนุมัติและใบเสร็จค่ะ").unwrap();
+    c.goto(&app.url(&format!("/t/{thread_id}"))).await.unwrap();
+    c.find(Locator::Css(&format!("a[data-reply-in-place='{}']", reply.id))).await.unwrap().click().await.unwrap();
+    let form = c.wait().for_element(Locator::Css("form.reply-in-place")).await.expect("the form opens in place");
+    assert_eq!(c.current_url().await.unwrap().path(), format!("/t/{thread_id}"), "still on the thread");
+    let label = text_of(&c, "form.reply-in-place label").await;
+    assert!(label.contains("helper display"), "{label}");
+    form.find(Locator::Css("textarea")).await.unwrap().send_keys("ขอบคุณค่ะ ใช้ใบขออนุมัติเดินทางด้วยไหมคะ").await.unwrap();
+    form.find(Locator::Css("button[value=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("li.post[data-depth='2']:target")).await.expect("the nested reply, highlighted");
+    assert!(text_of(&c, ".flash").await.contains("ส่งข้อความตอบกลับ"));
+    let answering = text_of(&c, "li.post[data-depth='2'] .in-reply-to").await;
+    assert!(answering.contains("helper display"), "a nested reply says whom it answers: {answering}");
+    screenshot(&c, "e2e-newcomer-replied").await;
+    c.close().await.unwrap();
+}
+
+/// At a phone's width the signed-in header is one row with the menu
+/// collapsed, the menu opens over the page, and each search filter's label
+/// sits with its own field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_header_is_one_row_in_chromium() {
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (community, _) = app.community("e2e");
+    // A long name is the usual reason a header wraps.
+    let person = app.user("wanwisa", false);
+    app.join(&person, &community);
+    log_in(&c, &app, "wanwisa").await;
+    c.set_window_size(390, 844).await.unwrap();
+    let header_height = || async {
+        let h = c
+            .execute("return document.querySelector('.site-header').getBoundingClientRect().height", vec![])
+            .await
+            .unwrap();
+        h.as_f64().unwrap()
+    };
+    c.goto(&app.url("/")).await.unwrap();
+    let width = c.execute("return document.documentElement.clientWidth", vec![]).await.unwrap();
+    assert!(width.as_f64().unwrap() <= 390.0, "a phone-sized viewport: {width}");
+    let closed = header_height().await;
+    screenshot(&c, "phone-header").await;
+    assert!(closed <= 64.0, "one row: the header is {closed}px high");
+    let overflow = c
+        .execute("return document.documentElement.scrollWidth - document.documentElement.clientWidth", vec![])
+        .await
+        .unwrap();
+    assert_eq!(overflow.as_f64(), Some(0.0), "nothing sticks out sideways");
+    assert!(!c.find(Locator::Css(".header-search")).await.unwrap().is_displayed().await.unwrap());
+    assert!(!c.find(Locator::Css(".nav-wide")).await.unwrap().is_displayed().await.unwrap());
+    c.find(Locator::Css("details.nav-menu > summary")).await.unwrap().click().await.unwrap();
+    let settings = c.find(Locator::Css("details.nav-menu a[href='/settings']")).await.unwrap();
+    assert!(settings.is_displayed().await.unwrap(), "the menu holds the other links");
+    assert_eq!(header_height().await, closed, "the open menu lies over the page");
+    screenshot(&c, "phone-menu").await;
+
+    c.goto(&app.url("/search?q=KM")).await.unwrap();
+    // For each label, the nearest field to its right on its line is its own.
+    let strays = c
+        .execute(
+            r#"const out = [];
+            const fields = [...document.querySelectorAll('.filters input, .filters select')];
+            for (const label of document.querySelectorAll('.filters label[for]')) {
+              const l = label.getBoundingClientRect();
+              const beside = fields
+                .map(f => [f, f.getBoundingClientRect()])
+                .filter(([f, r]) => r.top < l.bottom && r.bottom > l.top && r.left >= l.right - 1)
+                .sort((a, b) => a[1].left - b[1].left);
+              if (beside.length && beside[0][0].id !== label.htmlFor) out.push(label.htmlFor + ' beside ' + beside[0][0].id);
+            }
+            return out;"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(strays, serde_json::json!([]), "labels beside another field's input");
+    screenshot(&c, "phone-search").await;
+    c.close().await.unwrap();
+}
+
+/// axe-core's WCAG 2.1 A and AA rules find nothing on the pages a Thai
+/// facilitator moves through, at desktop and phone widths, nor on the
+/// pages a visitor sees before signing in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_pass_the_axe_accessibility_check_in_chromium() {
+    let axe_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/axe/node_modules/axe-core/axe.min.js");
+    let Ok(axe) = std::fs::read_to_string(&axe_path) else {
+        assert!(
+            std::env::var("SALA_REQUIRE_BROWSER").is_err(),
+            "axe-core is required: npm ci --prefix tests/axe (tests/run does it)"
+        );
+        eprintln!("skipped: axe-core not installed (tests/run installs it)");
+        return;
+    };
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let fixture = crate::harness::km_fixture(&app);
+    let check = |path: String| {
+        let (c, axe, url) = (c.clone(), axe.clone(), app.url(&path));
+        async move {
+            c.goto(&url).await.unwrap();
+            c.execute(&axe, vec![]).await.unwrap();
+            let found = c
+                .execute_async(
+                    r#"const done = arguments[arguments.length - 1];
+                    axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+                      .then(r => done(r.violations.map(v => `${v.id}: ${v.help} @ ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)))
+                      .catch(e => done([`axe failed: ${e}`]));"#,
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let found: Vec<String> = serde_json::from_value(found).unwrap();
+            found.into_iter().map(|v| format!("{path}: {v}")).collect::<Vec<_>>()
+        }
+    };
+    let mut violations = Vec::new();
+    for path in ["/", "/login", "/register", "/privacy", "/knowledge"] {
+        violations.extend(check(path.to_owned()).await);
+    }
+    log_in(&c, &app, &fixture.facilitator.username).await;
+    for path in fixture.pages() {
+        violations.extend(check(path).await);
+    }
+    c.set_window_size(390, 844).await.unwrap();
+    for path in ["/".to_owned(), format!("/t/{}", fixture.thread_id), format!("/k/{}/revisions", fixture.item_id)] {
+        violations.extend(check(path).await);
+    }
+    assert!(violations.is_empty(), "accessibility violations:\n{}", violations.join("\n"));
+    c.close().await.unwrap();
+}

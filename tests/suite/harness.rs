@@ -227,6 +227,20 @@ impl TestApp {
         (community, board)
     }
 
+    /// A second board in `community` (made by `community`), whose threads
+    /// start as experiences.
+    pub fn experience_board(&self, community: &Community, slug: &str) -> Board {
+        let admin = accounts::find_by_username(&mut self.conn(), &format!("admin-{}", community.slug)).expect("admin");
+        let input = BoardInput {
+            slug: slug.into(),
+            name: format!("เล่าประสบการณ์ {slug}"),
+            description: String::new(),
+            position: 1,
+            default_kind: Some(sala::threads::ThreadKind::Experience),
+        };
+        communities::create_board(&mut self.conn(), Viewer::user(admin.id, true), community.id, &input).expect("board")
+    }
+
     pub fn join(&self, user: &User, community: &Community) {
         communities::join(&mut self.conn(), Viewer::user(user.id, user.is_admin), community.id).expect("join");
     }
@@ -392,4 +406,91 @@ pub async fn json(res: reqwest::Response) -> (u16, serde_json::Value) {
     let status = res.status().as_u16();
     let value = res.json().await.unwrap_or(serde_json::Value::Null);
     (status, value)
+}
+
+/// A small knowledge base to look at, as a Thai facilitator sees it: a
+/// question resolved and distilled into a published, revised item with a
+/// review date, a second resolved question waiting in the distill queue,
+/// an experience, and notifications.
+pub struct KmFixture {
+    pub community: Community,
+    pub board: Board,
+    pub facilitator: User,
+    pub thread_id: i64,
+    pub item_id: i64,
+}
+
+pub fn km_fixture(app: &TestApp) -> KmFixture {
+    use sala::knowledge::{self, DistillInput, Sections};
+    use sala::threads::{self, NewThread};
+    let (community, board) = app.community("km");
+    let stories = app.experience_board(&community, "stories");
+    let asker = app.user("asker", false);
+    let helper = app.user("helper", false);
+    let facilitator = app.user("facil", false);
+    for u in [&asker, &helper] {
+        app.join(u, &community);
+    }
+    app.make_facilitator(&facilitator, &community);
+    accounts::set_locale(&mut app.conn(), facilitator.id, "th").expect("locale");
+    let conn: &mut AnyConnection = &mut app.conn();
+    let ask = |conn: &mut AnyConnection, board_id: i64, kind: &str, title: &str, body: &str| {
+        let input = NewThread { kind: kind.into(), title: title.into(), body: body.into() };
+        threads::create_thread(conn, asker.viewer(), board_id, &input).expect("thread").0.id
+    };
+    let thread_id = ask(conn, board.id, "question", "ทำแผนที่ความรู้ของกองอย่างไร", "เริ่ม**ตรงไหน**ดีครับ");
+    let answer =
+        threads::reply(conn, helper.viewer(), thread_id, None, "เริ่มจากยุทธศาสตร์ แล้วไล่ว่าความรู้อยู่กับใคร").expect("reply").id;
+    threads::reply(conn, asker.viewer(), thread_id, Some(answer), "ขอบคุณครับ").expect("nested reply");
+    knowledge::resolve(conn, asker.viewer(), thread_id, Some(answer)).expect("resolve");
+    let review_on = chrono::Utc::now().date_naive() + chrono::Duration::days(90);
+    let sections = Sections {
+        title: "แผนที่ความรู้ฉบับย่อ".into(),
+        summary: "เริ่มจากยุทธศาสตร์ แล้วทำตารางผู้รู้".into(),
+        context: "หน่วยงานไม่รู้จะเริ่มตรงไหน".into(),
+        solution: "1. ไล่จากยุทธศาสตร์\n2. ทำตารางผู้รู้".into(),
+        lessons: "ถามผู้รู้ก่อนเขียนเอกสาร".into(),
+        tags: "แผนที่ความรู้".into(),
+        review_on: Some(review_on),
+    };
+    let input = DistillInput { sections: sections.clone(), cite: vec![answer] };
+    let item = knowledge::distill(conn, facilitator.viewer(), thread_id, &input).expect("distill");
+    knowledge::publish(conn, facilitator.viewer(), item.id).expect("publish");
+    let revised = Sections { review_on: Some(review_on + chrono::Duration::days(30)), ..sections };
+    knowledge::revise(conn, facilitator.viewer(), item.id, &revised, "เลื่อนวันทบทวน").expect("revise");
+    let waiting = ask(conn, board.id, "question", "ส่งรายงานผลการดำเนินงานรายไตรมาสที่ไหน", "ต้องส่งภายในวันที่เท่าไร");
+    let answer = threads::reply(conn, helper.viewer(), waiting, None, "ส่งผ่านระบบสารบรรณภายในวันที่ห้า").expect("reply").id;
+    knowledge::resolve(conn, asker.viewer(), waiting, Some(answer)).expect("resolve");
+    ask(conn, stories.id, "experience", "บทเรียนจากการทำ AAR ครั้งแรก", "ทีมได้เรียนรู้ว่าต้องตั้งคำถามให้ชัด");
+    threads::reply(conn, helper.viewer(), thread_id, None, "เพิ่มเติม: ทำแบบสำรวจก่อนก็ได้").expect("reply");
+    KmFixture { community, board, facilitator, thread_id, item_id: item.id }
+}
+
+impl KmFixture {
+    /// The pages a facilitator moves through, relative to the site.
+    pub fn pages(&self) -> Vec<String> {
+        let (c, b, t, k) = (&self.community.slug, &self.board.slug, self.thread_id, self.item_id);
+        vec![
+            "/".into(),
+            format!("/c/{c}"),
+            format!("/c/{c}/b/{b}"),
+            format!("/t/{t}"),
+            "/ask".into(),
+            "/search?q=แผนที่ความรู้".into(),
+            "/search?q=ไม่มีคำนี้แน่นอน".into(),
+            "/knowledge".into(),
+            format!("/k/{k}"),
+            format!("/k/{k}/revisions"),
+            format!("/k/{k}/diff?from=1&to=2"),
+            format!("/k/{k}/edit"),
+            format!("/t/{t}/distill"),
+            format!("/c/{c}/review"),
+            format!("/c/{c}/distill"),
+            "/settings".into(),
+            "/settings/subscriptions".into(),
+            "/notifications".into(),
+            "/u/helper".into(),
+            "/privacy".into(),
+        ]
+    }
 }

@@ -68,3 +68,47 @@ async fn thai_by_default_english_on_request(backend: Backend) {
     assert_eq!(evil.location.as_deref(), Some("/"));
 }
 both_backends!(thai_by_default_english_on_request);
+
+/// Every date a Thai page shows or asks for is in the Buddhist era: the
+/// facilitator's pages of a small knowledge base hold no four-digit Western
+/// year, in their text or in their fields, and no date picker (which would
+/// show Western years whatever the page's language).
+async fn thai_pages_show_and_take_buddhist_era_dates(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let fixture = crate::harness::km_fixture(&app);
+    let browser = app.browser();
+    browser.login(&fixture.facilitator.username).await;
+    let this_year = chrono::Utc::now().date_naive().format("%Y").to_string();
+    let western = regex::Regex::new(r"\b(19[5-9][0-9]|20[0-9][0-9])\b").unwrap();
+    let text_nodes = scraper::Selector::parse("body").unwrap();
+    let fields = scraper::Selector::parse("input:not([type=hidden]), textarea").unwrap();
+    let mut saw_era = false;
+    for path in fixture.pages() {
+        let page = browser.get(&path).await;
+        assert_eq!(page.status, 200, "{path}");
+        let doc = scraper::Html::parse_document(&page.body);
+        let body = doc.select(&text_nodes).next().unwrap();
+        let mut shown: String = body
+            .descendants()
+            .filter_map(|n| n.value().as_text().map(|t| (n, t)))
+            .filter(|(n, _)| {
+                !n.ancestors().any(|a| a.value().as_element().is_some_and(|e| matches!(e.name(), "script" | "style")))
+            })
+            .map(|(_, t)| t.to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        for field in doc.select(&fields) {
+            assert_ne!(field.value().attr("type"), Some("date"), "{path}: a date picker in a Thai page");
+            shown.push(' ');
+            shown.push_str(field.value().attr("value").unwrap_or_default());
+        }
+        if let Some(year) = western.find(&shown) {
+            let at = year.start();
+            let around: String = shown[shown.floor_char_boundary(at.saturating_sub(60))..].chars().take(120).collect();
+            panic!("{path}: a Western year {} in a Thai page: …{around}…", year.as_str());
+        }
+        saw_era |= shown.contains(&(this_year.parse::<i32>().unwrap() + 543).to_string());
+    }
+    assert!(saw_era, "the pages show dates at all");
+}
+both_backends!(thai_pages_show_and_take_buddhist_era_dates);
