@@ -324,7 +324,6 @@ subscription-lead = Choose how often each community's digest comes
 subscription-off = Never
 subscription-daily = Daily
 subscription-weekly = Weekly
-subscription-saved = Settings saved
 subscription-none = Join a community first to choose its digest
 unsubscribe-title = Stop email digests
 unsubscribe-confirm = Stop digests from: { $communities }

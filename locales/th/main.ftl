@@ -298,7 +298,6 @@ subscription-lead = เลือกว่าจะรับสรุปควา
 subscription-off = ไม่รับ
 subscription-daily = ทุกวัน
 subscription-weekly = ทุกสัปดาห์
-subscription-saved = บันทึกการตั้งค่าแล้ว
 subscription-none = เข้าร่วมชุมชนก่อน จึงจะเลือกรับสรุปได้
 unsubscribe-title = เลิกรับอีเมลสรุป
 unsubscribe-confirm = ยืนยันเลิกรับสรุปจาก: { $communities }

@@ -346,7 +346,8 @@ async fn the_subscription_settings_form_changes_how_often_digests_come(backend: 
     assert!(page.body.contains(&format!(r#"name="{field}" value="weekly" checked"#)), "{}", page.body);
 
     let saved = browser.submit("/settings/subscriptions", &[(&field, "daily")]).await;
-    assert_eq!((saved.status, saved.location.as_deref()), (303, Some("/settings/subscriptions?saved=1")));
+    assert_eq!((saved.status, saved.location.as_deref()), (303, Some("/settings/subscriptions")));
+    assert!(browser.get("/settings/subscriptions").await.body.contains("บันทึกการตั้งค่าแล้ว"), "a confirmation");
     assert_eq!(digests_frequency(&app, &suda, "km").await, "daily");
 
     // A made-up frequency, or a form without its CSRF token, changes nothing.

@@ -8,6 +8,7 @@ use crate::digests::{self, content, Frequency};
 use crate::error::Error;
 use crate::outbox;
 use crate::web::errors::{AppError, WebResult};
+use crate::web::flash::{see_other_with, Flash};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::AppState;
 
@@ -24,21 +25,11 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/settings/notifications", save_notification_settings);
 }
 
-#[derive(Deserialize)]
-struct SavedQuery {
-    saved: Option<String>,
-}
-
-async fn subscriptions_page(
-    state: web::Data<AppState>,
-    session: Session,
-    q: web::Query<SavedQuery>,
-) -> WebResult<HttpResponse> {
+async fn subscriptions_page(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
     let user_id = session.require_user()?.id;
     let rows = state.db.run(move |conn| digests::subscriptions_of(conn, user_id)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("subscriptions", &rows);
-    ctx.insert("saved", &q.saved.is_some());
     state.render(&session, "subscriptions.html", &mut ctx)
 }
 
@@ -68,7 +59,7 @@ async fn save_subscriptions(
             Ok(())
         })
         .await?;
-    Ok(see_other("/settings/subscriptions?saved=1"))
+    Ok(see_other_with("/settings/subscriptions", Flash::SettingsSaved))
 }
 
 /// Checks the signed link; no login needed, as mail providers require.
@@ -227,5 +218,5 @@ async fn save_notification_settings(
     let user_id = session.require_user()?.id;
     let (replies, resolved) = (form.notify_replies.is_some(), form.notify_resolved.is_some());
     state.db.run(move |conn| crate::notifications::set_email_preferences(conn, user_id, replies, resolved)).await?;
-    Ok(see_other("/settings?done=notifications"))
+    Ok(see_other_with("/settings#notifications", Flash::SettingsSaved))
 }
