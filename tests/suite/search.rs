@@ -401,8 +401,12 @@ fn follows_its_consonant(c: char) -> bool {
 async fn snippets_never_cut_a_thai_cluster(backend: Backend) {
     let s = scene(backend).await;
     let corpus = seed_text();
-    let paragraphs: Vec<&str> = corpus.lines().map(str::trim).filter(|p| p.chars().count() > 300).take(25).collect();
-    assert!(paragraphs.len() >= 5, "the corpus has long paragraphs");
+    // Posts of three paragraphs each: longer than a snippet, so that
+    // snippets are cut out of them.
+    let lines: Vec<&str> = corpus.lines().map(str::trim).filter(|p| !p.is_empty()).collect();
+    let joined: Vec<String> = lines.chunks(3).map(|c| c.join("\n\n")).take(25).collect();
+    let paragraphs: Vec<&str> = joined.iter().map(String::as_str).filter(|p| p.chars().count() > 400).collect();
+    assert!(paragraphs.len() >= 10, "the corpus makes long posts");
     for (n, p) in paragraphs.iter().enumerate() {
         s.thread("experience", &format!("บันทึกที่ {}", n + 1), p);
     }
