@@ -56,6 +56,8 @@ pub enum Action {
     },
     LeaveCommunity,
     ManageBoards,
+    /// Invite people, add members directly, remove members.
+    ManageMembers,
     StartThread,
     Reply {
         thread_locked: bool,
@@ -123,7 +125,7 @@ pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
         // Private communities are joined by invitation of a facilitator.
         Action::JoinCommunity { is_public } => standing == Standing::Outsider && (is_public || admin),
         Action::LeaveCommunity => member,
-        Action::ManageBoards | Action::ModerateThread => facilitator,
+        Action::ManageBoards | Action::ManageMembers | Action::ModerateThread => facilitator,
         Action::StartThread => member || admin,
         Action::Reply { thread_locked } => (member || admin) && (!thread_locked || facilitator),
         Action::EditPost { author_id } => author_id == user_id || admin,

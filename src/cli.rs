@@ -117,6 +117,16 @@ enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Turn an account off: no sign-in, and its sessions end at once.
+    Deactivate {
+        #[arg(long)]
+        username: String,
+    },
+    /// Turn a deactivated account back on.
+    Reactivate {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 fn init_tracing() {
@@ -225,12 +235,27 @@ fn user_command(db: &Db, command: UserCommand) -> Result<()> {
             let user = accounts::register(&mut conn, &reg, admin)
                 .and_then(|user| accounts::confirm_email_directly(&mut conn, user.id))
                 .map_err(describe_invalid)?;
+            if admin {
+                // The way in when the organisation's sign-in is down or
+                // misconfigured (SALA_LOCAL_LOGIN=off).
+                accounts::set_break_glass(&mut conn, user.id)?;
+            }
             println!("created user {} (id {}){}", user.username, user.id, if admin { " as admin" } else { "" });
         }
         UserCommand::ConfirmEmail { username } => {
             let user = accounts::find_by_username(&mut conn, &username)?;
             accounts::confirm_email_directly(&mut conn, user.id)?;
             println!("confirmed the email address of {}", user.username);
+        }
+        UserCommand::Deactivate { username } => {
+            let user = accounts::find_by_username(&mut conn, &username)?;
+            accounts::apply_active(&mut conn, user.id, false)?;
+            println!("deactivated {}", user.username);
+        }
+        UserCommand::Reactivate { username } => {
+            let user = accounts::find_by_username(&mut conn, &username)?;
+            accounts::apply_active(&mut conn, user.id, true)?;
+            println!("reactivated {}", user.username);
         }
     }
     Ok(())

@@ -61,6 +61,10 @@ pub struct Config {
     /// The organisation's own privacy notice (a Markdown file); without it,
     /// Sala shows its default notice.
     pub privacy_notice: Option<PathBuf>,
+    /// Local passwords (`SALA_LOCAL_LOGIN`, on by default). When off, only
+    /// admins created on the command line sign in with one, and nobody
+    /// signs up here.
+    pub local_login: bool,
 }
 
 /// How many writes of each kind one account may make in a minute
@@ -205,6 +209,7 @@ impl Config {
             },
             flags_to_hide: parse("SALA_FLAGS_TO_HIDE")?.unwrap_or(3).max(1),
             privacy_notice: env("SALA_PRIVACY_NOTICE").filter(|p| !p.trim().is_empty()).map(PathBuf::from),
+            local_login: env("SALA_LOCAL_LOGIN").as_deref() != Some("off"),
         })
     }
 

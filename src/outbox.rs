@@ -194,7 +194,11 @@ pub fn mark_failed(
                 outbox::lease_until.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-        diesel::update(users::table.find(row.user_id)).set(users::mail_failure.eq(Some(error))).execute(conn)?;
+        // Only when the mail went to the account's own address (an
+        // invitation to an address with no account is the inviter's mail).
+        diesel::update(users::table.find(row.user_id).filter(users::email.eq(&row.to_address)))
+            .set(users::mail_failure.eq(Some(error)))
+            .execute(conn)?;
     } else {
         let wait = Duration::seconds(30 * 2i64.pow(row.attempts.clamp(0, 10) as u32));
         diesel::update(outbox::table.find(row.id))

@@ -168,3 +168,12 @@ text_enum! {
         Cancelled = "cancelled",
     }
 }
+
+text_enum! {
+    /// Where an invitation to a community stands (`invitations.status`).
+    InvitationStatus {
+        Pending = "pending",
+        Accepted = "accepted",
+        Declined = "declined",
+    }
+}

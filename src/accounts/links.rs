@@ -127,15 +127,19 @@ pub fn is_valid(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> Resu
 }
 
 /// One of the account emails (`email/account.*`): a subject, lines of text,
-/// and a link with a label.
-struct AccountMail<'a> {
-    kind: &'static str,
-    dedupe_key: String,
-    link: Option<&'a str>,
-    args: Vec<(&'static str, String)>,
+/// and a link with a label, all from the translations `account-mail-<kind>-*`.
+pub(crate) struct AccountMail<'a> {
+    pub kind: &'static str,
+    pub dedupe_key: String,
+    pub link: Option<&'a str>,
+    pub args: Vec<(&'static str, String)>,
+    /// Where it goes, when not to `user`'s own address (a new address to
+    /// confirm; an invitation to someone with no account yet).
+    pub to: Option<&'a str>,
 }
 
-fn enqueue(conn: &mut AnyConnection, ctx: &MailContext, user: &User, mail: AccountMail) -> Result<()> {
+/// Queues an account email in `user`'s language (the outbox sends it).
+pub(crate) fn enqueue(conn: &mut AnyConnection, ctx: &MailContext, user: &User, mail: AccountMail) -> Result<()> {
     let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or_default();
     let args: Vec<(&str, fluent_templates::fluent_bundle::FluentValue)> =
         mail.args.iter().map(|(k, v)| (*k, v.clone().into())).collect();
@@ -157,7 +161,7 @@ fn enqueue(conn: &mut AnyConnection, ctx: &MailContext, user: &User, mail: Accou
             dedupe_key: &mail.dedupe_key,
             kind: "account",
             user_id: user.id,
-            to_address: &user.email,
+            to_address: mail.to.unwrap_or(&user.email),
             subject: &subject,
             body_text: &text,
             body_html: &html,
@@ -190,6 +194,7 @@ fn send_confirmation(conn: &mut AnyConnection, ctx: &MailContext, user: &User) -
                 dedupe_key: format!("account-exists:{}:{day}", holder.id),
                 link: None,
                 args: vec![("username", holder.username.clone()), ("base_url", ctx.base_url.to_owned())],
+                to: None,
             };
             enqueue(conn, ctx, &holder, mail)
         }
@@ -200,6 +205,7 @@ fn send_confirmation(conn: &mut AnyConnection, ctx: &MailContext, user: &User) -
                 dedupe_key: format!("account:{id}"),
                 link: Some(&link),
                 args: vec![("username", user.username.clone())],
+                to: None,
             };
             enqueue(conn, ctx, user, mail)
         }
@@ -223,6 +229,9 @@ pub fn sign_up(
     reg: &Registration,
     client: &Client,
 ) -> Result<User> {
+    if !config.local_login {
+        return Err(Error::Refused("error-signup-off"));
+    }
     let limit = Limit { max: config.signups_per_hour_per_ip, window: Duration::hours(1) };
     too_many(throttle::hit(conn, &throttle::key("signup-ip", client.ip), limit)?)?;
     write_tx(conn, |conn| {
@@ -296,6 +305,7 @@ pub fn request_password_reset(
                 dedupe_key: format!("account:{id}"),
                 link: Some(&link),
                 args: vec![("username", user.username.clone())],
+                to: None,
             };
             enqueue(conn, ctx, &user, mail)?;
         }
@@ -348,14 +358,14 @@ pub fn request_email_change(
         }
         let (id, link) = issue_for(conn, ctx, &user, &new_email, Purpose::ChangeEmail)?;
         // The mail goes to the new address: that is what it proves.
-        let to_new = User { email: new_email.clone(), ..user.clone() };
         let mail = AccountMail {
             kind: "change-email",
             dedupe_key: format!("account:{id}"),
             link: Some(&link),
             args: vec![("username", user.username.clone())],
+            to: Some(&new_email),
         };
-        enqueue(conn, ctx, &to_new, mail)
+        enqueue(conn, ctx, &user, mail)
     })
 }
 

@@ -82,6 +82,13 @@ pub struct User {
     /// Closed at the owner's request: no sign-in, and posts show "former member".
     #[serde(skip)]
     pub closed_at: Option<chrono::NaiveDateTime>,
+    /// An admin deactivated the account: no sign-in until reactivated.
+    #[serde(skip)]
+    pub deactivated_at: Option<chrono::NaiveDateTime>,
+    /// Created on the command line as an admin: signs in with a password
+    /// even when local passwords are off (`SALA_LOCAL_LOGIN=off`).
+    #[serde(skip)]
+    pub break_glass: bool,
 }
 
 impl User {
@@ -295,6 +302,11 @@ pub fn authenticate(
     let login = login.trim().to_lowercase();
     Validator::default().plain("login", &login).finish()?;
     let user = account_for_login(conn, &login)?;
+    // With local passwords off, only the command line's admins use one
+    // (break glass); everyone else signs in through the organisation.
+    if !config.local_login && !user.as_ref().is_some_and(|u| u.break_glass) {
+        return Err(Error::Refused("error-local-login-off"));
+    }
     let window = chrono::Duration::minutes(config.login_lockout_minutes);
     let account_key = match &user {
         Some(u) => format!("login-user:{}", u.id),
@@ -327,6 +339,9 @@ pub fn authenticate(
             // why and until when (only to someone who knows the password).
             if let Some((reason, until)) = site_suspension(conn, user.id)? {
                 return Err(Error::Suspended { reason, until });
+            }
+            if user.deactivated_at.is_some() {
+                return Err(Error::Refused("error-account-deactivated"));
             }
             throttle::clear(conn, &account_key)?;
             if !known_here {
@@ -428,6 +443,36 @@ pub fn set_locale(conn: &mut AnyConnection, user_id: i64, locale: &str) -> Resul
 
 pub fn set_admin(conn: &mut AnyConnection, user_id: i64, is_admin: bool) -> Result<()> {
     diesel::update(users::table.find(user_id)).set(users::is_admin.eq(is_admin)).execute(conn)?;
+    Ok(())
+}
+
+/// An admin turns an account off (its sessions and tokens end at once) or
+/// back on. Admins cannot turn themselves off.
+pub fn set_active(conn: &mut AnyConnection, viewer: crate::authz::Viewer, user_id: i64, active: bool) -> Result<User> {
+    crate::authz::authorize(viewer, crate::authz::Standing::Outsider, crate::authz::Action::SuspendAccounts)?;
+    if viewer.user_id == Some(user_id) {
+        return Err(Error::Refused("error-deactivate-self"));
+    }
+    apply_active(conn, user_id, active)
+}
+
+/// [`set_active`] without asking who: for the command line, whose user is
+/// the operator.
+pub fn apply_active(conn: &mut AnyConnection, user_id: i64, active: bool) -> Result<User> {
+    write_tx(conn, |conn| {
+        sessions::end_all(conn, user_id)?;
+        let at = (!active).then(now);
+        Ok(diesel::update(users::table.find(user_id))
+            .set((users::deactivated_at.eq(at), users::token_version.eq(users::token_version + 1)))
+            .returning(users::all_columns)
+            .get_result(conn)?)
+    })
+}
+
+/// Marks an admin created on the command line as able to sign in with a
+/// password even when local passwords are off.
+pub fn set_break_glass(conn: &mut AnyConnection, user_id: i64) -> Result<()> {
+    diesel::update(users::table.find(user_id)).set(users::break_glass.eq(true)).execute(conn)?;
     Ok(())
 }
 

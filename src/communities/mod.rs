@@ -1,6 +1,7 @@
 //! Communities of practice, their boards and their members: the write rules.
 //! What pages show lives in [`views`].
 
+pub mod invitations;
 pub mod views;
 
 use diesel::prelude::*;
@@ -230,20 +231,30 @@ pub fn join(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Resu
         }
         authorize(viewer, standing, Action::JoinCommunity { is_public: community.is_public })?;
         let user_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
-        diesel::insert_into(memberships::table)
-            .values((
-                memberships::community_id.eq(community_id),
-                memberships::user_id.eq(user_id),
-                memberships::role.eq(Role::Member),
-                memberships::joined_at.eq(now()),
-            ))
-            .execute(conn)?;
-        // Joining offers the weekly digest; the settings page changes it.
-        if subscriptions::frequency_of(conn, user_id, community_id)? == Frequency::Off {
-            subscriptions::store(conn, user_id, community_id, Frequency::Weekly)?;
-        }
-        count_members(conn, community_id, 1)
+        add_membership(conn, community_id, user_id)
     })
+}
+
+/// Makes `user_id` a member (nothing if they are one already): joining,
+/// accepting an invitation, or a facilitator adding them. Call inside a
+/// transaction.
+fn add_membership(conn: &mut AnyConnection, community_id: i64, user_id: i64) -> Result<()> {
+    if memberships::table.find((community_id, user_id)).count().get_result::<i64>(conn)? > 0 {
+        return Ok(());
+    }
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::community_id.eq(community_id),
+            memberships::user_id.eq(user_id),
+            memberships::role.eq(Role::Member),
+            memberships::joined_at.eq(now()),
+        ))
+        .execute(conn)?;
+    // Joining offers the weekly digest; the settings page changes it.
+    if subscriptions::frequency_of(conn, user_id, community_id)? == Frequency::Off {
+        subscriptions::store(conn, user_id, community_id, Frequency::Weekly)?;
+    }
+    count_members(conn, community_id, 1)
 }
 
 pub fn leave(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Result<()> {

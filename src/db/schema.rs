@@ -21,6 +21,8 @@ diesel::table! {
         unit -> Text,
         position -> Text,
         closed_at -> Nullable<Timestamp>,
+        deactivated_at -> Nullable<Timestamp>,
+        break_glass -> Bool,
     }
 }
 
@@ -397,8 +399,26 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(flags -> posts (post_id));
 diesel::joinable!(audit_log -> communities (community_id));
 
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        invited_by -> BigInt,
+        user_id -> Nullable<BigInt>,
+        email -> Nullable<Text>,
+        token_hash -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(invitations -> communities (community_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    invitations,
     communities,
     memberships,
     boards,

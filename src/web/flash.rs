@@ -34,10 +34,13 @@ pub enum Flash {
     EmailChangeSent,
     EmailChanged,
     AccountClosed,
+    Invited,
+    MembersChanged,
+    InvitationDeclined,
 }
 
 impl Flash {
-    const ALL: [Flash; 15] = [
+    const ALL: [Flash; 18] = [
         Flash::Registered,
         Flash::Joined,
         Flash::Left,
@@ -53,6 +56,9 @@ impl Flash {
         Flash::EmailChangeSent,
         Flash::EmailChanged,
         Flash::AccountClosed,
+        Flash::Invited,
+        Flash::MembersChanged,
+        Flash::InvitationDeclined,
     ];
 
     pub fn word(self) -> &'static str {
@@ -72,6 +78,9 @@ impl Flash {
             Flash::EmailChangeSent => "email-change-sent",
             Flash::EmailChanged => "email-changed",
             Flash::AccountClosed => "account-closed",
+            Flash::Invited => "invited",
+            Flash::MembersChanged => "members-changed",
+            Flash::InvitationDeclined => "invitation-declined",
         }
     }
 

@@ -131,6 +131,7 @@ impl AppState {
         ctx.insert("user_email", &session.user.as_ref().map(|u| u.email.as_str()));
         ctx.insert("email_unconfirmed", &session.user.as_ref().is_some_and(|u| !u.email_confirmed()));
         ctx.insert("current_path", &session.current_path);
+        ctx.insert("local_login", &self.config.local_login);
         ctx.insert("unread", &session.unread);
         ctx.insert("flash", &session.flash.map(flash::Flash::message_key));
         if !ctx.contains_key("errors") {

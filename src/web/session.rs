@@ -121,8 +121,15 @@ impl Session {
         let current_path = req.uri().path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
         let unread = match &user {
             Some(u) => {
-                let id = u.id;
-                state.db.run(move |conn| crate::notifications::unread_count(conn, id)).await?
+                let user = u.clone();
+                // Invitations waiting for an answer count under the bell too.
+                state
+                    .db
+                    .run(move |conn| {
+                        Ok(crate::notifications::unread_count(conn, user.id)?
+                            + crate::communities::invitations::pending_count(conn, &user)?)
+                    })
+                    .await?
             }
             None => 0,
         };

@@ -241,6 +241,19 @@ impl TestApp {
         communities::create_board(&mut self.conn(), Viewer::user(admin.id, true), community.id, &input).expect("board")
     }
 
+    /// Makes `user` a member of `community` as its admin would (the way
+    /// into a private community besides an invitation).
+    pub fn join_by_appointment(&self, user: &User, community: &Community) {
+        let admin = accounts::find_by_username(&mut self.conn(), &format!("admin-{}", community.slug)).expect("admin");
+        communities::invitations::add_member(
+            &mut self.conn(),
+            Viewer::user(admin.id, true),
+            &community.slug,
+            &user.username,
+        )
+        .expect("add member");
+    }
+
     pub fn join(&self, user: &User, community: &Community) {
         communities::join(&mut self.conn(), Viewer::user(user.id, user.is_admin), community.id).expect("join");
     }

@@ -14,6 +14,7 @@ mod feeds;
 mod flags;
 mod flows;
 mod hardening;
+mod invitations;
 mod knowledge;
 mod large_threads;
 mod moderation;

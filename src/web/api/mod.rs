@@ -5,6 +5,7 @@
 
 mod accounts;
 mod forum;
+mod invitations;
 mod knowledge;
 mod moderation;
 pub mod openapi;
@@ -13,6 +14,7 @@ mod search;
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
     forum::routes(cfg);
+    invitations::routes(cfg);
     knowledge::routes(cfg);
     moderation::routes(cfg);
     search::routes(cfg);

@@ -33,6 +33,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     nest(
         (path = "/api/v1", api = super::accounts::Doc),
         (path = "/api/v1", api = super::forum::Doc),
+        (path = "/api/v1", api = super::invitations::Doc),
         (path = "/api/v1", api = super::knowledge::Doc),
         (path = "/api/v1", api = super::moderation::Doc),
         (path = "/api/v1", api = super::search::Doc),

@@ -43,6 +43,9 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
+    /// `?local=1`: the password form even when local passwords are off,
+    /// for the admins created on the command line (break glass).
+    local: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +61,7 @@ async fn login_page(state: web::Data<AppState>, session: Session, q: web::Query<
     let mut ctx = tera::Context::new();
     ctx.insert("next", &safe_next(q.next.as_deref()));
     ctx.insert("login", "");
+    ctx.insert("password_form", &(state.config.local_login || q.local.is_some()));
     state.render(&session, "login.html", &mut ctx)
 }
 
@@ -101,12 +105,14 @@ async fn login(
             StatusCode::TOO_MANY_REQUESTS,
             session.lang.t_args("error-too-many-attempts", &[("minutes", ((retry_after_secs + 59) / 60).into())]),
         ),
+        Err(Error::Refused(code)) => (StatusCode::CONFLICT, session.lang.t(code)),
         Err(e) => return Err(e.into()),
     };
     let mut ctx = tera::Context::new();
     ctx.insert("next", &next);
     ctx.insert("login", &form.login);
     ctx.insert("error", &message);
+    ctx.insert("password_form", &true);
     state.render_with_status(&session, "login.html", &mut ctx, status)
 }
 
@@ -281,6 +287,7 @@ async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<S
     let mut ctx = tera::Context::new();
     ctx.insert("knowledge", &knowledge);
     ctx.insert("person_email_confirmed", &person.email_confirmed());
+    ctx.insert("person_active", &person.deactivated_at.is_none());
     ctx.insert("person", &person);
     ctx.insert("posts", &posts);
     let memberships: Vec<_> = memberships

@@ -42,7 +42,7 @@ fn permissions(viewer: Viewer, standing: Standing, community: &Community) -> ser
         "appoint": can(viewer, standing, Action::AppointFacilitator),
         "manage_boards": can(viewer, standing, Action::ManageBoards),
         "start_thread": can(viewer, standing, Action::StartThread),
-        "start_thread": can(viewer, standing, Action::StartThread),
+        "manage_members": can(viewer, standing, Action::ManageMembers),
         "join": viewer.user_id.is_some() && can(viewer, standing, Action::JoinCommunity { is_public: community.is_public }),
         "leave": can(viewer, standing, Action::LeaveCommunity),
         "members": can(viewer, standing, Action::ViewMembers { is_public: community.is_public }),
@@ -262,15 +262,35 @@ async fn leave(
     Ok(see_other_with(&format!("/c/{slug}"), Flash::Left))
 }
 
+#[derive(Deserialize)]
+struct MembersQuery {
+    /// What went wrong with the last invitation or change, in words.
+    problem: Option<String>,
+}
+
 async fn members_page(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<String>,
+    q: web::Query<MembersQuery>,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let slug = path.into_inner();
-    let (community, standing, members) = state.db.run(move |conn| views::members_list(conn, viewer, &slug)).await?;
+    let (community, standing, members, pending) = state
+        .db
+        .run(move |conn| {
+            let (community, standing, members) = views::members_list(conn, viewer, &slug)?;
+            let pending = if can(viewer, standing, Action::ManageMembers) {
+                communities::invitations::pending_in(conn, community.id)?
+            } else {
+                Vec::new()
+            };
+            Ok((community, standing, members, pending))
+        })
+        .await?;
     let mut ctx = tera::Context::new();
+    ctx.insert("pending", &pending);
+    ctx.insert("problem", &q.into_inner().problem);
     ctx.insert("can", &permissions(viewer, standing, &community));
     ctx.insert("community", &community);
     ctx.insert("members", &members);

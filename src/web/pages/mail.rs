@@ -178,18 +178,21 @@ async fn admin_outbox(
 /// Opening the list is reading it: the bell's count clears, while this
 /// view still marks what was new.
 async fn notifications_page(state: web::Data<AppState>, mut session: Session) -> WebResult<HttpResponse> {
-    let user_id = session.require_user()?.id;
-    let rows = state
+    let user = session.require_user()?.clone();
+    let user_id = user.id;
+    let (rows, invitations) = state
         .db
         .run(move |conn| {
             let rows = crate::notifications::recent(conn, user_id, 100)?;
             crate::notifications::mark_all_read(conn, user_id)?;
-            Ok(rows)
+            Ok((rows, crate::communities::invitations::mine(conn, &user)?))
         })
         .await?;
-    session.unread = 0;
+    // What still waits is an invitation's answer.
+    session.unread = invitations.len() as i64;
     let mut ctx = tera::Context::new();
     ctx.insert("notifications", &rows);
+    ctx.insert("invitations", &invitations);
     state.render(&session, "notifications.html", &mut ctx)
 }
 
