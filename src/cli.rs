@@ -131,7 +131,9 @@ enum UserCommand {
 
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // Logs go to stderr: stdout is for what a command prints as its answer
+    // (the JSON of `demo --scale`, `openapi`), which a log line would spoil.
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if std::env::var("SALA_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -347,6 +349,14 @@ fn serve(db: Db, config: Config) -> Result<()> {
     let state = web::Data::new(AppState::new(db, config)?);
     if state.config.scheduler {
         start_scheduler(state.clone())?;
+    }
+    if let Some(ldap) = &state.config.ldap {
+        // Said at once, but not fatal: local admins must still get in to
+        // fix it, and /healthz keeps saying it.
+        match crate::accounts::directory::probe(ldap) {
+            Ok(()) => tracing::info!(url = %ldap.url, "the directory answers"),
+            Err(e) => tracing::error!(error = %e, "directory sign-in will fail until this is fixed"),
+        }
     }
     tracing::info!(%bind, base_url = %state.config.base_url, "Sala is listening");
     actix_web::rt::System::new().block_on(async move {

@@ -65,6 +65,28 @@ pub struct Config {
     /// admins created on the command line sign in with one, and nobody
     /// signs up here.
     pub local_login: bool,
+    /// Sign-in against LDAP / Active Directory, when `SALA_LDAP_URL` is set.
+    pub ldap: Option<LdapSettings>,
+}
+
+/// How to reach the organisation's directory (`SALA_LDAP_*`).
+#[derive(Debug, Clone)]
+pub struct LdapSettings {
+    /// `ldap://host` or `ldaps://host` (`SALA_LDAP_URL`).
+    pub url: String,
+    /// Upgrade an `ldap://` connection with StartTLS (`SALA_LDAP_STARTTLS=on`).
+    pub starttls: bool,
+    /// The service account that searches (`SALA_LDAP_BIND_DN`, `SALA_LDAP_BIND_PASSWORD`).
+    pub bind_dn: String,
+    pub bind_password: String,
+    /// Where people are searched (`SALA_LDAP_BASE_DN`).
+    pub base_dn: String,
+    /// How a login finds its person, `{login}` standing for what was typed
+    /// (`SALA_LDAP_USER_FILTER`; OpenLDAP `(|(uid={login})(mail={login}))`,
+    /// Active Directory `(|(sAMAccountName={login})(userPrincipalName={login}))`).
+    pub user_filter: String,
+    /// Members of this group (a DN, or a `cn`) are site admins (`SALA_LDAP_ADMIN_GROUP`).
+    pub admin_group: Option<String>,
 }
 
 /// How many writes of each kind one account may make in a minute
@@ -210,6 +232,16 @@ impl Config {
             flags_to_hide: parse("SALA_FLAGS_TO_HIDE")?.unwrap_or(3).max(1),
             privacy_notice: env("SALA_PRIVACY_NOTICE").filter(|p| !p.trim().is_empty()).map(PathBuf::from),
             local_login: env("SALA_LOCAL_LOGIN").as_deref() != Some("off"),
+            ldap: env("SALA_LDAP_URL").filter(|u| !u.trim().is_empty()).map(|url| LdapSettings {
+                starttls: env("SALA_LDAP_STARTTLS").as_deref() == Some("on"),
+                bind_dn: env("SALA_LDAP_BIND_DN").unwrap_or_default(),
+                bind_password: env("SALA_LDAP_BIND_PASSWORD").unwrap_or_default(),
+                base_dn: env("SALA_LDAP_BASE_DN").unwrap_or_default(),
+                user_filter: env("SALA_LDAP_USER_FILTER")
+                    .unwrap_or_else(|| "(|(uid={login})(mail={login}))".to_owned()),
+                admin_group: env("SALA_LDAP_ADMIN_GROUP").filter(|g| !g.trim().is_empty()),
+                url,
+            }),
         })
     }
 

@@ -74,6 +74,10 @@ pub enum Error {
     /// reached: nothing was saved, and trying again later may work.
     #[error("storage unavailable: {0}")]
     StorageUnavailable(String),
+    /// The organisation's sign-in (its directory or identity provider)
+    /// does not answer, or refuses Sala's own credentials.
+    #[error("sign-in service unavailable: {0}")]
+    SignInUnavailable(String),
     #[error("database connection error: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     /// Something went wrong inside Sala or below it: `context` says what Sala

@@ -21,6 +21,11 @@ pub struct Report {
     /// Free space where the data lives, when it is on this machine.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disk_free_bytes: Option<u64>,
+    /// What is wrong but leaves this instance useful (the organisation's
+    /// sign-in does not answer: local accounts and readers still get in),
+    /// so a load balancer keeps it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// What to look at besides the database itself.
@@ -30,6 +35,8 @@ pub struct Storage<'a> {
     /// Where the data (SQLite, mail files, secret) lives.
     pub data_dir: &'a Path,
     pub min_free_bytes: u64,
+    /// The directory people sign in with, when there is one.
+    pub directory: Option<&'a crate::config::LdapSettings>,
 }
 
 /// Checks the database takes a write, and the disk has room.
@@ -54,7 +61,11 @@ pub fn check(db: &Db, storage: &Storage) -> Report {
             ));
         }
     }
-    Report { status: if problems.is_empty() { "ok" } else { "unavailable" }, problems, disk_free_bytes }
+    let warnings = match storage.directory.map(crate::accounts::directory::probe) {
+        Some(Err(e)) => vec![e.to_string()],
+        _ => Vec::new(),
+    };
+    Report { status: if problems.is_empty() { "ok" } else { "unavailable" }, problems, disk_free_bytes, warnings }
 }
 
 /// Rewrites the probe row and commits.

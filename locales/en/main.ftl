@@ -679,3 +679,4 @@ profile-deactivate = Deactivate account
 profile-deactivate-confirm = Deactivate this account? Its sessions end at once and it cannot sign in.
 profile-deactivated = Deactivated
 profile-reactivate = Reactivate
+error-sign-in-unavailable = The organisation's sign-in does not answer just now. Try again in a few minutes.

@@ -650,3 +650,4 @@ profile-deactivate = ระงับบัญชี
 profile-deactivate-confirm = ระงับบัญชีนี้ใช่ไหม เซสชันทั้งหมดจะสิ้นสุดทันทีและเข้าสู่ระบบไม่ได้
 profile-deactivated = ถูกระงับ
 profile-reactivate = เปิดใช้อีกครั้ง
+error-sign-in-unavailable = ระบบเข้าสู่ระบบขององค์กรไม่ตอบสนองในขณะนี้ ลองใหม่อีกครั้งในอีกสักครู่

@@ -2,6 +2,7 @@
 //! confirmation and password resets (`links`), sessions (`sessions`,
 //! `tokens`), and per-user settings.
 
+pub mod directory;
 pub mod links;
 pub mod profile;
 pub mod sessions;
@@ -302,11 +303,6 @@ pub fn authenticate(
     let login = login.trim().to_lowercase();
     Validator::default().plain("login", &login).finish()?;
     let user = account_for_login(conn, &login)?;
-    // With local passwords off, only the command line's admins use one
-    // (break glass); everyone else signs in through the organisation.
-    if !config.local_login && !user.as_ref().is_some_and(|u| u.break_glass) {
-        return Err(Error::Refused("error-local-login-off"));
-    }
     let window = chrono::Duration::minutes(config.login_lockout_minutes);
     let account_key = match &user {
         Some(u) => format!("login-user:{}", u.id),
@@ -324,17 +320,12 @@ pub fn authenticate(
     if let Some(retry_after_secs) = throttle::hit_all(conn, &keys)? {
         return Err(Error::TooManyAttempts { retry_after_secs });
     }
-    let verified = match &user {
-        Some(u) => verify_password(password, &u.password_hash),
-        None => {
-            // Spend the same time as a real check so that timing does not
-            // reveal which usernames exist.
-            let _ = hash_password(password);
-            false
-        }
+    let signed_in = match directory_sign_in(conn, config, &login, password, user.as_ref())? {
+        Some(outcome) => outcome,
+        None => local_sign_in(config, password, user)?,
     };
-    match user {
-        Some(user) if verified => {
+    match signed_in {
+        Some(user) => {
             // The right password, but an admin suspended the account: say
             // why and until when (only to someone who knows the password).
             if let Some((reason, until)) = site_suspension(conn, user.id)? {
@@ -350,8 +341,58 @@ pub fn authenticate(
             remember_login(conn, user.id, client.ip)?;
             Ok(user)
         }
-        _ => Err(Error::BadCredentials),
+        None => Err(Error::BadCredentials),
     }
+}
+
+/// The directory's say on a login, when there is a directory: `Some` with
+/// the account it signs in (or `None` for a wrong password or a directory
+/// account the directory no longer has), or `None` when the password is
+/// not the directory's business (a local account). When the directory does
+/// not answer, its people wait and local accounts still sign in.
+fn directory_sign_in(
+    conn: &mut AnyConnection,
+    config: &Config,
+    login: &str,
+    password: &str,
+    local: Option<&User>,
+) -> Result<Option<Option<User>>> {
+    let Some(settings) = &config.ldap else { return Ok(None) };
+    let from_directory = match local {
+        Some(u) => directory::linked_account(conn, u.id)?,
+        None => false,
+    };
+    match directory::check(settings, login, password) {
+        Ok(directory::Answer::SignedIn(person)) => {
+            Ok(Some(Some(directory::provision(conn, &person, settings.admin_group.is_some())?)))
+        }
+        Ok(directory::Answer::WrongPassword) => Ok(Some(None)),
+        Ok(directory::Answer::Unknown) if from_directory => Ok(Some(None)),
+        Ok(directory::Answer::Unknown) => Ok(None),
+        Err(e) if from_directory || local.is_none() => Err(e),
+        Err(e) => {
+            tracing::warn!(error = %e, "the directory does not answer; trying the local password");
+            Ok(None)
+        }
+    }
+}
+
+/// The password kept here: the account, if it matches. With local
+/// passwords off, only the command line's admins use one (break glass).
+fn local_sign_in(config: &Config, password: &str, user: Option<User>) -> Result<Option<User>> {
+    if !config.local_login && !user.as_ref().is_some_and(|u| u.break_glass) {
+        return Err(Error::Refused("error-local-login-off"));
+    }
+    Ok(match user {
+        Some(u) if verify_password(password, &u.password_hash) => Some(u),
+        Some(_) => None,
+        None => {
+            // Spend the same time as a real check so that timing does not
+            // reveal which usernames exist.
+            let _ = hash_password(password);
+            None
+        }
+    })
 }
 
 /// The reason and end of an admin's suspension of `user_id` holding now,

@@ -416,9 +416,19 @@ diesel::table! {
 
 diesel::joinable!(invitations -> communities (community_id));
 
+diesel::table! {
+    external_identities (provider, subject) {
+        provider -> Text,
+        subject -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     invitations,
+    external_identities,
     communities,
     memberships,
     boards,

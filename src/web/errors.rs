@@ -44,6 +44,7 @@ impl AppError {
             Error::BadRequest(_) => "error-bad-request",
             Error::PayloadTooLarge => "error-payload-too-large",
             Error::StorageUnavailable(_) | Error::Pool(_) => "error-storage-unavailable",
+            Error::SignInUnavailable(_) => "error-sign-in-unavailable",
             Error::Database(_) | Error::Internal { .. } | Error::Setup(_) => "error-internal",
         }
     }
@@ -66,7 +67,9 @@ impl ResponseError for AppError {
             }
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::StorageUnavailable(_) | Error::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::StorageUnavailable(_) | Error::Pool(_) | Error::SignInUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Error::Database(_) | Error::Internal { .. } | Error::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -204,6 +204,7 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             sqlite_file: st.db.sqlite_file(),
             data_dir: &st.config.data_dir,
             min_free_bytes: st.config.min_free_bytes,
+            directory: st.config.ldap.as_ref(),
         };
         crate::health::check(&st.db, &storage)
     })

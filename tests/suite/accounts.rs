@@ -7,20 +7,8 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::both_backends;
-use crate::harness::{json, mailed_token, Backend, TestApp, PASSWORD};
+use crate::harness::{api_login, json, mailed_token, Backend, TestApp, PASSWORD};
 use crate::smtp::{digest_run, subjects, SmtpSink};
-
-async fn api_login(app: &TestApp, login: &str, password: &str) -> (u16, serde_json::Value) {
-    json(
-        app.api()
-            .post(app.url("/api/v1/auth/login"))
-            .json(&json!({"login": login, "password": password}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
-}
 
 async fn me_status(app: &TestApp, token: &str) -> u16 {
     app.api().get(app.url("/api/v1/me")).bearer_auth(token).send().await.unwrap().status().as_u16()

@@ -507,3 +507,16 @@ impl KmFixture {
         ]
     }
 }
+
+/// `POST /api/v1/auth/login`: the status and the answer.
+pub async fn api_login(app: &TestApp, login: &str, password: &str) -> (u16, serde_json::Value) {
+    json(
+        app.api()
+            .post(app.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"login": login, "password": password}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}

@@ -9,6 +9,7 @@ mod browser;
 mod caching;
 mod code_health;
 mod digests;
+mod directory;
 mod errors;
 mod feeds;
 mod flags;

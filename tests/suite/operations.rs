@@ -13,7 +13,9 @@ fn sala(db: &TestDb, args: &[&str], stdin: &str) -> std::process::Output {
         .env("DATABASE_URL", &db.url)
         .env("SALA_DATA_DIR", db.dir.path())
         .env("SALA_CONFIG", db.dir.path().join("none.toml"))
-        .env("RUST_LOG", "warn")
+        // Chatty on purpose: logs go to stderr, so what a command prints on
+        // stdout (the demo's JSON report) stays readable by scripts.
+        .env("RUST_LOG", "info")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
