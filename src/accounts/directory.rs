@@ -9,13 +9,11 @@
 
 use std::time::Duration;
 
-use diesel::prelude::*;
 use ldap3::{ldap_escape, LdapConn, LdapConnSettings, Scope, SearchEntry};
 
 use super::User;
 use crate::config::LdapSettings;
-use crate::db::schema::{external_identities, users};
-use crate::db::{now, write_tx, AnyConnection};
+use crate::db::AnyConnection;
 use crate::error::{Error, Result};
 
 pub const PROVIDER: &str = "ldap";
@@ -138,96 +136,23 @@ fn in_group(ldap: &mut LdapConn, settings: &LdapSettings, group: &str, dn: &str)
     Ok(!entries.is_empty())
 }
 
-/// The account linked to a directory entry, if any.
+/// Whether the account came from the directory.
 pub fn linked_account(conn: &mut AnyConnection, user_id: i64) -> Result<bool> {
-    Ok(external_identities::table
-        .filter(external_identities::user_id.eq(user_id))
-        .filter(external_identities::provider.eq(PROVIDER))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
+    super::external::is_linked(conn, PROVIDER, user_id)
 }
 
-/// The account for a person the directory signed in: found by their entry,
-/// else made now (just in time); name, address and admin right refreshed.
+/// The account for a person the directory signed in (see
+/// [`super::external::provision`]); the admin group decides the admin
+/// right when one is set.
 pub fn provision(conn: &mut AnyConnection, person: &DirectoryPerson, admin_group_set: bool) -> Result<User> {
-    write_tx(conn, |conn| {
-        let linked: Option<i64> = external_identities::table
-            .find((PROVIDER, &person.dn))
-            .select(external_identities::user_id)
-            .first(conn)
-            .optional()?;
-        let user_id = match linked {
-            Some(id) => id,
-            None => {
-                let id = create_account(conn, person)?;
-                diesel::insert_into(external_identities::table)
-                    .values((
-                        external_identities::provider.eq(PROVIDER),
-                        external_identities::subject.eq(&person.dn),
-                        external_identities::user_id.eq(id),
-                        external_identities::created_at.eq(now()),
-                    ))
-                    .execute(conn)?;
-                id
-            }
-        };
-        let at = now();
-        // The directory vouches for the address; another account that
-        // confirmed it keeps it, and this one stays unconfirmed.
-        let taken = users::table
-            .filter(users::email.eq(&person.email))
-            .filter(users::email_confirmed_at.is_not_null())
-            .filter(users::id.ne(user_id))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0;
-        let confirmed = (!person.email.is_empty() && !taken).then_some(at);
-        diesel::update(users::table.find(user_id))
-            .set((
-                users::display_name.eq(&person.display_name),
-                users::email.eq(&person.email),
-                users::email_confirmed_at.eq(confirmed),
-            ))
-            .execute(conn)?;
-        if admin_group_set {
-            diesel::update(users::table.find(user_id)).set(users::is_admin.eq(person.is_admin)).execute(conn)?;
-        }
-        super::find(conn, user_id)
-    })
-}
-
-/// A new account for a directory person: their login as username when it
-/// is free and valid here, else with a number after it.
-fn create_account(conn: &mut AnyConnection, person: &DirectoryPerson) -> Result<i64> {
-    let base: String = person
-        .login
-        .chars()
-        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
-        .take(28)
-        .collect();
-    let base = if base.len() < 3 { format!("user-{base}") } else { base };
-    for n in 0..100 {
-        let username = if n == 0 { base.clone() } else { format!("{base}-{n}") };
-        let taken = users::table.filter(users::username.eq(&username)).count().get_result::<i64>(conn)? > 0;
-        if taken {
-            continue;
-        }
-        let id: i64 = diesel::insert_into(users::table)
-            .values((
-                users::username.eq(&username),
-                users::display_name.eq(&person.display_name),
-                users::email.eq(&person.email),
-                // Not a hash of anything: the password lives in the directory.
-                users::password_hash.eq("directory"),
-                users::is_admin.eq(false),
-                users::token_version.eq(0),
-                users::created_at.eq(now()),
-                users::feed_token.eq(super::new_feed_token()),
-            ))
-            .returning(users::id)
-            .get_result(conn)?;
-        return Ok(id);
-    }
-    Err(Error::Conflict("username"))
+    let identity = super::external::Identity {
+        provider: PROVIDER,
+        subject: &person.dn,
+        login: &person.login,
+        display_name: &person.display_name,
+        email: &person.email,
+        email_verified: !person.email.is_empty(),
+        is_admin: admin_group_set.then_some(person.is_admin),
+    };
+    super::external::provision(conn, &identity, None)
 }

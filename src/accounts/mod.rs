@@ -3,6 +3,7 @@
 //! `tokens`), and per-user settings.
 
 pub mod directory;
+pub mod external;
 pub mod links;
 pub mod profile;
 pub mod sessions;
