@@ -358,6 +358,12 @@ fn serve(db: Db, config: Config) -> Result<()> {
             Err(e) => tracing::error!(error = %e, "directory sign-in will fail until this is fixed"),
         }
     }
+    if let Some(oidc) = &state.config.oidc {
+        match crate::accounts::oidc::probe(oidc) {
+            Ok(()) => tracing::info!(issuer = %oidc.issuer, "the OpenID Connect provider answers"),
+            Err(e) => tracing::error!(error = %e, "OpenID Connect sign-in will fail until this is fixed"),
+        }
+    }
     tracing::info!(%bind, base_url = %state.config.base_url, "Sala is listening");
     actix_web::rt::System::new().block_on(async move {
         HttpServer::new(move || build_app(state.clone()))

@@ -67,6 +67,24 @@ pub struct Config {
     pub local_login: bool,
     /// Sign-in against LDAP / Active Directory, when `SALA_LDAP_URL` is set.
     pub ldap: Option<LdapSettings>,
+    /// Sign-in with an OpenID Connect provider, when `SALA_OIDC_ISSUER` is set.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The organisation's OpenID Connect provider (`SALA_OIDC_*`).
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    /// Its issuer URL; the rest is discovered from it (`SALA_OIDC_ISSUER`).
+    pub issuer: String,
+    /// Sala's client there (`SALA_OIDC_CLIENT_ID`, `SALA_OIDC_CLIENT_SECRET`),
+    /// registered with the redirect URI `<base URL>/auth/oidc/callback`.
+    pub client_id: String,
+    pub client_secret: String,
+    /// The button's name for it: "Sign in with <label>" (`SALA_OIDC_LABEL`).
+    pub label: String,
+    /// Link a first sign-in to an existing account with the same address,
+    /// when the provider says the address is verified (`SALA_OIDC_LINK_BY_EMAIL=on`).
+    pub link_by_email: bool,
 }
 
 /// How to reach the organisation's directory (`SALA_LDAP_*`).
@@ -232,6 +250,13 @@ impl Config {
             flags_to_hide: parse("SALA_FLAGS_TO_HIDE")?.unwrap_or(3).max(1),
             privacy_notice: env("SALA_PRIVACY_NOTICE").filter(|p| !p.trim().is_empty()).map(PathBuf::from),
             local_login: env("SALA_LOCAL_LOGIN").as_deref() != Some("off"),
+            oidc: env("SALA_OIDC_ISSUER").filter(|u| !u.trim().is_empty()).map(|issuer| OidcSettings {
+                client_id: env("SALA_OIDC_CLIENT_ID").unwrap_or_default(),
+                client_secret: env("SALA_OIDC_CLIENT_SECRET").unwrap_or_default(),
+                label: env("SALA_OIDC_LABEL").unwrap_or_else(|| "SSO".to_owned()),
+                link_by_email: env("SALA_OIDC_LINK_BY_EMAIL").as_deref() == Some("on"),
+                issuer,
+            }),
             ldap: env("SALA_LDAP_URL").filter(|u| !u.trim().is_empty()).map(|url| LdapSettings {
                 starttls: env("SALA_LDAP_STARTTLS").as_deref() == Some("on"),
                 bind_dn: env("SALA_LDAP_BIND_DN").unwrap_or_default(),

@@ -37,6 +37,8 @@ pub struct Storage<'a> {
     pub min_free_bytes: u64,
     /// The directory people sign in with, when there is one.
     pub directory: Option<&'a crate::config::LdapSettings>,
+    /// The OpenID Connect provider people sign in with, when there is one.
+    pub oidc: Option<&'a crate::config::OidcSettings>,
 }
 
 /// Checks the database takes a write, and the disk has room.
@@ -61,10 +63,13 @@ pub fn check(db: &Db, storage: &Storage) -> Report {
             ));
         }
     }
-    let warnings = match storage.directory.map(crate::accounts::directory::probe) {
-        Some(Err(e)) => vec![e.to_string()],
-        _ => Vec::new(),
-    };
+    let mut warnings = Vec::new();
+    if let Some(Err(e)) = storage.directory.map(crate::accounts::directory::probe) {
+        warnings.push(e.to_string());
+    }
+    if let Some(Err(e)) = storage.oidc.map(crate::accounts::oidc::probe) {
+        warnings.push(e.to_string());
+    }
     Report { status: if problems.is_empty() { "ok" } else { "unavailable" }, problems, disk_free_bytes, warnings }
 }
 

@@ -680,3 +680,6 @@ profile-deactivate-confirm = Deactivate this account? Its sessions end at once a
 profile-deactivated = Deactivated
 profile-reactivate = Reactivate
 error-sign-in-unavailable = The organisation's sign-in does not answer just now. Try again in a few minutes.
+login-sso = Sign in with { $label }
+flash-signed-in = You are signed in.
+error-sign-in-refused = The sign-in did not go through (it was cancelled, expired or already used). Start again from the sign-in page.

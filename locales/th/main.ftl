@@ -651,3 +651,6 @@ profile-deactivate-confirm = ระงับบัญชีนี้ใช่ไ
 profile-deactivated = ถูกระงับ
 profile-reactivate = เปิดใช้อีกครั้ง
 error-sign-in-unavailable = ระบบเข้าสู่ระบบขององค์กรไม่ตอบสนองในขณะนี้ ลองใหม่อีกครั้งในอีกสักครู่
+login-sso = เข้าสู่ระบบด้วย { $label }
+flash-signed-in = เข้าสู่ระบบแล้ว
+error-sign-in-refused = เข้าสู่ระบบไม่สำเร็จ (ถูกยกเลิก หมดเวลา หรือใช้ไปแล้ว) โปรดเริ่มใหม่จากหน้าเข้าสู่ระบบ

@@ -5,6 +5,7 @@
 pub mod directory;
 pub mod external;
 pub mod links;
+pub mod oidc;
 pub mod profile;
 pub mod sessions;
 pub mod tokens;

@@ -417,6 +417,16 @@ diesel::table! {
 diesel::joinable!(invitations -> communities (community_id));
 
 diesel::table! {
+    oidc_logins (state_hash) {
+        state_hash -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next_path -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     external_identities (provider, subject) {
         provider -> Text,
         subject -> Text,

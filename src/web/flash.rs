@@ -37,10 +37,11 @@ pub enum Flash {
     Invited,
     MembersChanged,
     InvitationDeclined,
+    SignedIn,
 }
 
 impl Flash {
-    const ALL: [Flash; 18] = [
+    const ALL: [Flash; 19] = [
         Flash::Registered,
         Flash::Joined,
         Flash::Left,
@@ -59,6 +60,7 @@ impl Flash {
         Flash::Invited,
         Flash::MembersChanged,
         Flash::InvitationDeclined,
+        Flash::SignedIn,
     ];
 
     pub fn word(self) -> &'static str {
@@ -81,6 +83,7 @@ impl Flash {
             Flash::Invited => "invited",
             Flash::MembersChanged => "members-changed",
             Flash::InvitationDeclined => "invitation-declined",
+            Flash::SignedIn => "signed-in",
         }
     }
 

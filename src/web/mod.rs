@@ -205,6 +205,7 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             data_dir: &st.config.data_dir,
             min_free_bytes: st.config.min_free_bytes,
             directory: st.config.ldap.as_ref(),
+            oidc: st.config.oidc.as_ref(),
         };
         crate::health::check(&st.db, &storage)
     })

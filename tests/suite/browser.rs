@@ -499,3 +499,29 @@ async fn pages_pass_the_axe_accessibility_check_in_chromium() {
     assert!(violations.is_empty(), "accessibility violations:\n{}", violations.join("\n"));
     c.close().await.unwrap();
 }
+
+/// "Sign in with …" in Chromium: the button, the provider's login and
+/// consent pages, and back to Sala signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_button_signs_in_through_the_provider_in_chromium() {
+    let Some(port) = crate::oidc::provider_port() else { return };
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app =
+        TestApp::start_with(Backend::Sqlite, move |cfg| cfg.oidc = Some(crate::oidc::settings(port, "sala"))).await;
+    let _provider = crate::oidc::Provider::start(port, &app);
+    c.goto(&app.url("/login")).await.unwrap();
+    c.find(Locator::Css("a.sso-button")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("input[name=login]")).await.expect("the provider's login form");
+    c.find(Locator::Css("input[name=login]")).await.unwrap().send_keys("emp-0001").await.unwrap();
+    c.find(Locator::Css("input[name=password]")).await.unwrap().send_keys("any password").await.unwrap();
+    c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    // The provider asks to share the profile with Sala.
+    c.wait().for_element(Locator::Css("input[name=prompt][value=consent]")).await.expect("the consent page");
+    c.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".flash")).await.expect("back at Sala");
+    assert!(c.current_url().await.unwrap().as_str().starts_with(&app.base));
+    let nav = c.find(Locator::Css(".nav-wide")).await.unwrap().text().await.unwrap();
+    assert!(nav.contains("กัญญา ใฝ่รู้"), "signed in: {nav}");
+    screenshot(&c, "sso-signed-in").await;
+    c.close().await.unwrap();
+}

@@ -20,6 +20,7 @@ mod knowledge;
 mod large_threads;
 mod moderation;
 mod notifications;
+pub mod oidc;
 mod openapi;
 mod operations;
 mod privacy;

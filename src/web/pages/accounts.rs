@@ -62,12 +62,13 @@ async fn login_page(state: web::Data<AppState>, session: Session, q: web::Query<
     ctx.insert("next", &safe_next(q.next.as_deref()));
     ctx.insert("login", "");
     ctx.insert("password_form", &(state.config.local_login || q.local.is_some()));
+    ctx.insert("sso_label", &state.config.oidc.as_ref().map(|o| o.label.clone()));
     state.render(&session, "login.html", &mut ctx)
 }
 
 /// Logs the browser in as `user` (a new session) and sends it on to `next`,
 /// with `flash` shown there.
-async fn start_session(
+pub(super) async fn start_session(
     state: &web::Data<AppState>,
     user: &User,
     next: &str,
@@ -113,6 +114,7 @@ async fn login(
     ctx.insert("login", &form.login);
     ctx.insert("error", &message);
     ctx.insert("password_form", &true);
+    ctx.insert("sso_label", &state.config.oidc.as_ref().map(|o| o.label.clone()));
     state.render_with_status(&session, "login.html", &mut ctx, status)
 }
 

@@ -9,6 +9,7 @@ mod mail;
 mod moderation;
 mod privacy;
 mod search;
+mod sso;
 mod threads;
 
 use std::collections::HashMap;
@@ -30,6 +31,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     moderation::routes(cfg);
     privacy::routes(cfg);
     search::routes(cfg);
+    sso::routes(cfg);
     threads::routes(cfg);
 }
 
