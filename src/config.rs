@@ -26,6 +26,10 @@ pub struct Config {
     pub max_visible_depth: usize,
     pub body_limit_bytes: usize,
     pub session_hours: i64,
+    /// How long a session started through the organisation's sign-in
+    /// (directory, OpenID Connect) lasts: shorter, so that someone the
+    /// organisation turned off is out within a working day.
+    pub sso_session_hours: i64,
     pub db_pool_size: u32,
     /// Memory for rendered anonymous pages (see `web::page_cache`).
     pub page_cache_bytes: u64,
@@ -225,7 +229,12 @@ impl Config {
                 .unwrap_or(DEFAULT_VISIBLE_DEPTH)
                 .max(2),
             body_limit_bytes: parse("SALA_BODY_LIMIT")?.or(file.body_limit_bytes).unwrap_or(256 * 1024),
-            session_hours: file.session_hours.unwrap_or(24 * 14),
+            session_hours: parse("SALA_SESSION_HOURS")?
+                .map(|v| v as i64)
+                .or(file.session_hours)
+                .unwrap_or(24 * 14)
+                .max(1),
+            sso_session_hours: parse("SALA_SSO_SESSION_HOURS")?.map(|v| v as i64).unwrap_or(8).max(1),
             db_pool_size: file.db_pool_size.unwrap_or(10),
             page_cache_bytes: parse("SALA_PAGE_CACHE_MB")?.map(|v| v as u64).or(file.page_cache_mb).unwrap_or(32)
                 * 1024

@@ -35,6 +35,15 @@ pub fn is_linked(conn: &mut AnyConnection, provider: &str, user_id: i64) -> Resu
         > 0)
 }
 
+/// How long a new session of `user_id` lasts: shorter for accounts that
+/// come from the organisation's sign-in (`SALA_SSO_SESSION_HOURS`).
+pub fn session_hours(conn: &mut AnyConnection, config: &crate::config::Config, user_id: i64) -> Result<i64> {
+    let external =
+        external_identities::table.filter(external_identities::user_id.eq(user_id)).count().get_result::<i64>(conn)?
+            > 0;
+    Ok(if external { config.sso_session_hours } else { config.session_hours })
+}
+
 /// The account for `identity`: the linked one; else, when `link_to` names
 /// an existing account (by a verified address the admin allowed linking
 /// by), that one, linked now; else a new one. Name, address and admin

@@ -25,6 +25,13 @@ fn new_session_id() -> String {
     hex::encode(bytes)
 }
 
+/// Starts a session for `user` lasting as long as their kind of account
+/// does (see `external::session_hours`): the token and its hours.
+pub fn begin(conn: &mut AnyConnection, config: &crate::config::Config, user: &User) -> Result<(String, i64)> {
+    let hours = super::external::session_hours(conn, config, user.id)?;
+    Ok((start(conn, &config.secret, user, hours)?, hours))
+}
+
 /// Starts a session for `user` lasting `hours`; returns its token.
 pub fn start(conn: &mut AnyConnection, secret: &[u8], user: &User, hours: i64) -> Result<String> {
     let id = new_session_id();

@@ -238,18 +238,18 @@ impl FromRequest for ApiUser {
     }
 }
 
-pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
+pub fn session_cookie(state: &AppState, token: &str, hours: i64) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, token.to_owned())
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.config.secure_cookies())
-        .max_age(CookieDuration::hours(state.config.session_hours))
+        .max_age(CookieDuration::hours(hours))
         .finish()
 }
 
 pub fn expired_session_cookie(state: &AppState) -> Cookie<'static> {
-    let mut c = session_cookie(state, "");
+    let mut c = session_cookie(state, "", 0);
     c.make_removal();
     c
 }

@@ -153,6 +153,7 @@ async fn directory_people_sign_in_with_the_directorys_password(backend: Backend)
     let (status, session) = api_login(&app, "somchai@example.org", DIRECTORY_PASSWORD).await;
     assert_eq!(status, 200, "{session}");
     assert_eq!(session["user"]["id"].as_i64(), Some(somchai.id));
+    assert_eq!(session["expires_in"], 8 * 3600, "organisation sign-ins last a working day");
 
     assert_eq!(api_login(&app, "somchai", "not the password").await.0, 401, "a wrong password");
     assert_eq!(api_login(&app, "pranee", DIRECTORY_PASSWORD).await.0, 401, "a disabled person");
@@ -175,7 +176,8 @@ async fn directory_people_sign_in_with_the_directorys_password(backend: Backend)
 
     // A local account (made before the directory) still signs in with its own.
     app.user("localstaff", false);
-    assert_eq!(api_login(&app, "localstaff", PASSWORD).await.0, 200);
+    let (status, session) = api_login(&app, "localstaff", PASSWORD).await;
+    assert_eq!((status, session["expires_in"].as_i64()), (200, Some(14 * 24 * 3600)), "local sessions last longer");
 }
 both_backends!(directory_people_sign_in_with_the_directorys_password);
 

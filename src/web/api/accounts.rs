@@ -90,9 +90,8 @@ struct Session {
 async fn start_session(state: &web::Data<AppState>, user: User) -> WebResult<Session> {
     let st = state.clone();
     let signed_in = user.clone();
-    let token =
-        state.db.run(move |conn| sessions::start(conn, &st.config.secret, &signed_in, st.config.session_hours)).await?;
-    Ok(Session { email_confirmed: user.email_confirmed(), user, token, expires_in: state.config.session_hours * 3600 })
+    let (token, hours) = state.db.run(move |conn| sessions::begin(conn, &st.config, &signed_in)).await?;
+    Ok(Session { email_confirmed: user.email_confirmed(), user, token, expires_in: hours * 3600 })
 }
 
 /// Signs up.

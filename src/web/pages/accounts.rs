@@ -75,13 +75,12 @@ pub(super) async fn start_session(
     flash: Option<Flash>,
 ) -> WebResult<HttpResponse> {
     let (st, user) = (state.clone(), user.clone());
-    let token =
-        state.db.run(move |conn| sessions::start(conn, &st.config.secret, &user, st.config.session_hours)).await?;
+    let (token, hours) = state.db.run(move |conn| sessions::begin(conn, &st.config, &user)).await?;
     let mut res = match flash {
         Some(flash) => see_other_with(next, flash),
         None => see_other(next),
     };
-    res.add_cookie(&session_cookie(state, &token)).context("cannot set a cookie")?;
+    res.add_cookie(&session_cookie(state, &token, hours)).context("cannot set a cookie")?;
     Ok(res)
 }
 
