@@ -73,6 +73,8 @@ pub struct Config {
     pub ldap: Option<LdapSettings>,
     /// Sign-in with an OpenID Connect provider, when `SALA_OIDC_ISSUER` is set.
     pub oidc: Option<OidcSettings>,
+    /// Directory groups that make community members (`[[group]]`).
+    pub group_mappings: Vec<GroupMapping>,
 }
 
 /// The organisation's OpenID Connect provider (`SALA_OIDC_*`).
@@ -152,6 +154,30 @@ struct FileConfig {
     session_hours: Option<i64>,
     db_pool_size: Option<u32>,
     page_cache_mb: Option<u64>,
+    /// `[[group]]` tables: directory groups that bring their members into
+    /// a community.
+    #[serde(default)]
+    group: Vec<GroupMapping>,
+}
+
+/// A directory group whose members belong to a community (`[[group]]` in
+/// `sala.toml`), applied at each sign-in: members of the group are made
+/// members (or facilitators) there; people no mapped group names are taken
+/// out of a mapped community.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupMapping {
+    /// The group: a DN, or its `cn`.
+    pub group: String,
+    /// The community's slug.
+    pub community: String,
+    /// `member` (the default) or `facilitator`.
+    #[serde(default = "member_role")]
+    pub role: crate::vocab::Role,
+}
+
+fn member_role() -> crate::vocab::Role {
+    crate::vocab::Role::Member
 }
 
 impl Config {
@@ -259,6 +285,7 @@ impl Config {
             flags_to_hide: parse("SALA_FLAGS_TO_HIDE")?.unwrap_or(3).max(1),
             privacy_notice: env("SALA_PRIVACY_NOTICE").filter(|p| !p.trim().is_empty()).map(PathBuf::from),
             local_login: env("SALA_LOCAL_LOGIN").as_deref() != Some("off"),
+            group_mappings: file.group.clone(),
             oidc: env("SALA_OIDC_ISSUER").filter(|u| !u.trim().is_empty()).map(|issuer| OidcSettings {
                 client_id: env("SALA_OIDC_CLIENT_ID").unwrap_or_default(),
                 client_secret: env("SALA_OIDC_CLIENT_SECRET").unwrap_or_default(),

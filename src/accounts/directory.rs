@@ -12,7 +12,7 @@ use std::time::Duration;
 use ldap3::{ldap_escape, LdapConn, LdapConnSettings, Scope, SearchEntry};
 
 use super::User;
-use crate::config::LdapSettings;
+use crate::config::{GroupMapping, LdapSettings};
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
 
@@ -31,6 +31,8 @@ pub struct DirectoryPerson {
     pub display_name: String,
     pub email: String,
     pub is_admin: bool,
+    /// The mapped communities their groups bring them into, with the role.
+    pub communities: Vec<(String, crate::vocab::Role)>,
 }
 
 /// What the directory says of a login and password.
@@ -72,7 +74,7 @@ fn first(entry: &SearchEntry, names: &[&str]) -> Option<String> {
 }
 
 /// Checks `login` and `password` against the directory.
-pub fn check(settings: &LdapSettings, login: &str, password: &str) -> Result<Answer> {
+pub fn check(settings: &LdapSettings, mappings: &[GroupMapping], login: &str, password: &str) -> Result<Answer> {
     if password.is_empty() {
         // An empty password is an anonymous bind, which would "succeed".
         return Ok(Answer::WrongPassword);
@@ -108,6 +110,12 @@ pub fn check(settings: &LdapSettings, login: &str, password: &str) -> Result<Ans
         Some(group) => in_group(&mut ldap, settings, group, &entry.dn)?,
         None => false,
     };
+    let mut communities = Vec::new();
+    for mapping in mappings {
+        if in_group(&mut ldap, settings, &mapping.group, &entry.dn)? {
+            communities.push((mapping.community.clone(), mapping.role));
+        }
+    }
     let _ = ldap.unbind();
     let login_name = first(&entry, &["uid", "sAMAccountName"]).unwrap_or_else(|| login.to_owned());
     Ok(Answer::SignedIn(DirectoryPerson {
@@ -116,6 +124,7 @@ pub fn check(settings: &LdapSettings, login: &str, password: &str) -> Result<Ans
         login: login_name.to_lowercase(),
         dn: entry.dn,
         is_admin,
+        communities,
     }))
 }
 
@@ -144,7 +153,12 @@ pub fn linked_account(conn: &mut AnyConnection, user_id: i64) -> Result<bool> {
 /// The account for a person the directory signed in (see
 /// [`super::external::provision`]); the admin group decides the admin
 /// right when one is set.
-pub fn provision(conn: &mut AnyConnection, person: &DirectoryPerson, admin_group_set: bool) -> Result<User> {
+pub fn provision(
+    conn: &mut AnyConnection,
+    person: &DirectoryPerson,
+    admin_group_set: bool,
+    mappings: &[GroupMapping],
+) -> Result<User> {
     let identity = super::external::Identity {
         provider: PROVIDER,
         subject: &person.dn,
@@ -154,5 +168,8 @@ pub fn provision(conn: &mut AnyConnection, person: &DirectoryPerson, admin_group
         email_verified: !person.email.is_empty(),
         is_admin: admin_group_set.then_some(person.is_admin),
     };
-    super::external::provision(conn, &identity, None)
+    let user = super::external::provision(conn, &identity, None)?;
+    let mapped: Vec<&str> = mappings.iter().map(|m| m.community.as_str()).collect();
+    crate::communities::apply_group_memberships(conn, user.id, &person.communities, &mapped)?;
+    Ok(user)
 }

@@ -364,9 +364,10 @@ fn directory_sign_in(
         Some(u) => directory::linked_account(conn, u.id)?,
         None => false,
     };
-    match directory::check(settings, login, password) {
+    match directory::check(settings, &config.group_mappings, login, password) {
         Ok(directory::Answer::SignedIn(person)) => {
-            Ok(Some(Some(directory::provision(conn, &person, settings.admin_group.is_some())?)))
+            let admin_group_set = settings.admin_group.is_some();
+            Ok(Some(Some(directory::provision(conn, &person, admin_group_set, &config.group_mappings)?)))
         }
         Ok(directory::Answer::WrongPassword) => Ok(Some(None)),
         Ok(directory::Answer::Unknown) if from_directory => Ok(Some(None)),

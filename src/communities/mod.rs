@@ -235,6 +235,56 @@ pub fn join(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Resu
     })
 }
 
+/// Brings memberships in line with the directory's groups at sign-in
+/// (`[[group]]` in `sala.toml`): into each community of `wanted` with its
+/// role, and out of the other `mapped` communities. The directory is the
+/// authority here, so no one's permission is asked.
+pub fn apply_group_memberships(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    wanted: &[(String, Role)],
+    mapped: &[&str],
+) -> Result<()> {
+    if mapped.is_empty() {
+        return Ok(());
+    }
+    write_tx(conn, |conn| {
+        for slug in mapped {
+            let Ok(community) = by_slug(conn, slug) else {
+                tracing::warn!(community = %slug, "a [[group]] names a community that does not exist");
+                continue;
+            };
+            // The strongest role any of the person's groups gives.
+            let role =
+                wanted.iter().filter(|(s, _)| s == slug).map(|(_, r)| *r).max_by_key(|r| *r == Role::Facilitator);
+            let current: Option<Role> =
+                memberships::table.find((community.id, user_id)).select(memberships::role).first(conn).optional()?;
+            match (role, current) {
+                (Some(role), None) => {
+                    add_membership(conn, community.id, user_id)?;
+                    if role == Role::Facilitator {
+                        diesel::update(memberships::table.find((community.id, user_id)))
+                            .set(memberships::role.eq(role))
+                            .execute(conn)?;
+                    }
+                }
+                (Some(role), Some(now_role)) if role != now_role => {
+                    diesel::update(memberships::table.find((community.id, user_id)))
+                        .set(memberships::role.eq(role))
+                        .execute(conn)?;
+                    bump_community(conn, community.id)?;
+                }
+                (None, Some(_)) => {
+                    diesel::delete(memberships::table.find((community.id, user_id))).execute(conn)?;
+                    count_members(conn, community.id, -1)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Makes `user_id` a member (nothing if they are one already): joining,
 /// accepting an invitation, or a facilitator adding them. Call inside a
 /// transaction.

@@ -61,6 +61,7 @@ impl Slapd {
             person("malee", "มาลี รักงาน", ""),
             person("pranee", "ปราณี ลาออก", "employeeType: disabled"),
             format!("dn: cn=sala-admins,ou=groups,{SUFFIX}\nobjectClass: groupOfNames\ncn: sala-admins\nmember: uid=malee,ou=people,{SUFFIX}\n"),
+            format!("dn: cn=km-team,ou=groups,{SUFFIX}\nobjectClass: groupOfNames\ncn: km-team\nmember: uid=somchai,ou=people,{SUFFIX}\nmember: uid=malee,ou=people,{SUFFIX}\n"),
         ]
         .join("\n");
         std::fs::write(dir.path().join("data.ldif"), ldif).unwrap();
@@ -126,6 +127,15 @@ impl Slapd {
         });
     }
 
+    /// Takes `uid` out of the group `cn`.
+    pub fn leave_group(&self, uid: &str, cn: &str) {
+        let (group, member) = (format!("cn={cn},ou=groups,{SUFFIX}"), format!("uid={uid},ou=people,{SUFFIX}"));
+        self.as_admin(move |ldap| {
+            let mods = vec![ldap3::Mod::Delete("member", std::collections::HashSet::from([member.as_str()]))];
+            ldap.modify(&group, mods).unwrap().success().unwrap();
+        });
+    }
+
     pub fn remove(&self, uid: &str) {
         let dn = format!("uid={uid},ou=people,{SUFFIX}");
         self.as_admin(move |ldap| {
@@ -137,7 +147,26 @@ impl Slapd {
 async fn directory_people_sign_in_with_the_directorys_password(backend: Backend) {
     let Some(slapd) = Slapd::start() else { return };
     let settings = slapd.settings();
-    let app = TestApp::start_with(backend, move |c| c.ldap = Some(settings)).await;
+    let app = TestApp::start_with(backend, move |c| {
+        c.ldap = Some(settings);
+        c.group_mappings = vec![sala::config::GroupMapping {
+            group: "km-team".into(),
+            community: "km".into(),
+            role: sala::vocab::Role::Facilitator,
+        }];
+    })
+    .await;
+    let (km, _) = app.community("km");
+    let role_in_km = |user_id: i64| {
+        use diesel::prelude::*;
+        use sala::db::schema::memberships;
+        memberships::table
+            .find((km.id, user_id))
+            .select(memberships::role)
+            .first::<sala::vocab::Role>(&mut app.conn())
+            .optional()
+            .unwrap()
+    };
 
     // By uid, through the form: a new account, named by the directory.
     let browser = app.browser();
@@ -148,6 +177,7 @@ async fn directory_people_sign_in_with_the_directorys_password(backend: Backend)
     assert_eq!(somchai.email, "somchai@example.org");
     assert!(somchai.email_confirmed(), "the directory vouches for the address");
     assert!(!somchai.is_admin);
+    assert_eq!(role_in_km(somchai.id), Some(sala::vocab::Role::Facilitator), "the km-team group's role in km");
 
     // By address, through the API: the same account.
     let (status, session) = api_login(&app, "somchai@example.org", DIRECTORY_PASSWORD).await;
@@ -163,6 +193,11 @@ async fn directory_people_sign_in_with_the_directorys_password(backend: Backend)
     let (status, session) = api_login(&app, "malee", DIRECTORY_PASSWORD).await;
     assert_eq!(status, 200);
     assert_eq!(session["user"]["is_admin"], true, "{session}");
+
+    // Out of the group, out of the community, at the next sign-in.
+    slapd.leave_group("somchai", "km-team");
+    assert_eq!(api_login(&app, "somchai", DIRECTORY_PASSWORD).await.0, 200);
+    assert_eq!(role_in_km(somchai.id), None);
 
     // A new name in the directory shows after the next sign-in.
     slapd.rename("somchai", "สมชาย ใจดีมาก");
