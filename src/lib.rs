@@ -15,6 +15,7 @@ pub mod health;
 pub mod i18n;
 pub mod knowledge;
 pub mod markdown;
+pub mod memberships;
 pub mod moderation;
 pub mod notifications;
 pub mod outbox;

@@ -170,6 +170,6 @@ pub fn provision(
     };
     let user = super::external::provision(conn, &identity, None)?;
     let mapped: Vec<&str> = mappings.iter().map(|m| m.community.as_str()).collect();
-    crate::communities::apply_group_memberships(conn, user.id, &person.communities, &mapped)?;
+    crate::memberships::apply_group_memberships(conn, user.id, &person.communities, &mapped)?;
     Ok(user)
 }

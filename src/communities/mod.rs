@@ -4,6 +4,9 @@
 pub mod invitations;
 pub mod views;
 
+pub(crate) use crate::memberships::bump_community;
+use crate::memberships::{add_membership, count_members};
+
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -75,8 +78,6 @@ fn default_true() -> bool {
     true
 }
 
-use crate::subscriptions;
-use crate::vocab::Frequency;
 pub use crate::vocab::Role;
 
 /// A board's description is a line or two under its name.
@@ -95,25 +96,6 @@ fn validate_slug_and_name(slug: &str, name: &str, description: &str) -> Result<(
     v.line("name", name, 120);
     v.optional_text("description", description, 20_000);
     v.finish()
-}
-
-/// Marks a community's pages as changed (members, boards).
-pub(crate) fn bump_community(conn: &mut AnyConnection, community_id: i64) -> Result<()> {
-    diesel::update(communities::table.find(community_id))
-        .set(communities::version.eq(communities::version + 1))
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Adds `delta` to a community's member count (and marks its pages changed).
-fn count_members(conn: &mut AnyConnection, community_id: i64, delta: i32) -> Result<()> {
-    diesel::update(communities::table.find(community_id))
-        .set((
-            communities::member_count.eq(communities::member_count + delta),
-            communities::version.eq(communities::version + 1),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// The viewer's standing in a community (outsider when not logged in).
@@ -233,78 +215,6 @@ pub fn join(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Resu
         let user_id = viewer.user_id.ok_or(Error::Unauthenticated)?;
         add_membership(conn, community_id, user_id)
     })
-}
-
-/// Brings memberships in line with the directory's groups at sign-in
-/// (`[[group]]` in `sala.toml`): into each community of `wanted` with its
-/// role, and out of the other `mapped` communities. The directory is the
-/// authority here, so no one's permission is asked.
-pub fn apply_group_memberships(
-    conn: &mut AnyConnection,
-    user_id: i64,
-    wanted: &[(String, Role)],
-    mapped: &[&str],
-) -> Result<()> {
-    if mapped.is_empty() {
-        return Ok(());
-    }
-    write_tx(conn, |conn| {
-        for slug in mapped {
-            let Ok(community) = by_slug(conn, slug) else {
-                tracing::warn!(community = %slug, "a [[group]] names a community that does not exist");
-                continue;
-            };
-            // The strongest role any of the person's groups gives.
-            let role =
-                wanted.iter().filter(|(s, _)| s == slug).map(|(_, r)| *r).max_by_key(|r| *r == Role::Facilitator);
-            let current: Option<Role> =
-                memberships::table.find((community.id, user_id)).select(memberships::role).first(conn).optional()?;
-            match (role, current) {
-                (Some(role), None) => {
-                    add_membership(conn, community.id, user_id)?;
-                    if role == Role::Facilitator {
-                        diesel::update(memberships::table.find((community.id, user_id)))
-                            .set(memberships::role.eq(role))
-                            .execute(conn)?;
-                    }
-                }
-                (Some(role), Some(now_role)) if role != now_role => {
-                    diesel::update(memberships::table.find((community.id, user_id)))
-                        .set(memberships::role.eq(role))
-                        .execute(conn)?;
-                    bump_community(conn, community.id)?;
-                }
-                (None, Some(_)) => {
-                    diesel::delete(memberships::table.find((community.id, user_id))).execute(conn)?;
-                    count_members(conn, community.id, -1)?;
-                }
-                _ => {}
-            }
-        }
-        Ok(())
-    })
-}
-
-/// Makes `user_id` a member (nothing if they are one already): joining,
-/// accepting an invitation, or a facilitator adding them. Call inside a
-/// transaction.
-fn add_membership(conn: &mut AnyConnection, community_id: i64, user_id: i64) -> Result<()> {
-    if memberships::table.find((community_id, user_id)).count().get_result::<i64>(conn)? > 0 {
-        return Ok(());
-    }
-    diesel::insert_into(memberships::table)
-        .values((
-            memberships::community_id.eq(community_id),
-            memberships::user_id.eq(user_id),
-            memberships::role.eq(Role::Member),
-            memberships::joined_at.eq(now()),
-        ))
-        .execute(conn)?;
-    // Joining offers the weekly digest; the settings page changes it.
-    if subscriptions::frequency_of(conn, user_id, community_id)? == Frequency::Off {
-        subscriptions::store(conn, user_id, community_id, Frequency::Weekly)?;
-    }
-    count_members(conn, community_id, 1)
 }
 
 pub fn leave(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> Result<()> {
