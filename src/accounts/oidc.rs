@@ -19,7 +19,7 @@ use super::external::{self, Identity};
 use super::User;
 use crate::config::OidcSettings;
 use crate::db::schema::{oidc_logins, users};
-use crate::db::{now, AnyConnection};
+use crate::db::{now, AnyConnection, Db};
 use crate::error::{Error, Result};
 
 pub const PROVIDER: &str = "oidc";
@@ -80,13 +80,10 @@ pub fn probe(settings: &OidcSettings) -> Result<()> {
 }
 
 /// Starts a sign-in: the provider's URL to send the browser to, and the
-/// state to bind to it.
-pub fn start(
-    conn: &mut AnyConnection,
-    settings: &OidcSettings,
-    base_url: &str,
-    next: &str,
-) -> Result<(String, String)> {
+/// state to bind to it. Takes a database connection only to store the
+/// sign-in, not while the provider is asked (a slow provider must not hold
+/// up the pool).
+pub fn start(db: &Db, settings: &OidcSettings, base_url: &str, next: &str) -> Result<(String, String)> {
     let http = http()?;
     let client = provider_client(settings, base_url, &http)?;
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -96,6 +93,8 @@ pub fn start(
         .add_scope(Scope::new("profile".into()))
         .set_pkce_challenge(challenge)
         .url();
+    let mut pooled = db.conn()?;
+    let conn: &mut AnyConnection = &mut pooled;
     let at = now();
     diesel::delete(oidc_logins::table.filter(oidc_logins::created_at.lt(at - Duration::minutes(SIGN_IN_MINUTES))))
         .execute(conn)?;
@@ -111,14 +110,9 @@ pub fn start(
     Ok((url.to_string(), state.secret().clone()))
 }
 
-/// Finishes a sign-in at the callback: the account, and where to go.
-pub fn finish(
-    conn: &mut AnyConnection,
-    settings: &OidcSettings,
-    base_url: &str,
-    state: &str,
-    code: &str,
-) -> Result<(User, String)> {
+/// Finishes a sign-in at the callback: the account, and where to go. As
+/// [`start`], the database connection is not held while the provider is asked.
+pub fn finish(db: &Db, settings: &OidcSettings, base_url: &str, state: &str, code: &str) -> Result<(User, String)> {
     // Used up at once, whatever follows: a state works once.
     let pending: Option<(String, String, String, chrono::NaiveDateTime)> =
         diesel::delete(oidc_logins::table.find(state_hash(state)))
@@ -128,7 +122,7 @@ pub fn finish(
                 oidc_logins::next_path,
                 oidc_logins::created_at,
             ))
-            .get_result(conn)
+            .get_result(&mut db.conn()?)
             .optional()?;
     let Some((nonce, verifier, next, created_at)) = pending else {
         return Err(Error::Refused("error-sign-in-refused"));
@@ -179,6 +173,8 @@ pub fn finish(
         .unwrap_or_else(|| login.clone());
     // An existing account with the same address joins the provider only
     // when the provider vouches for the address and the admin allowed it.
+    let mut pooled = db.conn()?;
+    let conn: &mut AnyConnection = &mut pooled;
     let link_to: Option<i64> = if settings.link_by_email && email_verified && !email.is_empty() {
         users::table
             .filter(users::email.eq(&email))

@@ -42,7 +42,9 @@ async fn start(state: web::Data<AppState>, q: web::Query<StartQuery>) -> WebResu
     let settings = state.config.oidc.clone().ok_or(AppError(Error::NotFound))?;
     let next = safe_next(q.next.as_deref());
     let base = state.config.base_url.clone();
-    let (url, sign_in_state) = state.db.run(move |conn| oidc::start(conn, &settings, &base, &next)).await?;
+    let db = state.db.clone();
+    let (url, sign_in_state) =
+        web::block(move || oidc::start(&db, &settings, &base, &next)).await.context("OpenID Connect sign-in")??;
     let mut res = HttpResponse::SeeOther().insert_header((header::LOCATION, url)).finish();
     res.add_cookie(&state_cookie(&state, &sign_in_state, 10)).context("cannot set a cookie")?;
     Ok(res)
@@ -70,7 +72,10 @@ async fn callback(
         return Err(AppError(Error::Refused("error-sign-in-refused")));
     }
     let base = state.config.base_url.clone();
-    let (user, next) = state.db.run(move |conn| oidc::finish(conn, &settings, &base, &sign_in_state, &code)).await?;
+    let db = state.db.clone();
+    let (user, next) = web::block(move || oidc::finish(&db, &settings, &base, &sign_in_state, &code))
+        .await
+        .context("OpenID Connect sign-in")??;
     if user.deactivated_at.is_some() {
         return Err(AppError(Error::Refused("error-account-deactivated")));
     }
