@@ -73,7 +73,8 @@ pub struct Config {
     pub ldap: Option<LdapSettings>,
     /// Sign-in with an OpenID Connect provider, when `SALA_OIDC_ISSUER` is set.
     pub oidc: Option<OidcSettings>,
-    /// Directory groups that make community members (`[[group]]`).
+    /// Groups (of the directory, or of the OpenID Connect provider's groups
+    /// claim) that make community members (`[[group]]`).
     pub group_mappings: Vec<GroupMapping>,
 }
 
@@ -91,6 +92,14 @@ pub struct OidcSettings {
     /// Link a first sign-in to an existing account with the same address,
     /// when the provider says the address is verified (`SALA_OIDC_LINK_BY_EMAIL=on`).
     pub link_by_email: bool,
+    /// Scopes asked for beyond `openid email profile`, space-separated
+    /// (`SALA_OIDC_SCOPES`; `groups` where the provider has such a scope).
+    pub extra_scopes: Vec<String>,
+    /// The claim that lists a person's groups (`SALA_OIDC_GROUPS_CLAIM`,
+    /// `groups` by default), matched against `[[group]]` and the admin group.
+    pub groups_claim: String,
+    /// Members of this group are site admins (`SALA_OIDC_ADMIN_GROUP`).
+    pub admin_group: Option<String>,
 }
 
 /// How to reach the organisation's directory (`SALA_LDAP_*`).
@@ -100,6 +109,10 @@ pub struct LdapSettings {
     pub url: String,
     /// Upgrade an `ldap://` connection with StartTLS (`SALA_LDAP_STARTTLS=on`).
     pub starttls: bool,
+    /// A PEM file of the certificate authority that signed the directory's
+    /// certificate, trusted besides the system's (`SALA_LDAP_CA_FILE`):
+    /// directories are often signed by the organisation's own CA.
+    pub ca_file: Option<PathBuf>,
     /// The service account that searches (`SALA_LDAP_BIND_DN`, `SALA_LDAP_BIND_PASSWORD`).
     pub bind_dn: String,
     pub bind_password: String,
@@ -160,14 +173,16 @@ struct FileConfig {
     group: Vec<GroupMapping>,
 }
 
-/// A directory group whose members belong to a community (`[[group]]` in
-/// `sala.toml`), applied at each sign-in: members of the group are made
+/// A group whose members belong to a community (`[[group]]` in
+/// `sala.toml`): a directory group, or a name in the OpenID Connect
+/// provider's groups claim; applied at each sign-in: members of the group are made
 /// members (or facilitators) there; people no mapped group names are taken
 /// out of a mapped community.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroupMapping {
-    /// The group: a DN, or its `cn`.
+    /// The group: for the directory a DN, or its `cn`; for the provider a
+    /// name as its groups claim lists it.
     pub group: String,
     /// The community's slug.
     pub community: String,
@@ -291,10 +306,18 @@ impl Config {
                 client_secret: env("SALA_OIDC_CLIENT_SECRET").unwrap_or_default(),
                 label: env("SALA_OIDC_LABEL").unwrap_or_else(|| "SSO".to_owned()),
                 link_by_email: env("SALA_OIDC_LINK_BY_EMAIL").as_deref() == Some("on"),
+                extra_scopes: env("SALA_OIDC_SCOPES")
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect(),
+                groups_claim: env("SALA_OIDC_GROUPS_CLAIM").unwrap_or_else(|| "groups".to_owned()),
+                admin_group: env("SALA_OIDC_ADMIN_GROUP").filter(|g| !g.trim().is_empty()),
                 issuer,
             }),
             ldap: env("SALA_LDAP_URL").filter(|u| !u.trim().is_empty()).map(|url| LdapSettings {
                 starttls: env("SALA_LDAP_STARTTLS").as_deref() == Some("on"),
+                ca_file: env("SALA_LDAP_CA_FILE").map(PathBuf::from),
                 bind_dn: env("SALA_LDAP_BIND_DN").unwrap_or_default(),
                 bind_password: env("SALA_LDAP_BIND_PASSWORD").unwrap_or_default(),
                 base_dn: env("SALA_LDAP_BASE_DN").unwrap_or_default(),

@@ -44,8 +44,23 @@ pub enum Answer {
     Unknown,
 }
 
+/// TLS that trusts the organisation's CA (`SALA_LDAP_CA_FILE`) besides
+/// the system's; certificates and host names are always checked.
+fn tls_connector(settings: &LdapSettings) -> Result<Option<native_tls::TlsConnector>> {
+    let Some(path) = &settings.ca_file else { return Ok(None) };
+    let unusable = |e: &dyn std::fmt::Display| {
+        Error::SignInUnavailable(format!("SALA_LDAP_CA_FILE ({}) is not a usable PEM certificate: {e}", path.display()))
+    };
+    let pem = std::fs::read(path).map_err(|e| unusable(&e))?;
+    let ca = native_tls::Certificate::from_pem(&pem).map_err(|e| unusable(&e))?;
+    native_tls::TlsConnector::builder().add_root_certificate(ca).build().map(Some).map_err(|e| unusable(&e))
+}
+
 fn connect(settings: &LdapSettings) -> Result<LdapConn> {
-    let conn_settings = LdapConnSettings::new().set_conn_timeout(TIMEOUT).set_starttls(settings.starttls);
+    let mut conn_settings = LdapConnSettings::new().set_conn_timeout(TIMEOUT).set_starttls(settings.starttls);
+    if let Some(connector) = tls_connector(settings)? {
+        conn_settings = conn_settings.set_connector(connector);
+    }
     LdapConn::with_settings(conn_settings, &settings.url)
         .map_err(|e| Error::SignInUnavailable(format!("the directory at {} cannot be reached: {e}", settings.url)))
 }
@@ -110,12 +125,8 @@ pub fn check(settings: &LdapSettings, mappings: &[GroupMapping], login: &str, pa
         Some(group) => in_group(&mut ldap, settings, group, &entry.dn)?,
         None => false,
     };
-    let mut communities = Vec::new();
-    for mapping in mappings {
-        if in_group(&mut ldap, settings, &mapping.group, &entry.dn)? {
-            communities.push((mapping.community.clone(), mapping.role));
-        }
-    }
+    let communities =
+        super::external::mapped_communities(mappings, |group| in_group(&mut ldap, settings, group, &entry.dn))?;
     let _ = ldap.unbind();
     let login_name = first(&entry, &["uid", "sAMAccountName"]).unwrap_or_else(|| login.to_owned());
     Ok(Answer::SignedIn(DirectoryPerson {
@@ -167,9 +178,7 @@ pub fn provision(
         email: &person.email,
         email_verified: !person.email.is_empty(),
         is_admin: admin_group_set.then_some(person.is_admin),
+        communities: &person.communities,
     };
-    let user = super::external::provision(conn, &identity, None)?;
-    let mapped: Vec<&str> = mappings.iter().map(|m| m.community.as_str()).collect();
-    crate::memberships::apply_group_memberships(conn, user.id, &person.communities, &mapped)?;
-    Ok(user)
+    super::external::provision(conn, &identity, None, mappings)
 }

@@ -6,9 +6,11 @@
 use diesel::prelude::*;
 
 use super::User;
+use crate::config::GroupMapping;
 use crate::db::schema::{external_identities, users};
 use crate::db::{now, write_tx, AnyConnection};
 use crate::error::{Error, Result};
+use crate::vocab::Role;
 
 /// Who a provider says someone is.
 pub struct Identity<'a> {
@@ -24,6 +26,24 @@ pub struct Identity<'a> {
     pub email_verified: bool,
     /// The admin right, when the provider decides it (a group).
     pub is_admin: Option<bool>,
+    /// The mapped communities (`[[group]]`) the person's groups bring them
+    /// into, with the role.
+    pub communities: &'a [(String, Role)],
+}
+
+/// The `[[group]]` mappings that apply to someone in the groups
+/// `is_member` says yes to.
+pub fn mapped_communities(
+    mappings: &[GroupMapping],
+    mut is_member: impl FnMut(&str) -> Result<bool>,
+) -> Result<Vec<(String, Role)>> {
+    let mut communities = Vec::new();
+    for mapping in mappings {
+        if is_member(&mapping.group)? {
+            communities.push((mapping.community.clone(), mapping.role));
+        }
+    }
+    Ok(communities)
 }
 
 pub fn is_linked(conn: &mut AnyConnection, provider: &str, user_id: i64) -> Result<bool> {
@@ -46,10 +66,15 @@ pub fn session_hours(conn: &mut AnyConnection, config: &crate::config::Config, u
 
 /// The account for `identity`: the linked one; else, when `link_to` names
 /// an existing account (by a verified address the admin allowed linking
-/// by), that one, linked now; else a new one. Name, address and admin
-/// right are refreshed.
-pub fn provision(conn: &mut AnyConnection, identity: &Identity, link_to: Option<i64>) -> Result<User> {
-    write_tx(conn, |conn| {
+/// by), that one, linked now; else a new one. Name, address, admin right
+/// and the memberships of mapped communities are refreshed.
+pub fn provision(
+    conn: &mut AnyConnection,
+    identity: &Identity,
+    link_to: Option<i64>,
+    mappings: &[GroupMapping],
+) -> Result<User> {
+    let user = write_tx(conn, |conn| {
         let linked: Option<i64> = external_identities::table
             .find((identity.provider, identity.subject))
             .select(external_identities::user_id)
@@ -94,7 +119,10 @@ pub fn provision(conn: &mut AnyConnection, identity: &Identity, link_to: Option<
             diesel::update(users::table.find(user_id)).set(users::is_admin.eq(is_admin)).execute(conn)?;
         }
         super::find(conn, user_id)
-    })
+    })?;
+    let mapped: Vec<&str> = mappings.iter().map(|m| m.community.as_str()).collect();
+    crate::memberships::apply_group_memberships(conn, user.id, identity.communities, &mapped)?;
+    Ok(user)
 }
 
 /// A new account: the provider's login as username when it is free and

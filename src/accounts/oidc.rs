@@ -6,18 +6,21 @@
 //! finish it; the state is also bound to the browser by a cookie (see
 //! `web::pages::sso`).
 
+use base64::Engine;
 use chrono::Duration;
 use diesel::prelude::*;
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata, CoreUserInfoClaims};
+use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl,
-    Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
+    AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse, UserInfoClaims,
 };
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::external::{self, Identity};
 use super::User;
-use crate::config::OidcSettings;
+use crate::config::{GroupMapping, OidcSettings};
 use crate::db::schema::{oidc_logins, users};
 use crate::db::{now, AnyConnection, Db};
 use crate::error::{Error, Result};
@@ -26,6 +29,42 @@ pub const PROVIDER: &str = "oidc";
 
 /// How long someone may take at the provider's login page.
 const SIGN_IN_MINUTES: i64 = 10;
+
+/// The claims a provider sends beyond the standard ones: the groups claim
+/// (not standard, and named differently by each provider) is among them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct OtherClaims {
+    #[serde(flatten)]
+    claims: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AdditionalClaims for OtherClaims {}
+
+type UserInfo = UserInfoClaims<OtherClaims, CoreGenderClaim>;
+
+/// The names a groups claim lists: an array of names, or one name.
+fn group_names(claim: Option<&serde_json::Value>) -> Vec<String> {
+    match claim {
+        Some(serde_json::Value::Array(names)) => names.iter().filter_map(|n| n.as_str()).map(str::to_owned).collect(),
+        Some(serde_json::Value::String(name)) => vec![name.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// The payload of an ID token whose signature was already checked: the
+/// crate's ID token type keeps only the standard claims.
+fn checked_id_token_payload(token: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Whether `groups` holds `group`; Keycloak writes a group as its path
+/// (`/km-team`), which `km-team` names too.
+fn in_group(groups: &[String], group: &str) -> bool {
+    let bare = group.trim_start_matches('/');
+    groups.iter().any(|g| g.trim_start_matches('/') == bare)
+}
 
 fn state_hash(state: &str) -> String {
     hex::encode(Sha256::digest(state.as_bytes()))
@@ -91,6 +130,7 @@ pub fn start(db: &Db, settings: &OidcSettings, base_url: &str, next: &str) -> Re
         .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
         .add_scope(Scope::new("email".into()))
         .add_scope(Scope::new("profile".into()))
+        .add_scopes(settings.extra_scopes.iter().cloned().map(Scope::new))
         .set_pkce_challenge(challenge)
         .url();
     let mut pooled = db.conn()?;
@@ -112,7 +152,14 @@ pub fn start(db: &Db, settings: &OidcSettings, base_url: &str, next: &str) -> Re
 
 /// Finishes a sign-in at the callback: the account, and where to go. As
 /// [`start`], the database connection is not held while the provider is asked.
-pub fn finish(db: &Db, settings: &OidcSettings, base_url: &str, state: &str, code: &str) -> Result<(User, String)> {
+pub fn finish(
+    db: &Db,
+    settings: &OidcSettings,
+    mappings: &[GroupMapping],
+    base_url: &str,
+    state: &str,
+    code: &str,
+) -> Result<(User, String)> {
     // Used up at once, whatever follows: a state works once.
     let pending: Option<(String, String, String, chrono::NaiveDateTime)> =
         diesel::delete(oidc_logins::table.find(state_hash(state)))
@@ -150,7 +197,7 @@ pub fn finish(db: &Db, settings: &OidcSettings, base_url: &str, state: &str, cod
     // Many providers put the profile in the ID token; others (as the
     // specification allows) only behind the UserInfo endpoint, which must
     // then name the same subject.
-    let info: Option<CoreUserInfoClaims> =
+    let info: Option<UserInfo> =
         client.user_info(tokens.access_token().clone(), Some(claims.subject().clone())).ok().and_then(|request| {
             request.request(&http).map_err(|e| tracing::warn!(error = %e, "OpenID Connect UserInfo failed")).ok()
         });
@@ -171,6 +218,12 @@ pub fn finish(db: &Db, settings: &OidcSettings, base_url: &str, state: &str, cod
         .and_then(|n| n.get(None))
         .map(|n| n.as_str().to_owned())
         .unwrap_or_else(|| login.clone());
+    let groups = group_names(
+        info.as_ref()
+            .and_then(|i| i.additional_claims().claims.get(&settings.groups_claim))
+            .or(checked_id_token_payload(&id_token.to_string()).as_ref().and_then(|p| p.get(&settings.groups_claim))),
+    );
+    let communities = external::mapped_communities(mappings, |group| Ok(in_group(&groups, group)))?;
     // An existing account with the same address joins the provider only
     // when the provider vouches for the address and the admin allowed it.
     let mut pooled = db.conn()?;
@@ -192,8 +245,9 @@ pub fn finish(db: &Db, settings: &OidcSettings, base_url: &str, state: &str, cod
         display_name: &name,
         email: &email,
         email_verified,
-        is_admin: None,
+        is_admin: settings.admin_group.as_deref().map(|group| in_group(&groups, group)),
+        communities: &communities,
     };
-    let user = external::provision(conn, &identity, link_to)?;
+    let user = external::provision(conn, &identity, link_to, mappings)?;
     Ok((user, next))
 }

@@ -16,6 +16,8 @@ pub const DIRECTORY_PASSWORD: &str = "directory-pass-2569";
 pub struct Slapd {
     dir: tempfile::TempDir,
     pub url: String,
+    /// With TLS: the `ldaps://` URL, and the CA file that signed its certificate.
+    pub tls: Option<(String, std::path::PathBuf)>,
 }
 
 impl Drop for Slapd {
@@ -37,6 +39,16 @@ impl Slapd {
     /// Starts slapd, or `None` (with a note) where it is not installed and
     /// the run does not require it.
     pub fn start() -> Option<Slapd> {
+        Self::start_with(false)
+    }
+
+    /// Starts slapd with a certificate of a throwaway CA, on `ldaps://` and
+    /// on `ldap://` where it refuses everything before StartTLS.
+    pub fn start_tls() -> Option<Slapd> {
+        Self::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Option<Slapd> {
         if !std::path::Path::new("/usr/sbin/slapd").exists() {
             assert!(std::env::var("SALA_REQUIRE_LDAP").is_err(), "slapd is required (apt-get install slapd)");
             eprintln!("skipped: slapd not installed (tests/run installs it)");
@@ -45,8 +57,23 @@ impl Slapd {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().display().to_string();
         std::fs::create_dir(dir.path().join("db")).unwrap();
+        let tls_conf = if tls {
+            let made = Command::new("openssl")
+                .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"])
+                .args(["-addext", "subjectAltName=IP:127.0.0.1", "-keyout"])
+                .arg(dir.path().join("key.pem"))
+                .arg("-out")
+                .arg(dir.path().join("ca.pem"))
+                .output()
+                .unwrap();
+            assert!(made.status.success(), "openssl: {}", String::from_utf8_lossy(&made.stderr));
+            // Binds, searches, everything needs TLS first.
+            format!("TLSCertificateFile {path}/ca.pem\nTLSCertificateKeyFile {path}/key.pem\nsecurity tls=1\n")
+        } else {
+            String::new()
+        };
         let conf = format!(
-            "include /etc/ldap/schema/core.schema\ninclude /etc/ldap/schema/cosine.schema\n\
+            "{tls_conf}include /etc/ldap/schema/core.schema\ninclude /etc/ldap/schema/cosine.schema\n\
              include /etc/ldap/schema/inetorgperson.schema\nmodulepath /usr/lib/ldap\nmoduleload back_mdb\n\
              pidfile {path}/slapd.pid\ndatabase mdb\nmaxsize 10485760\nsuffix \"{SUFFIX}\"\n\
              rootdn \"{ROOT_DN}\"\nrootpw {ROOT_PASSWORD}\ndirectory {path}/db\n"
@@ -74,19 +101,24 @@ impl Slapd {
             .output()
             .unwrap();
         assert!(added.status.success(), "slapadd: {}", String::from_utf8_lossy(&added.stderr));
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let free_port = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = free_port();
         let url = format!("ldap://127.0.0.1:{port}");
-        let started = Command::new("/usr/sbin/slapd")
-            .arg("-f")
-            .arg(&conf_path)
-            .arg("-h")
-            .arg(format!("{url}/"))
-            .status()
-            .unwrap();
-        assert!(started.success(), "slapd did not start");
+        let tls = tls.then(|| (format!("ldaps://127.0.0.1:{}", free_port()), dir.path().join("ca.pem")));
+        let listen = match &tls {
+            Some((ldaps, _)) => format!("{url}/ {ldaps}/"),
+            None => format!("{url}/"),
+        };
+        let started = Command::new("/usr/sbin/slapd").arg("-f").arg(&conf_path).arg("-h").arg(listen).output().unwrap();
+        assert!(started.status.success(), "slapd did not start: {}", String::from_utf8_lossy(&started.stderr));
+        let ports: Vec<u16> =
+            [Some(port), tls.as_ref().map(|(ldaps, _)| ldaps.rsplit(':').next().unwrap().parse().unwrap())]
+                .into_iter()
+                .flatten()
+                .collect();
         for _ in 0..50 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(Slapd { dir, url });
+            if ports.iter().all(|p| std::net::TcpStream::connect(("127.0.0.1", *p)).is_ok()) {
+                return Some(Slapd { dir, url, tls });
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
@@ -97,6 +129,7 @@ impl Slapd {
         LdapSettings {
             url: self.url.clone(),
             starttls: false,
+            ca_file: None,
             bind_dn: format!("cn=sala-service,{SUFFIX}"),
             bind_password: "service-secret".into(),
             base_dn: SUFFIX.into(),
@@ -157,16 +190,7 @@ async fn directory_people_sign_in_with_the_directorys_password(backend: Backend)
     })
     .await;
     let (km, _) = app.community("km");
-    let role_in_km = |user_id: i64| {
-        use diesel::prelude::*;
-        use sala::db::schema::memberships;
-        memberships::table
-            .find((km.id, user_id))
-            .select(memberships::role)
-            .first::<sala::vocab::Role>(&mut app.conn())
-            .optional()
-            .unwrap()
-    };
+    let role_in_km = |user_id: i64| app.role_in(&km, user_id);
 
     // By uid, through the form: a new account, named by the directory.
     let browser = app.browser();
@@ -232,3 +256,26 @@ async fn a_broken_directory_is_reported_and_local_admins_still_get_in(backend: B
     assert!(health["warnings"][0].as_str().unwrap().contains("SALA_LDAP_BIND_DN"), "{health}");
 }
 both_backends!(a_broken_directory_is_reported_and_local_admins_still_get_in);
+
+/// The directory over TLS, both ways (`ldaps://` and StartTLS), trusting
+/// the organisation's CA from `SALA_LDAP_CA_FILE`; a certificate nobody
+/// vouches for is refused, and so is plain LDAP where the directory wants TLS.
+async fn the_directory_is_reached_over_ldaps_and_starttls(backend: Backend) {
+    let Some(slapd) = Slapd::start_tls() else { return };
+    let (ldaps, ca) = slapd.tls.clone().unwrap();
+    let plain = slapd.settings();
+    let over_ldaps = LdapSettings { url: ldaps.clone(), ca_file: Some(ca.clone()), ..plain.clone() };
+    let over_starttls = LdapSettings { starttls: true, ca_file: Some(ca), ..plain.clone() };
+    let untrusted = LdapSettings { url: ldaps, ..plain.clone() };
+    for (settings, expected, what) in [
+        (over_ldaps, 200, "LDAPS"),
+        (over_starttls, 200, "StartTLS"),
+        (untrusted, 503, "an unknown CA"),
+        (plain, 503, "no TLS"),
+    ] {
+        let app = TestApp::start_with(backend, move |c| c.ldap = Some(settings)).await;
+        let (status, body) = api_login(&app, "somchai", DIRECTORY_PASSWORD).await;
+        assert_eq!(status, expected, "{what}: {body}");
+    }
+}
+both_backends!(the_directory_is_reached_over_ldaps_and_starttls);

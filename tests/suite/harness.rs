@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::{web, HttpServer};
-use diesel::{Connection, RunQueryDsl};
+use diesel::{Connection, OptionalExtension, QueryDsl, RunQueryDsl};
 use sala::accounts::{self, Registration, User};
 use sala::authz::Viewer;
 use sala::communities::{self, Board, BoardInput, Community, CommunityInput};
@@ -252,6 +252,17 @@ impl TestApp {
             &user.username,
         )
         .expect("add member");
+    }
+
+    /// `user_id`'s role in `community`, if a member.
+    pub fn role_in(&self, community: &Community, user_id: i64) -> Option<sala::vocab::Role> {
+        use sala::db::schema::memberships;
+        memberships::table
+            .find((community.id, user_id))
+            .select(memberships::role)
+            .first(&mut self.conn())
+            .optional()
+            .expect("read a membership")
     }
 
     pub fn join(&self, user: &User, community: &Community) {

@@ -69,6 +69,9 @@ pub fn settings(port: u16, client_id: &str) -> sala::config::OidcSettings {
         client_secret: format!("{client_id}-secret"),
         label: "ระบบองค์กร".into(),
         link_by_email: false,
+        extra_scopes: vec!["groups".into()],
+        groups_claim: "groups".into(),
+        admin_group: Some("it-admins".into()),
     }
 }
 
@@ -212,3 +215,47 @@ async fn tampered_replayed_and_foreign_callbacks_are_refused(backend: Backend) {
     assert!(sala::accounts::find_by_username(&mut app.conn(), "somsri-1").is_err());
 }
 both_backends!(tampered_replayed_and_foreign_callbacks_are_refused);
+
+/// A whole sign-in as `who`, in a new browser.
+async fn sign_in(app: &TestApp, who: &str) -> Browser {
+    let browser = app.browser();
+    let callback = through_the_provider(&browser, start(&browser, "/").await, who).await;
+    let done = browser.get(callback.trim_start_matches(&app.base)).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    browser
+}
+
+async fn the_providers_groups_make_admins_and_community_members(backend: Backend) {
+    let Some(port) = provider_port() else { return };
+    let app = TestApp::start_with(backend, move |c| {
+        c.oidc = Some(settings(port, "sala"));
+        c.group_mappings = vec![sala::config::GroupMapping {
+            group: "km-team".into(),
+            community: "km".into(),
+            role: sala::vocab::Role::Facilitator,
+        }];
+    })
+    .await;
+    let _provider = Provider::start(port, &app);
+    let (km, _) = app.community("km");
+    let role_in_km = |user_id: i64| app.role_in(&km, user_id);
+
+    // In the admin group and in km-team (written as paths, as Keycloak does).
+    let browser = sign_in(&app, "emp-0003").await;
+    let prasert = sala::accounts::find_by_username(&mut app.conn(), "prasert").unwrap();
+    assert!(prasert.is_admin, "the admin group makes a site admin");
+    assert_eq!(role_in_km(prasert.id), Some(sala::vocab::Role::Facilitator), "km-team facilitates km");
+    assert_eq!(browser.get("/admin/outbox").await.status, 200, "and the admin pages open");
+
+    // In no group: not an admin, and out of the mapped community someone
+    // had put them in by hand.
+    sign_in(&app, "emp-0001").await;
+    let kanya = sala::accounts::find_by_username(&mut app.conn(), "kanya").unwrap();
+    app.join(&kanya, &km);
+    assert_eq!(role_in_km(kanya.id), Some(sala::vocab::Role::Member));
+    sign_in(&app, "emp-0001").await;
+    let kanya = sala::accounts::find_by_username(&mut app.conn(), "kanya").unwrap();
+    assert!(!kanya.is_admin);
+    assert_eq!(role_in_km(kanya.id), None, "the groups decide the mapped community's members");
+}
+both_backends!(the_providers_groups_make_admins_and_community_members);

@@ -73,7 +73,8 @@ async fn callback(
     }
     let base = state.config.base_url.clone();
     let db = state.db.clone();
-    let (user, next) = web::block(move || oidc::finish(&db, &settings, &base, &sign_in_state, &code))
+    let mappings = state.config.group_mappings.clone();
+    let (user, next) = web::block(move || oidc::finish(&db, &settings, &mappings, &base, &sign_in_state, &code))
         .await
         .context("OpenID Connect sign-in")??;
     if user.deactivated_at.is_some() {
