@@ -59,6 +59,8 @@ pub enum Action {
     /// Invite people, add members directly, remove members.
     ManageMembers,
     StartThread,
+    /// Upload a file to use in a post, reply or knowledge item.
+    AttachFile,
     Reply {
         thread_locked: bool,
     },
@@ -100,7 +102,10 @@ pub enum Action {
 /// Actions that add words for others to read: they wait until the account's
 /// address is confirmed, and a muted member may not take them.
 fn contributes(action: Action) -> bool {
-    matches!(action, Action::StartThread | Action::Reply { .. } | Action::SuggestEdit | Action::FlagPost { .. })
+    matches!(
+        action,
+        Action::StartThread | Action::AttachFile | Action::Reply { .. } | Action::SuggestEdit | Action::FlagPost { .. }
+    )
 }
 
 fn needs_login(action: Action) -> bool {
@@ -126,7 +131,7 @@ pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
         Action::JoinCommunity { is_public } => standing == Standing::Outsider && (is_public || admin),
         Action::LeaveCommunity => member,
         Action::ManageBoards | Action::ManageMembers | Action::ModerateThread => facilitator,
-        Action::StartThread => member || admin,
+        Action::StartThread | Action::AttachFile => member || admin,
         Action::Reply { thread_locked } => (member || admin) && (!thread_locked || facilitator),
         Action::EditPost { author_id } => author_id == user_id || admin,
         Action::DeletePost { author_id } => author_id == user_id || facilitator,

@@ -76,7 +76,33 @@ pub struct Config {
     /// Groups (of the directory, or of the OpenID Connect provider's groups
     /// claim) that make community members (`[[group]]`).
     pub group_mappings: Vec<GroupMapping>,
+    /// Attached files: where they are kept and what is allowed.
+    pub files: FileSettings,
 }
+
+/// Attached files (`SALA_STORAGE_URL`, `SALA_S3_*`, `SALA_MAX_FILE_MB`,
+/// `SALA_UPLOAD_MB_PER_DAY`, `SALA_FILE_TYPES`).
+#[derive(Debug, Clone)]
+pub struct FileSettings {
+    /// `s3://bucket/prefix` for an S3-compatible store shared by every
+    /// instance; none keeps files under the data directory's `files/`.
+    pub storage_url: Option<String>,
+    /// The store's address, for stores other than AWS (`SALA_S3_ENDPOINT`).
+    pub s3_endpoint: Option<String>,
+    pub s3_region: String,
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+    pub s3_access_key: Option<String>,
+    pub s3_secret_key: Option<String>,
+    /// The largest file one may attach.
+    pub max_file_bytes: u64,
+    /// What one account may upload in 24 hours, all files together.
+    pub daily_quota_bytes: u64,
+    /// The kinds of file allowed, by their usual extension (`jpg`, `pdf`…).
+    pub allowed_types: Vec<String>,
+}
+
+/// Pictures, office documents, PDF, plain text and ZIP: what staff attach.
+pub const DEFAULT_FILE_TYPES: &str = "jpg,png,gif,webp,pdf,doc,docx,xls,xlsx,ppt,pptx,odt,ods,odp,txt,csv,zip";
 
 /// The organisation's OpenID Connect provider (`SALA_OIDC_*`).
 #[derive(Debug, Clone)]
@@ -301,6 +327,21 @@ impl Config {
             privacy_notice: env("SALA_PRIVACY_NOTICE").filter(|p| !p.trim().is_empty()).map(PathBuf::from),
             local_login: env("SALA_LOCAL_LOGIN").as_deref() != Some("off"),
             group_mappings: file.group.clone(),
+            files: FileSettings {
+                storage_url: env("SALA_STORAGE_URL"),
+                s3_endpoint: env("SALA_S3_ENDPOINT"),
+                s3_region: env("SALA_S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                s3_access_key: env("AWS_ACCESS_KEY_ID"),
+                s3_secret_key: env("AWS_SECRET_ACCESS_KEY"),
+                max_file_bytes: parse("SALA_MAX_FILE_MB")?.unwrap_or(20) as u64 * 1024 * 1024,
+                daily_quota_bytes: parse("SALA_UPLOAD_MB_PER_DAY")?.unwrap_or(200) as u64 * 1024 * 1024,
+                allowed_types: env("SALA_FILE_TYPES")
+                    .unwrap_or_else(|| DEFAULT_FILE_TYPES.to_owned())
+                    .split(',')
+                    .map(|t| t.trim().trim_start_matches('.').to_lowercase())
+                    .filter(|t| !t.is_empty())
+                    .collect(),
+            },
             oidc: env("SALA_OIDC_ISSUER").filter(|u| !u.trim().is_empty()).map(|issuer| OidcSettings {
                 client_id: env("SALA_OIDC_CLIENT_ID").unwrap_or_default(),
                 client_secret: env("SALA_OIDC_CLIENT_SECRET").unwrap_or_default(),

@@ -68,6 +68,12 @@ pub enum Error {
     BadRequest(String),
     #[error("request body too large")]
     PayloadTooLarge,
+    /// A file over the size limit (`SALA_MAX_FILE_MB`).
+    #[error("the file is larger than {limit_mb} MB")]
+    FileTooLarge { limit_mb: i64 },
+    /// Uploads over the account's allowance for a day (`SALA_UPLOAD_MB_PER_DAY`).
+    #[error("over the upload allowance of {limit_mb} MB a day")]
+    UploadQuotaExceeded { limit_mb: i64 },
     #[error("database error: {0}")]
     Database(diesel::result::Error),
     /// The database cannot take writes (read-only, disk full) or cannot be

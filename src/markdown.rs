@@ -24,6 +24,9 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("input", ["checked"])
             .set_tag_attribute_value("input", "type", "checkbox")
             .set_tag_attribute_value("input", "disabled", "")
+            // Pictures from Sala's own store keep their size (no jumping page)
+            // and load as they scroll into view.
+            .add_tag_attributes("img", ["loading", "width", "height"])
             .link_rel(Some("nofollow noopener noreferrer ugc"));
         builder
     })
@@ -46,10 +49,34 @@ pub const MAX_RAW_HTML_TAGS: usize = 1_000;
 pub const MAX_GROWTH: usize = 16;
 const GROWTH_ALLOWANCE: usize = 16 * 1024;
 
+/// A picture attached in Sala, as a post shows it: a preview of known
+/// size that links to the whole picture.
+#[derive(Debug, Clone)]
+pub struct InlineImage {
+    pub src: String,
+    pub full: String,
+    pub width: i32,
+    pub height: i32,
+}
+
 /// Renders CommonMark (plus tables, strikethrough, task lists and bare-URL
 /// autolinks) and cleans the result.
 pub fn render(markdown: &str) -> String {
-    let events = bounded(autolink(Parser::new_ext(markdown, options())));
+    render_with_images(markdown, &std::collections::HashMap::new())
+}
+
+/// The attachment a Sala file URL (`/files/{id}/…`, relative or on any
+/// host) names.
+pub fn attachment_id(url: &str) -> Option<i64> {
+    let path = url.find("/files/").map(|at| &url[at + "/files/".len()..])?;
+    let (id, _name) = path.split_once('/')?;
+    id.parse().ok()
+}
+
+/// [`render`], with `images` (by attachment id) drawn as pictures; any other
+/// picture becomes a plain link, so pages never load from other hosts.
+pub fn render_with_images(markdown: &str, images: &std::collections::HashMap<i64, InlineImage>) -> String {
+    let events = pictures(bounded(autolink(Parser::new_ext(markdown, options()))), images);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
     if raw.len() > markdown.len() * MAX_GROWTH + GROWTH_ALLOWANCE {
@@ -116,6 +143,44 @@ fn bounded(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 out.push(Event::InlineHtml(text));
             }
             other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Replaces each picture with Sala's own (sized, lazy, linking to the
+/// whole), or with a link where it is not one of Sala's attachments.
+fn pictures<'a>(events: Vec<Event<'a>>, images: &std::collections::HashMap<i64, InlineImage>) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut iter = events.into_iter();
+    while let Some(event) = iter.next() {
+        let Event::Start(Tag::Image { dest_url, title, .. }) = event else {
+            out.push(event);
+            continue;
+        };
+        let mut alt = String::new();
+        for inner in iter.by_ref() {
+            match inner {
+                Event::End(TagEnd::Image) => break,
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                _ => {}
+            }
+        }
+        match attachment_id(&dest_url).and_then(|id| images.get(&id)) {
+            Some(image) => out.push(Event::InlineHtml(CowStr::from(format!(
+                "<a href=\"{full}\"><img src=\"{src}\" alt=\"{alt}\" width=\"{w}\" height=\"{h}\" loading=\"lazy\"></a>",
+                full = tera::escape_html(&image.full),
+                src = tera::escape_html(&image.src),
+                alt = tera::escape_html(&alt),
+                w = image.width,
+                h = image.height,
+            )))),
+            None => {
+                let text = if alt.is_empty() { dest_url.to_string() } else { alt };
+                out.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, title, id: CowStr::from("") }));
+                out.push(Event::Text(CowStr::from(text)));
+                out.push(Event::End(TagEnd::Link));
+            }
         }
     }
     out
@@ -212,4 +277,27 @@ fn plain_text_up_to(markdown: &str, max_chars: usize) -> String {
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+#[cfg(test)]
+mod picture_tests {
+    use super::*;
+
+    #[test]
+    fn sala_pictures_are_sized_and_lazy_and_others_become_links() {
+        let mut images = std::collections::HashMap::new();
+        let image = InlineImage {
+            src: "/files/1/preview/a.jpg".into(),
+            full: "/files/1/a.jpg".into(),
+            width: 960,
+            height: 720,
+        };
+        images.insert(1, image);
+        let html = render_with_images("![หน้าจอ](/files/1/a.jpg)\n\n![tracker](https://evil.example/p.gif)\n", &images);
+        assert!(
+            html.contains(r#"<img src="/files/1/preview/a.jpg" alt="หน้าจอ" width="960" height="720" loading="lazy">"#),
+            "{html}"
+        );
+        assert!(!html.contains(r#"<img src="https://evil"#), "no picture from another host: {html}");
+        assert!(html.contains(r#"<a href="https://evil.example/p.gif""#), "a plain link instead: {html}");
+    }
 }

@@ -435,7 +435,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Uploaded files; the bytes are in the store under their SHA-256.
+    attachments (id) {
+        id -> BigInt,
+        community_id -> BigInt,
+        uploader_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        preview_sha256 -> Nullable<Text>,
+        preview_type -> Nullable<Text>,
+        preview_width -> Nullable<Integer>,
+        preview_height -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    post_attachments (post_id, attachment_id) {
+        post_id -> BigInt,
+        attachment_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    revision_attachments (revision_id, attachment_id) {
+        revision_id -> BigInt,
+        attachment_id -> BigInt,
+    }
+}
+
+diesel::joinable!(post_attachments -> attachments (attachment_id));
+diesel::joinable!(post_attachments -> posts (post_id));
+diesel::joinable!(revision_attachments -> attachments (attachment_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    attachments,
+    post_attachments,
+    revision_attachments,
     users,
     invitations,
     external_identities,

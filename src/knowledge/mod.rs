@@ -35,7 +35,7 @@ use crate::db::schema::{
 };
 use crate::db::{now, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
-use crate::markdown;
+use crate::files;
 use crate::search;
 use crate::threads::{self, Post, Thread, ThreadKind};
 

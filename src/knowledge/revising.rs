@@ -47,17 +47,18 @@ pub(super) fn write_revision(
             revisions::title.eq(s.title.trim()),
             revisions::summary.eq(s.summary.trim()),
             revisions::context_md.eq(&s.context),
-            revisions::context_html.eq(markdown::render(&s.context)),
+            revisions::context_html.eq(files::render(conn, item.community_id, &s.context)?),
             revisions::solution_md.eq(&s.solution),
-            revisions::solution_html.eq(markdown::render(&s.solution)),
+            revisions::solution_html.eq(files::render(conn, item.community_id, &s.solution)?),
             revisions::lessons_md.eq(&s.lessons),
-            revisions::lessons_html.eq(markdown::render(&s.lessons)),
+            revisions::lessons_html.eq(files::render(conn, item.community_id, &s.lessons)?),
             revisions::tags.eq(&tags_text),
             revisions::review_on.eq(review_on),
             revisions::created_at.eq(now()),
         ))
         .returning(revisions::all_columns)
         .get_result(conn)?;
+    files::link_revision(conn, revision.id, item.community_id, &[&s.context, &s.solution, &s.lessons])?;
     diesel::update(items::table.find(item.id))
         .set((
             items::title.eq(s.title.trim()),

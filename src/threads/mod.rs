@@ -14,6 +14,7 @@ use crate::communities::{self, Board};
 use crate::db::schema::{boards, communities as communities_t, post_revisions, posts, threads};
 use crate::db::{now, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
+use crate::files;
 use crate::markdown;
 use crate::search;
 
@@ -137,13 +138,14 @@ pub fn readable(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -> Res
 
 fn insert_post(
     conn: &mut AnyConnection,
+    community_id: i64,
     thread_id: i64,
     parent: Option<&Post>,
     author_id: i64,
     body: &str,
 ) -> Result<Post> {
     let at = now();
-    let html = markdown::render(body);
+    let html = files::render(conn, community_id, body)?;
     let post: Post = diesel::insert_into(posts::table)
         .values((
             posts::thread_id.eq(thread_id),
@@ -160,6 +162,7 @@ fn insert_post(
         .returning(posts::all_columns)
         .get_result(conn)?;
     record_revision(conn, post.id, author_id, body, &html)?;
+    files::link_post(conn, post.id, community_id, body)?;
     Ok(post)
 }
 
@@ -237,7 +240,7 @@ pub fn create_thread(
             ))
             .returning(threads::all_columns)
             .get_result(conn)?;
-        let post = insert_post(conn, thread.id, None, author_id, &input.body)?;
+        let post = insert_post(conn, board.community_id, thread.id, None, author_id, &input.body)?;
         search::index::post(conn, post.id)?;
         diesel::update(boards::table.find(board_id))
             .set((boards::version.eq(boards::version + 1), boards::thread_count.eq(boards::thread_count + 1)))
@@ -278,7 +281,7 @@ pub fn reply(
                 .ok_or_else(|| Error::invalid("parent_id", "error-parent-not-in-thread"))?,
             None => opening_post(conn, thread_id)?,
         };
-        let post = insert_post(conn, thread_id, Some(&parent), author_id, body)?;
+        let post = insert_post(conn, ctx.community.id, thread_id, Some(&parent), author_id, body)?;
         search::index::post(conn, post.id)?;
         diesel::update(threads::table.find(thread_id))
             .set((threads::reply_count.eq(threads::reply_count + 1), threads::last_activity_at.eq(post.created_at)))
@@ -340,7 +343,7 @@ pub fn edit_post(
             }
             return Ok(post.clone());
         }
-        let html = markdown::render(body);
+        let html = files::render(conn, ctx.community.id, body)?;
         let updated: Post = diesel::update(posts::table.find(post_id))
             .set((
                 posts::body_md.eq(body),
@@ -351,6 +354,7 @@ pub fn edit_post(
             .returning(posts::all_columns)
             .get_result(conn)?;
         record_revision(conn, post_id, editor_id, body, &html)?;
+        files::link_post(conn, post_id, ctx.community.id, body)?;
         search::index::post(conn, post_id)?;
         Ok(updated)
     })

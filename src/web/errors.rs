@@ -43,6 +43,8 @@ impl AppError {
             Error::NewMemberLimited { .. } => "error-new-member-limited",
             Error::BadRequest(_) => "error-bad-request",
             Error::PayloadTooLarge => "error-payload-too-large",
+            Error::FileTooLarge { .. } => "error-file-too-large",
+            Error::UploadQuotaExceeded { .. } => "error-upload-quota",
             Error::StorageUnavailable(_) | Error::Pool(_) => "error-storage-unavailable",
             Error::SignInUnavailable(_) => "error-sign-in-unavailable",
             Error::Database(_) | Error::Internal { .. } | Error::Setup(_) => "error-internal",
@@ -66,7 +68,9 @@ impl ResponseError for AppError {
                 StatusCode::TOO_MANY_REQUESTS
             }
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Error::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::PayloadTooLarge | Error::FileTooLarge { .. } | Error::UploadQuotaExceeded { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             Error::StorageUnavailable(_) | Error::Pool(_) | Error::SignInUnavailable(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -155,6 +159,9 @@ fn detail(lang: Lang, err: &AppError) -> String {
             "error-new-member-limited",
             &[("count", (*per_hour).into()), ("minutes", ((retry_after_secs + 59) / 60).into())],
         ),
+        Error::FileTooLarge { limit_mb } | Error::UploadQuotaExceeded { limit_mb } => {
+            lang.t_args(err.message_key(), &[("limit", (*limit_mb).into())])
+        }
         Error::Suspended { reason, until } => lang.t_args(
             err.message_key(),
             &[("reason", reason.clone().into()), ("until", until.map(|u| lang.datetime(u)).unwrap_or_default().into())],

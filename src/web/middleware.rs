@@ -14,10 +14,11 @@ use super::AppState;
 use crate::error::{has_control_characters, Error};
 
 /// Only Sala's own scripts and styles run; no inline script or style, no
-/// plugins, no framing. Images in posts may come from any https site, as
-/// Markdown lets authors link them.
+/// plugins, no framing. Pictures come from Sala too (attachments; pictures
+/// linked from elsewhere become links), so a page tells no other host who
+/// reads it.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' https: data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
 /// Responses that may hold one person's data are never stored by browsers
@@ -33,18 +34,23 @@ pub async fn security_headers(
     let signed_in = req.cookie(SESSION_COOKIE).is_some_and(|c| !c.value().is_empty())
         || req.headers().contains_key(header::AUTHORIZATION);
     let is_asset = req.path().starts_with("/assets/");
+    // Attached files say themselves how long they may be kept (they never
+    // change) and carry their own, stricter policy.
+    let is_file = req.path().starts_with("/files/");
     let https = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.config.secure_cookies());
     let mut res = next.call(req).await?;
     let sets_session = res.response().cookies().any(|c| c.name() == SESSION_COOKIE);
     let headers = res.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    if !(is_file && headers.contains_key(header::CONTENT_SECURITY_POLICY)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    }
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     if https {
         headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
-    if (signed_in || sets_session) && !is_asset {
+    if (signed_in || sets_session) && !is_asset && !(is_file && headers.contains_key(header::CACHE_CONTROL)) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(PRIVATE_NO_STORE));
     }
     Ok(res)

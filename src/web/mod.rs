@@ -11,6 +11,7 @@ pub mod page_cache;
 pub mod pages;
 pub mod routes;
 pub mod session;
+pub mod uploads;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -32,6 +33,8 @@ pub struct AppState {
     pub templates: tera::Tera,
     pub assets: Assets,
     pub page_cache: page_cache::PageCache,
+    /// Where attached files' bytes are (local disk or S3).
+    pub store: crate::files::store::Store,
     /// Markdown previews rendering at once: one per core, so previews can
     /// never take every thread the database work also runs on.
     preview_permits: tokio::sync::Semaphore,
@@ -41,8 +44,10 @@ impl AppState {
     pub fn new(db: Db, config: Config) -> Result<AppState, Error> {
         let page_cache = page_cache::PageCache::new(config.page_cache_bytes);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let store = crate::files::store::Store::open(&config.files, &config.data_dir)?;
         Ok(AppState {
             db,
+            store,
             config,
             templates: assets::load_templates()?,
             assets: Assets::load(),

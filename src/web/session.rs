@@ -88,11 +88,20 @@ impl Session {
         self.session_id.as_deref()
     }
 
+    /// Whether `token` is this browser's form token (forms that are not
+    /// URL-encoded, such as uploads, check it themselves).
+    pub fn check_csrf(&self, secret: &[u8], token: &str) -> Result<(), AppError> {
+        if self.csrf_nonce.is_empty() || !tokens::csrf_matches(secret, &self.csrf_nonce, self.user.as_ref(), token) {
+            return Err(AppError(Error::CsrfRejected));
+        }
+        Ok(())
+    }
+
     pub fn csrf_token(&self, secret: &[u8]) -> String {
         tokens::csrf_token(secret, &self.csrf_nonce, self.user.as_ref())
     }
 
-    async fn load(req: &HttpRequest) -> Result<Session, AppError> {
+    pub(crate) async fn load(req: &HttpRequest) -> Result<Session, AppError> {
         if let Some(cached) = req.extensions().get::<Session>() {
             return Ok(cached.clone());
         }
@@ -175,11 +184,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             })?;
             let csrf: CsrfField =
                 serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError(Error::BadRequest(e.to_string())))?;
-            if session.csrf_nonce.is_empty()
-                || !tokens::csrf_matches(&state.config.secret, &session.csrf_nonce, session.user.as_ref(), &csrf.csrf)
-            {
-                return Err(AppError(Error::CsrfRejected));
-            }
+            session.check_csrf(&state.config.secret, &csrf.csrf)?;
             let value = serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError(Error::BadRequest(e.to_string())))?;
             Ok(CsrfForm(value))
         })

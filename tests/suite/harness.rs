@@ -161,6 +161,13 @@ impl TestApp {
         TestApp { base: format!("http://127.0.0.1:{port}"), state, server, db }
     }
 
+    /// A second instance on the same database, as behind a load balancer,
+    /// with a data directory of its own.
+    pub async fn another_instance(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        let shared = TestDb { url: self.db.url.clone(), dir: tempfile::tempdir().expect("temp dir"), pg_name: None };
+        Self::start_on(shared, tweak).await
+    }
+
     pub fn conn(&self) -> PooledConn {
         self.state.db.conn().expect("database connection")
     }

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod api_parity;
+mod attachments;
 mod browser;
 mod caching;
 mod code_health;

@@ -4,6 +4,7 @@
 //! which [`openapi`] builds the API's description.
 
 mod accounts;
+pub mod files;
 mod forum;
 mod invitations;
 mod knowledge;
@@ -13,6 +14,7 @@ mod search;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
+    files::routes(cfg);
     forum::routes(cfg);
     invitations::routes(cfg);
     knowledge::routes(cfg);

@@ -3,6 +3,7 @@
 mod accounts;
 mod api_docs;
 mod communities;
+mod files;
 mod invitations;
 mod knowledge;
 mod mail;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
     api_docs::routes(cfg);
     communities::routes(cfg);
+    files::routes(cfg);
     invitations::routes(cfg);
     knowledge::routes(cfg);
     mail::routes(cfg);

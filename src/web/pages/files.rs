@@ -1,0 +1,48 @@
+//! Attached files for browsers: downloads (for whoever may read the
+//! community, by cookie or by bearer token), and the upload that the
+//! editors' drag-and-drop and paste use.
+
+use actix_multipart::Multipart;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::files;
+use crate::web::api::files::{accept_one, Uploaded};
+use crate::web::errors::WebResult;
+use crate::web::session::{MaybeApiUser, Session};
+use crate::web::{uploads, AppState};
+
+pub fn routes(cfg: &mut crate::web::routes::Routes) {
+    cfg.get("/files/{id}/{name}", fetch)
+        .get("/files/{id}/preview/{name}", fetch)
+        .post("/attachments", upload_from_page);
+}
+
+/// A download (`/files/{id}/{name}`) or a picture's preview
+/// (`/files/{id}/preview/{name}`); the name is for people, the id decides.
+async fn fetch(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: Session,
+    bearer: MaybeApiUser,
+    path: web::Path<(i64, String)>,
+) -> WebResult<HttpResponse> {
+    let id = path.into_inner().0;
+    let preview = req.match_pattern().is_some_and(|p| p.contains("/preview/"));
+    let viewer = if bearer.0.is_some() { bearer.viewer() } else { session.viewer() };
+    let (attachment, community) = state.db.run(move |conn| files::readable(conn, viewer, id)).await?;
+    uploads::serve(&state, &req, &attachment, community.is_public, preview).await
+}
+
+/// The editors' script uploads here with the page's form token (header
+/// `X-CSRF-Token`), and puts the answer's `markdown` into the text.
+async fn upload_from_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: Session,
+    body: Multipart,
+) -> WebResult<HttpResponse> {
+    let token = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    session.check_csrf(&state.config.secret, token)?;
+    let attachment = accept_one(&state, &req, session.viewer(), body).await?;
+    Ok(HttpResponse::Created().json(Uploaded::from(attachment)))
+}

@@ -1,0 +1,354 @@
+//! Attached files through the API and the pages, against local disk and
+//! against a real S3-compatible server (moto's, from PyPI): pictures lose
+//! their metadata and gain a preview, documents keep their Thai names,
+//! disguised and oversized files are refused, private files stay private.
+
+use std::process::{Child, Command, Stdio};
+
+use crate::harness::{api_thread, json, Backend, TestApp};
+use sala::config::Config;
+
+/// Where a test's files go.
+#[derive(Clone, Copy, Debug)]
+pub enum Storage {
+    Disk,
+    S3,
+}
+
+/// One test on each backend and each store.
+macro_rules! backends_and_stores {
+    ($name:ident) => {
+        mod $name {
+            use crate::attachments::Storage;
+            use crate::harness::Backend;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite_disk() {
+                super::$name(Backend::Sqlite, Storage::Disk).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres_disk() {
+                super::$name(Backend::Postgres, Storage::Disk).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite_s3() {
+                super::$name(Backend::Sqlite, Storage::S3).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres_s3() {
+                super::$name(Backend::Postgres, Storage::S3).await
+            }
+        }
+    };
+}
+
+/// moto's S3 server on a free port with an empty bucket; stopped on drop.
+pub struct S3Server {
+    child: Child,
+    pub endpoint: String,
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl S3Server {
+    /// Starts it, or `None` (with a note) where moto is not installed and
+    /// the run does not require it.
+    pub async fn start() -> Option<S3Server> {
+        let bin = std::env::var_os("SALA_PY_TOOLS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/py-tools/bin"))
+            .join("moto_server");
+        if !bin.exists() {
+            assert!(
+                std::env::var_os("SALA_REQUIRE_PY_TOOLS").is_none(),
+                "moto_server is missing (tests/run installs it)"
+            );
+            eprintln!("skipped: no moto_server (tests/run installs it)");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let server = S3Server { child, endpoint: format!("http://127.0.0.1:{port}") };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                let made = reqwest::Client::new().put(format!("{}/sala-files", server.endpoint)).send().await.unwrap();
+                assert!(made.status().is_success(), "create the bucket: {}", made.status());
+                return Some(server);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("moto_server did not listen on {port}");
+    }
+
+    pub fn configure(&self, config: &mut Config) {
+        config.files.storage_url = Some("s3://sala-files/attachments".into());
+        config.files.s3_endpoint = Some(self.endpoint.clone());
+        config.files.s3_access_key = Some("testing".into());
+        config.files.s3_secret_key = Some("testing".into());
+    }
+}
+
+/// A running Sala on `storage`, and the S3 server it uses (kept alive).
+async fn start(
+    backend: Backend,
+    storage: Storage,
+    tweak: impl FnOnce(&mut Config),
+) -> Option<(TestApp, Option<S3Server>)> {
+    let s3 = match storage {
+        Storage::Disk => None,
+        Storage::S3 => Some(S3Server::start().await?),
+    };
+    let app = TestApp::start_with(backend, |c| {
+        if let Some(s3) = &s3 {
+            s3.configure(c);
+        }
+        tweak(c);
+    })
+    .await;
+    Some((app, s3))
+}
+
+/// A JPEG with EXIF GPS tags (latitude reference "N"), `w`×`h`.
+pub fn jpeg_with_gps(w: u32, h: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 128]));
+    let mut plain = Vec::new();
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut std::io::Cursor::new(&mut plain), image::ImageFormat::Jpeg)
+        .unwrap();
+    // TIFF, little-endian: IFD0 with a GPS pointer, the GPS IFD with GPSLatitudeRef.
+    let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+    tiff.extend_from_slice(&[1, 0, 0x25, 0x88, 4, 0, 1, 0, 0, 0, 26, 0, 0, 0, 0, 0, 0, 0]);
+    tiff.extend_from_slice(&[1, 0, 1, 0, 2, 0, 2, 0, 0, 0, b'N', 0, 0, 0, 0, 0, 0, 0]);
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let len = (app1.len() + 2) as u16;
+    let mut jpeg = plain[..2].to_vec();
+    jpeg.extend_from_slice(&[0xFF, 0xE1]);
+    jpeg.extend_from_slice(&len.to_be_bytes());
+    jpeg.extend_from_slice(&app1);
+    jpeg.extend_from_slice(&plain[2..]);
+    jpeg
+}
+
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n";
+
+/// Uploads through the API: `(status, body)`.
+pub async fn upload(
+    app: &TestApp,
+    token: &str,
+    community: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, serde_json::Value) {
+    let form = reqwest::multipart::Form::new()
+        .text("community", community.to_owned())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()));
+    json(app.api().post(app.url("/api/v1/attachments")).bearer_auth(token).multipart(form).send().await.unwrap()).await
+}
+
+fn has_exif(bytes: &[u8]) -> bool {
+    bytes.windows(4).any(|w| w == b"Exif")
+}
+
+async fn pictures_and_documents_go_in_and_come_out(backend: Backend, storage: Storage) {
+    let Some((app, _s3)) = start(backend, storage, |_| {}).await else { return };
+    let (km, board) = app.community("km");
+    let somchai = app.user("somchai", false);
+    app.join(&somchai, &km);
+    let token = app.token(&somchai);
+
+    let photo = jpeg_with_gps(1600, 1200);
+    assert!(has_exif(&photo), "the fixture carries EXIF");
+    let (status, picture) = upload(&app, &token, "km", "หน้าจอ error.jpg", photo).await;
+    assert_eq!(status, 201, "{picture}");
+    assert_eq!((picture["width"].as_i64(), picture["height"].as_i64()), (Some(1600), Some(1200)));
+    assert_eq!(picture["content_type"], "image/jpeg");
+    let (status, pdf) = upload(&app, &token, "km", "แบบฟอร์มขออนุมัติ.pdf", PDF.to_vec()).await;
+    assert_eq!(status, 201, "{pdf}");
+    assert_eq!(pdf["content_type"], "application/pdf");
+
+    let body = format!(
+        "ภาพหน้าจอและแบบฟอร์ม\n\n{}\n\n{}",
+        picture["markdown"].as_str().unwrap(),
+        pdf["markdown"].as_str().unwrap()
+    );
+    let (thread_id, _) = api_thread(&app, &token, board.id, "question", "ขอแบบฟอร์มขออนุมัติ", &body).await;
+
+    // The page shows the preview, sized and lazy, linking to the whole.
+    let page = app.browser().get(&format!("/t/{thread_id}")).await.body;
+    let preview_url = picture["preview_url"].as_str().unwrap();
+    let img = regex::Regex::new(r#"<img [^>]*>"#)
+        .unwrap()
+        .find(&page)
+        .unwrap_or_else(|| panic!("a picture in the post: {page}"))
+        .as_str()
+        .to_owned();
+    assert!(img.contains(&format!(r#"src="{preview_url}""#)), "{img}");
+    assert!(img.contains(r#"width="960""#) && img.contains(r#"height="720""#), "{img}");
+    assert!(img.contains(r#"loading="lazy""#), "{img}");
+    assert!(page.contains(pdf["url"].as_str().unwrap()), "the document is linked");
+
+    // The picture: shown in place, without its GPS tags.
+    let client = app.api();
+    let res = client.get(app.url(picture["url"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("inline"));
+    let bytes = res.bytes().await.unwrap();
+    assert!(!has_exif(&bytes), "no EXIF (and no GPS) in the kept picture");
+    let kept = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((kept.width(), kept.height()), (1600, 1200));
+    let preview = client.get(app.url(preview_url)).send().await.unwrap().bytes().await.unwrap();
+    let preview = image::load_from_memory(&preview).unwrap();
+    assert_eq!((preview.width(), preview.height()), (960, 720));
+
+    // The document: downloaded under its Thai name, inert.
+    let res = client.get(app.url(pdf["url"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let headers = res.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    let utf8_name = disposition.split("filename*=UTF-8''").nth(1).expect("an RFC 5987 name");
+    let utf8_name = percent_encoding::percent_decode_str(utf8_name).decode_utf8().unwrap();
+    assert_eq!(utf8_name, "แบบฟอร์มขออนุมัติ.pdf", "{disposition}");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(headers["content-security-policy"].to_str().unwrap().contains("sandbox"));
+    assert!(headers["cache-control"].to_str().unwrap().contains("public"), "a public community's file is cached");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), PDF);
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    let again = client.get(app.url(pdf["url"].as_str().unwrap())).header("if-none-match", etag).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+
+    // From a page, with the form's token (as drag-and-drop and paste do).
+    let browser = app.browser();
+    browser.login("somchai").await;
+    let csrf = browser.get("/").await.csrf();
+    let form = || {
+        reqwest::multipart::Form::new()
+            .text("community", "km")
+            .part("file", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("คู่มือ.pdf"))
+    };
+    let res = browser.client.post(app.url("/attachments")).multipart(form()).send().await.unwrap();
+    assert_eq!(res.status(), 403, "no form token, no upload");
+    let res = browser
+        .client
+        .post(app.url("/attachments"))
+        .header("x-csrf-token", csrf)
+        .multipart(form())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let (_, stored) = json(res).await;
+    assert_eq!(stored["file_name"], "คู่มือ.pdf");
+}
+backends_and_stores!(pictures_and_documents_go_in_and_come_out);
+
+async fn disguised_and_oversized_files_are_refused(backend: Backend, storage: Storage) {
+    let Some((app, _s3)) = start(backend, storage, |c| c.files.max_file_bytes = 1024 * 1024).await else { return };
+    let (km, _) = app.community("km");
+    let somchai = app.user("somchai", false);
+    app.join(&somchai, &km);
+    let token = app.token(&somchai);
+    let html = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>".to_vec();
+    let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0".repeat(8);
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>".to_vec();
+    for (name, bytes, what) in
+        [("report.pdf", html, "HTML"), ("report.pdf", elf, "a program"), ("logo.png", svg, "SVG")]
+    {
+        let (status, problem) = upload(&app, &token, "km", name, bytes).await;
+        assert_eq!(status, 422, "{what}: {problem}");
+        assert_eq!(problem["errors"][0]["code"], "error-file-type", "{problem}");
+    }
+    let (status, problem) = upload(&app, &token, "km", "big.pdf", [PDF, &vec![b' '; 1536 * 1024]].concat()).await;
+    assert_eq!(status, 413, "{problem}");
+    assert!(problem["detail"].as_str().unwrap().contains("1 MB"), "says the limit: {problem}");
+    // Nothing half-written stays: no rows, no upload files.
+    use diesel::prelude::*;
+    let rows: i64 = sala::db::schema::attachments::table.count().get_result(&mut app.conn()).unwrap();
+    assert_eq!(rows, 0);
+    let tmp = app.state.config.data_dir.join("tmp");
+    let left = std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(left, 0, "temporary files left in {}", tmp.display());
+}
+backends_and_stores!(disguised_and_oversized_files_are_refused);
+
+async fn a_private_communitys_files_stay_inside(backend: Backend, storage: Storage) {
+    let Some((app, _s3)) = start(backend, storage, |_| {}).await else { return };
+    let (hr, board) = app.private_community("hr");
+    let (malee, somsri, outsider) = (app.user("malee", false), app.user("somsri", false), app.user("outsider", false));
+    app.join_by_appointment(&malee, &hr);
+    app.join_by_appointment(&somsri, &hr);
+    let (status, file) = upload(&app, &app.token(&malee), "hr", "salary.pdf", PDF.to_vec()).await;
+    assert_eq!(status, 201, "{file}");
+    let url = file["url"].as_str().unwrap().to_owned();
+    let get = |token: Option<String>, path: String| {
+        let req = app.api().get(app.url(&path));
+        let req = match token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(get(Some(app.token(&malee)), url.clone()).await, 200, "the uploader sees it before posting");
+    assert_eq!(get(Some(app.token(&somsri)), url.clone()).await, 404, "nobody else until a post uses it");
+    let (thread_id, post_id) =
+        api_thread(&app, &app.token(&malee), board.id, "question", "ระเบียบเงินเดือน", file["markdown"].as_str().unwrap())
+            .await;
+    let _ = thread_id;
+    assert_eq!(get(Some(app.token(&somsri)), url.clone()).await, 200, "a member reads it");
+    let private_cache = app.api().get(app.url(&url)).bearer_auth(app.token(&somsri)).send().await.unwrap();
+    assert!(private_cache.headers()["cache-control"].to_str().unwrap().starts_with("private"));
+    assert_eq!(get(Some(app.token(&outsider)), url.clone()).await, 404, "an outsider is told nothing");
+    assert_eq!(get(None, url.clone()).await, 404, "nor is anyone signed out");
+    let id = file["id"].as_i64().unwrap();
+    assert_eq!(get(Some(app.token(&outsider)), format!("/files/{id}/preview/x")).await, 404);
+    assert_eq!(get(Some(app.token(&outsider)), format!("/files/{}/x.pdf", id + 1000)).await, 404, "a guessed id");
+    // A member may not attach to a community they are not in.
+    let (status, _) = upload(&app, &app.token(&outsider), "hr", "x.pdf", PDF.to_vec()).await;
+    assert_eq!(status, 404);
+    // Deleting the post hides its file from the others.
+    let deleted = app
+        .api()
+        .delete(app.url(&format!("/api/v1/posts/{post_id}")))
+        .bearer_auth(app.token(&malee))
+        .send()
+        .await
+        .unwrap();
+    assert!(deleted.status().is_success(), "{}", deleted.status());
+    assert_eq!(get(Some(app.token(&somsri)), url).await, 404, "a deleted post's file is gone for readers");
+}
+backends_and_stores!(a_private_communitys_files_stay_inside);
+
+/// Two instances behind a load balancer share one S3 store: each serves
+/// what was uploaded through the other.
+async fn two_instances_share_one_store(backend: Backend) {
+    let Some(s3) = S3Server::start().await else { return };
+    let first = TestApp::start_with(backend, |c| s3.configure(c)).await;
+    let second = first.another_instance(|c| s3.configure(c)).await;
+    let (km, board) = first.community("km");
+    let somchai = first.user("somchai", false);
+    first.join(&somchai, &km);
+    let token = first.token(&somchai);
+    let (status, one) = upload(&first, &token, "km", "one.pdf", PDF.to_vec()).await;
+    assert_eq!(status, 201, "{one}");
+    let (status, two) = upload(&second, &token, "km", "two.jpg", jpeg_with_gps(1200, 900)).await;
+    assert_eq!(status, 201, "{two}");
+    let body = format!("{}\n\n{}", one["markdown"].as_str().unwrap(), two["markdown"].as_str().unwrap());
+    api_thread(&first, &token, board.id, "question", "ไฟล์จากสองเครื่อง", &body).await;
+    for (app, file) in [(&second, &one), (&first, &two), (&second, &two)] {
+        let res = app.api().get(app.url(file["url"].as_str().unwrap())).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{}", file["url"]);
+    }
+}
+crate::both_backends!(two_instances_share_one_store);
