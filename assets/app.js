@@ -81,3 +81,76 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   });
 });
+// Files dropped on, or pasted into, an editor's text are uploaded at once
+// and their Markdown put where the cursor is. Without this the form's file
+// input does the same on submit.
+(() => {
+  const editorOf = (target) => {
+    const textarea = target && target.closest && target.closest("form[data-attach-to] textarea");
+    return textarea || null;
+  };
+  const placeOf = (form) => {
+    const to = form.dataset.attachTo;
+    if (to === "board") {
+      const board = form.querySelector("select[name=board_id]");
+      return ["board", board ? board.value : ""];
+    }
+    return to.split("=");
+  };
+  const insert = (textarea, text) => {
+    const start = textarea.selectionStart;
+    const end = textarea.selectionEnd;
+    const before = textarea.value.slice(0, start);
+    const gap = before && !before.endsWith("\n") ? "\n\n" : "";
+    textarea.value = before + gap + text + "\n" + textarea.value.slice(end);
+    const at = (before + gap + text + "\n").length;
+    textarea.setSelectionRange(at, at);
+    textarea.dispatchEvent(new Event("input"));
+  };
+  const upload = async (textarea, file) => {
+    const form = textarea.form;
+    const [kind, id] = placeOf(form);
+    const body = new FormData();
+    body.append(kind, id);
+    body.append("file", file, file.name || "screenshot.png");
+    const name = file.name || "screenshot.png";
+    const status = document.createElement("p");
+    status.className = "hint attach-status";
+    status.setAttribute("role", "status");
+    status.textContent = document.body.dataset.attachUploading.replace("@@name@@", name);
+    textarea.after(status);
+    try {
+      const res = await fetch("/attachments", {
+        method: "POST",
+        body,
+        headers: { "X-CSRF-Token": form.querySelector("input[name=csrf]").value },
+        credentials: "same-origin",
+      });
+      const answer = await res.json();
+      if (!res.ok) throw new Error(answer.detail || res.statusText);
+      insert(textarea, answer.markdown);
+      status.remove();
+    } catch (error) {
+      status.className = "field-error attach-status";
+      status.textContent = document.body.dataset.attachFailed
+        .replace("@@name@@", name)
+        .replace("@@reason@@", error.message);
+    }
+  };
+  const take = (textarea, files, event) => {
+    if (!textarea || !files || files.length === 0) return;
+    event.preventDefault();
+    Array.from(files).forEach((file) => upload(textarea, file));
+  };
+  document.addEventListener("dragover", (event) => {
+    if (editorOf(event.target) && event.dataTransfer && Array.from(event.dataTransfer.types).includes("Files")) {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("drop", (event) => {
+    take(editorOf(event.target), event.dataTransfer && event.dataTransfer.files, event);
+  });
+  document.addEventListener("paste", (event) => {
+    take(editorOf(event.target), event.clipboardData && event.clipboardData.files, event);
+  });
+})();

@@ -57,6 +57,11 @@ enum Command {
         #[command(subcommand)]
         command: SearchCommand,
     },
+    /// Attached files' storage (the data directory, or SALA_STORAGE_URL).
+    Storage {
+        #[command(subcommand)]
+        command: StorageCommand,
+    },
     /// Load the Thai demo content (communities, boards, threads, users).
     Demo {
         /// Instead, generate this many posts of realistic data (for benchmarks;
@@ -90,6 +95,16 @@ enum DigestCommand {
         #[arg(long, default_value = "daily")]
         frequency: String,
     },
+}
+
+#[derive(Subcommand)]
+enum StorageCommand {
+    /// Report uploads whose bytes are missing from the store, and bytes in
+    /// the store that no upload names; exits with 1 when any are missing.
+    Check,
+    /// Remove uploads nothing used within a day, and bytes nobody names
+    /// (the server does this every hour).
+    Cleanup,
 }
 
 #[derive(Subcommand)]
@@ -205,6 +220,7 @@ fn run(cli: Cli) -> Result<()> {
             println!("search index rebuilt: {done} documents in {seconds:.1} s");
             Ok(())
         }
+        Command::Storage { command } => storage_command(&open_database(&config)?, &config, command),
         Command::Demo { scale: None, .. } => {
             crate::demo::load(&mut *open_database(&config)?.conn()?)?;
             println!("{}", crate::demo::CREDENTIALS_NOTE);
@@ -382,6 +398,43 @@ const SEND_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 /// How often digests and notification emails are planned (and expired
 /// sessions swept).
 const PLAN_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+/// Unused uploads are looked for hourly (they wait a day anyway).
+const CLEAN_FILES_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Async work (the file store) from the command line or the scheduler's thread.
+fn block_on<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start an async runtime")?
+        .block_on(work)
+}
+
+fn storage_command(db: &Db, config: &Config, command: StorageCommand) -> Result<()> {
+    let store = crate::files::store::Store::open(&config.files, &config.data_dir)?;
+    match command {
+        StorageCommand::Check => {
+            let report = block_on(crate::files::lifecycle::check(db, &store))?;
+            for (id, sha) in &report.missing {
+                println!("missing: attachment {id} ({sha})");
+            }
+            for sha in &report.orphaned {
+                println!("orphaned: {sha}");
+            }
+            println!("{} missing, {} orphaned", report.missing.len(), report.orphaned.len());
+            if !report.missing.is_empty() {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        StorageCommand::Cleanup => {
+            let before = crate::db::now() - crate::files::lifecycle::grace();
+            let cleaned = block_on(crate::files::lifecycle::cleanup(db, &store, before))?;
+            println!("removed {} unused uploads and {} unnamed files", cleaned.uploads, cleaned.blobs);
+            Ok(())
+        }
+    }
+}
 
 /// Mail in the background: queued mail sent every few seconds, a full pass
 /// (digests, notifications) every minute. Every instance may run this:
@@ -393,6 +446,7 @@ fn start_scheduler(state: web::Data<AppState>) -> Result<()> {
         .name("mail".into())
         .spawn(move || {
             let mut last_pass: Option<std::time::Instant> = None;
+            let mut last_cleanup: Option<std::time::Instant> = None;
             loop {
                 let settings = state.mail_settings();
                 if last_pass.is_none_or(|at| at.elapsed() >= PLAN_EVERY) {
@@ -412,6 +466,17 @@ fn start_scheduler(state: web::Data<AppState>) -> Result<()> {
                     }
                     if let Err(e) = state.db.conn().and_then(|mut c| accounts::sessions::prune(&mut c)) {
                         tracing::error!(error = %e, "pruning sessions failed");
+                    }
+                    if last_cleanup.is_none_or(|at| at.elapsed() >= CLEAN_FILES_EVERY) {
+                        last_cleanup = Some(std::time::Instant::now());
+                        let before = crate::db::now() - crate::files::lifecycle::grace();
+                        match block_on(crate::files::lifecycle::cleanup(&state.db, &state.store, before)) {
+                            Ok(c) if c.uploads + c.blobs > 0 => {
+                                tracing::info!(uploads = c.uploads, blobs = c.blobs, "unused files removed")
+                            }
+                            Ok(_) => {}
+                            Err(e) => tracing::error!(error = %e, "cleaning up files failed"),
+                        }
                     }
                 } else {
                     match crate::digests::mail::send_pending(&state.db, &mailer, &settings) {

@@ -10,6 +10,7 @@
 
 pub mod images;
 pub mod kinds;
+pub mod lifecycle;
 pub mod store;
 pub mod upload;
 
@@ -100,6 +101,36 @@ impl Attachment {
             _ if t.starts_with("text/") => "text",
             _ if t.contains("zip") => "archive",
             _ => "file",
+        }
+    }
+}
+
+/// A file as a post or knowledge item lists it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Where it is downloaded.
+    pub url: String,
+    /// A picture shown in the text (the rest are listed for download).
+    pub is_image: bool,
+    /// `image`, `pdf`, `document`, `spreadsheet`, `presentation`, `text`,
+    /// `archive` or `file`: which icon to show.
+    pub kind: &'static str,
+}
+
+impl From<Attachment> for AttachmentView {
+    fn from(a: Attachment) -> Self {
+        AttachmentView {
+            url: a.url(),
+            is_image: a.is_image(),
+            kind: a.kind_word(),
+            id: a.id,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
         }
     }
 }
@@ -269,26 +300,29 @@ pub fn link_revision(conn: &mut AnyConnection, revision_id: i64, community_id: i
 }
 
 /// The files each post references, for the download list under it.
-pub fn for_posts(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<HashMap<i64, Vec<Attachment>>> {
+pub fn for_posts(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<HashMap<i64, Vec<AttachmentView>>> {
     let rows: Vec<(i64, Attachment)> = post_attachments::table
         .inner_join(attachments::table)
         .filter(post_attachments::post_id.eq_any(post_ids))
         .order(attachments::id)
         .select((post_attachments::post_id, Attachment::as_select()))
         .load(conn)?;
-    let mut by_post: HashMap<i64, Vec<Attachment>> = HashMap::new();
+    let mut by_post: HashMap<i64, Vec<AttachmentView>> = HashMap::new();
     for (post_id, a) in rows {
-        by_post.entry(post_id).or_default().push(a);
+        by_post.entry(post_id).or_default().push(a.into());
     }
     Ok(by_post)
 }
 
 /// The files a knowledge revision cites.
-pub fn for_revision(conn: &mut AnyConnection, revision_id: i64) -> Result<Vec<Attachment>> {
+pub fn for_revision(conn: &mut AnyConnection, revision_id: i64) -> Result<Vec<AttachmentView>> {
     Ok(revision_attachments::table
         .inner_join(attachments::table)
         .filter(revision_attachments::revision_id.eq(revision_id))
         .order(attachments::id)
         .select(Attachment::as_select())
-        .load(conn)?)
+        .load(conn)?
+        .into_iter()
+        .map(AttachmentView::from)
+        .collect())
 }

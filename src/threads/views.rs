@@ -41,6 +41,8 @@ pub struct PostView {
     /// For a reply to a reply: whom it answers (the parent's author), since
     /// indentation alone is hard to follow on a phone.
     pub reply_to: Option<AuthorRef>,
+    /// The files the post references (none shown for a deleted or hidden post).
+    pub files: Vec<crate::files::AttachmentView>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -120,6 +122,7 @@ pub fn thread_page(
         .collect();
     let mut by_id: std::collections::HashMap<i64, (super::Post, AuthorRef)> =
         rows.into_iter().map(|r| (r.0.id, r)).collect();
+    let mut files = crate::files::for_posts(conn, &ids)?;
     let posts = slice
         .iter()
         .filter_map(|placed| {
@@ -140,6 +143,7 @@ pub fn thread_page(
                 updated_at: post.updated_at,
                 continues: placed.continues,
                 reply_to: post.parent_id.and_then(|id| parent_authors.get(&id).cloned()),
+                files: if shown { files.remove(&post.id).unwrap_or_default() } else { Vec::new() },
             })
         })
         .collect();
@@ -429,5 +433,6 @@ pub fn post_view(conn: &mut AnyConnection, post_id: i64) -> Result<Option<PostVi
         updated_at: post.updated_at,
         continues: false,
         reply_to: None,
+        files: Vec::new(),
     }))
 }

@@ -137,6 +137,7 @@ impl AppState {
         ctx.insert("email_unconfirmed", &session.user.as_ref().is_some_and(|u| !u.email_confirmed()));
         ctx.insert("current_path", &session.current_path);
         ctx.insert("local_login", &self.config.local_login);
+        ctx.insert("max_file_mb", &(self.config.files.max_file_bytes / (1024 * 1024)));
         ctx.insert("unread", &session.unread);
         ctx.insert("flash", &session.flash.map(flash::Flash::message_key));
         if !ctx.contains_key("errors") {

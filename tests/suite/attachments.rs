@@ -352,3 +352,101 @@ async fn two_instances_share_one_store(backend: Backend) {
     }
 }
 crate::both_backends!(two_instances_share_one_store);
+
+/// Without JavaScript: the reply form's file input sends the file with the
+/// text; the reply shows the picture and lists the document for download.
+async fn the_reply_forms_file_input_attaches_without_javascript(backend: Backend, storage: Storage) {
+    let Some((app, _s3)) = start(backend, storage, |_| {}).await else { return };
+    let (km, board) = app.community("km");
+    let somchai = app.user("somchai", false);
+    app.join(&somchai, &km);
+    let (thread_id, _) = api_thread(&app, &app.token(&somchai), board.id, "question", "ขอแบบฟอร์ม", "มีใครมีบ้าง").await;
+    let browser = app.browser();
+    browser.login("somchai").await;
+    let page = browser.get(&format!("/t/{thread_id}")).await;
+    assert!(page.body.contains(r#"enctype="multipart/form-data""#) && page.body.contains(r#"type="file""#));
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", page.csrf())
+        .text("body", "แนบแบบฟอร์มให้ครับ")
+        .text("action", "submit")
+        .part("files", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("แบบฟอร์ม กพ.7.pdf"))
+        .part("files", reqwest::multipart::Part::bytes(jpeg_with_gps(400, 300)).file_name("ตัวอย่าง.jpg"));
+    let res = browser.client.post(app.url(&format!("/t/{thread_id}/reply"))).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let page = browser.get(&format!("/t/{thread_id}")).await.body;
+    let list = regex::Regex::new(r#"(?s)<ul class="downloads".*?</ul>"#).unwrap().find(&page).expect("a download list");
+    assert!(list.as_str().contains("แบบฟอร์ม กพ.7.pdf") && list.as_str().contains("PDF"), "{}", list.as_str());
+    assert!(!list.as_str().contains("ตัวอย่าง.jpg"), "pictures are shown, not listed");
+    assert!(page.contains(r#"alt="ตัวอย่าง.jpg" width="400" height="300" loading="lazy""#), "the picture in the reply");
+
+    // A refused file comes back beside the field, with the text kept.
+    let page = browser.get(&format!("/t/{thread_id}")).await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", page.csrf())
+        .text("body", "ข้อความที่พิมพ์ไว้")
+        .text("action", "submit")
+        .part("files", reqwest::multipart::Part::bytes(b"<html><script>x</script></html>".to_vec()).file_name("a.pdf"));
+    let res = browser.client.post(app.url(&format!("/t/{thread_id}/reply"))).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains(r#"id="file-error""#) && body.contains("ข้อความที่พิมพ์ไว้"), "{body}");
+}
+backends_and_stores!(the_reply_forms_file_input_attaches_without_javascript);
+
+/// The cleanup pass removes an upload nothing used and its bytes; a file a
+/// knowledge revision cites stays, even once a later revision drops it.
+/// `storage check` then finds the store and the database in step, and
+/// notices bytes that went missing.
+async fn unused_uploads_are_cleaned_up_and_cited_files_kept(backend: Backend, storage: Storage) {
+    let Some((app, _s3)) = start(backend, storage, |_| {}).await else { return };
+    let f = crate::harness::km_fixture(&app);
+    let token = app.token(&f.facilitator);
+    let pdf = |marker: &str| [PDF, format!("% {marker}\n").as_bytes()].concat();
+    let (_, unused) = upload(&app, &token, "km", "ร่างที่ไม่ได้ใช้.pdf", pdf("unused")).await;
+    let (_, cited) = upload(&app, &token, "km", "แม่แบบแผนที่ความรู้.pdf", pdf("cited")).await;
+    let (_, posted) = upload(&app, &token, "km", "ตัวอย่าง.pdf", pdf("posted")).await;
+    api_thread(&app, &token, f.board.id, "question", "ตัวอย่างแผนที่ความรู้", posted["markdown"].as_str().unwrap()).await;
+    let sections = |solution: String| sala::knowledge::Sections {
+        title: "แผนที่ความรู้ฉบับย่อ".into(),
+        summary: "เริ่มจากยุทธศาสตร์".into(),
+        context: "หน่วยงานไม่รู้จะเริ่มตรงไหน".into(),
+        solution,
+        lessons: "ถามผู้รู้ก่อน".into(),
+        tags: "แผนที่ความรู้".into(),
+        review_on: None,
+    };
+    let viewer = f.facilitator.viewer();
+    let with_file = sections(format!("ใช้แม่แบบนี้: {}", cited["markdown"].as_str().unwrap()));
+    sala::knowledge::revise(&mut app.conn(), viewer, f.item_id, &with_file, "แนบแม่แบบ").unwrap();
+    sala::knowledge::revise(&mut app.conn(), viewer, f.item_id, &sections("ไม่มีไฟล์แล้ว".into()), "เอาไฟล์ออก").unwrap();
+
+    let store = &app.state.store;
+    let a_day_later = chrono::Utc::now().naive_utc() + chrono::Duration::days(2);
+    let cleaned = sala::files::lifecycle::cleanup(&app.state.db, store, a_day_later).await.unwrap();
+    assert_eq!((cleaned.uploads, cleaned.blobs), (1, 1), "the unused upload and its bytes");
+    let status = |file: &serde_json::Value| {
+        let req = app.api().get(app.url(file["url"].as_str().unwrap())).bearer_auth(token.clone());
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status(&unused).await, 404);
+    assert_eq!(status(&cited).await, 200, "an earlier revision still cites it");
+    assert_eq!(status(&posted).await, 200);
+    let again = sala::files::lifecycle::cleanup(&app.state.db, store, a_day_later).await.unwrap();
+    assert_eq!((again.uploads, again.blobs), (0, 0), "nothing more to remove");
+
+    let report = sala::files::lifecycle::check(&app.state.db, store).await.unwrap();
+    assert!(report.missing.is_empty() && report.orphaned.is_empty(), "{report:?}");
+    let sha = {
+        use diesel::prelude::*;
+        use sala::db::schema::attachments;
+        attachments::table
+            .find(posted["id"].as_i64().unwrap())
+            .select(attachments::sha256)
+            .first::<String>(&mut app.conn())
+            .unwrap()
+    };
+    store.delete(&sala::files::store::blob_key(&sha)).await.unwrap();
+    let report = sala::files::lifecycle::check(&app.state.db, store).await.unwrap();
+    assert_eq!(report.missing, vec![(posted["id"].as_i64().unwrap(), sha)]);
+}
+backends_and_stores!(unused_uploads_are_cleaned_up_and_cited_files_kept);

@@ -3,7 +3,7 @@
 mod accounts;
 mod api_docs;
 mod communities;
-mod files;
+pub mod files;
 mod invitations;
 mod knowledge;
 mod mail;

@@ -9,13 +9,16 @@ use serde_json::json;
 use super::{form_failure, see_other, CsrfOnly, ToggleForm};
 use crate::authz::{authorize, can, Action, Viewer};
 use crate::communities::{self, views as community_views};
+use crate::files::upload::Incoming;
 use crate::threads::views::{self, ThreadPage, TreeWindow};
 use crate::threads::{self, NewThread, ThreadFlag};
 use crate::throttle::Write;
 use crate::web::errors::{AppError, WebResult};
 use crate::web::flash::{see_other_with, Flash};
 use crate::web::page_cache::{anonymous_key, anonymous_thread_stamp};
+use crate::web::pages::files::{attach_to_body, Place};
 use crate::web::session::{CsrfForm, Session};
+use crate::web::uploads::CsrfUpload;
 use crate::web::{AppState, PageQuery};
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
@@ -154,10 +157,10 @@ async fn render_ask(
 async fn ask(
     state: web::Data<AppState>,
     session: Session,
-    CsrfForm(form): CsrfForm<ThreadForm>,
+    CsrfUpload(form, files): CsrfUpload<ThreadForm>,
 ) -> WebResult<HttpResponse> {
     let board_id = form.board_id;
-    post_thread(state, session, board_id, form).await
+    post_thread(state, session, board_id, form, files).await
 }
 
 /// The board form's own submit (`/c/{slug}/b/{board}/new`).
@@ -165,22 +168,31 @@ async fn create_thread(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<(String, String)>,
-    CsrfForm(form): CsrfForm<ThreadForm>,
+    CsrfUpload(form, files): CsrfUpload<ThreadForm>,
 ) -> WebResult<HttpResponse> {
     let board_id = match form.board_id {
         Some(id) => Some(id),
         None => Some(board_from_path(&state, path.into_inner()).await?),
     };
-    post_thread(state, session, board_id, form).await
+    post_thread(state, session, board_id, form, files).await
 }
 
 async fn post_thread(
     state: web::Data<AppState>,
     session: Session,
     board_id: Option<i64>,
-    form: ThreadForm,
+    mut form: ThreadForm,
+    files: Vec<Incoming>,
 ) -> WebResult<HttpResponse> {
+    let attached = match board_id {
+        Some(board_id) => attach_to_body(&state, session.viewer(), Place::Board(board_id), files, &mut form.body).await,
+        None => Ok(()),
+    };
     let echo = json!({"board_id": board_id, "kind": form.kind, "title": form.title, "body": form.body});
+    if let Err(e) = attached {
+        let (status, errors) = form_failure(session.lang, e)?;
+        return render_ask(&state, &session, echo, Some(errors), status, Preview::No).await;
+    }
     if is_preview(&form.action) {
         return render_ask(&state, &session, echo, None, StatusCode::OK, Preview::Yes).await;
     }
@@ -340,9 +352,9 @@ async fn reply(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<ReplyForm>,
+    CsrfUpload(form, files): CsrfUpload<ReplyForm>,
 ) -> WebResult<HttpResponse> {
-    post_reply(&state, &session, path.into_inner(), form).await
+    post_reply(&state, &session, path.into_inner(), form, files).await
 }
 
 /// The reply page's own address, so that its preview and its errors keep
@@ -351,17 +363,27 @@ async fn reply_to_post(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,
-    CsrfForm(mut form): CsrfForm<ReplyForm>,
+    CsrfUpload(mut form, files): CsrfUpload<ReplyForm>,
 ) -> WebResult<HttpResponse> {
     let parent_id = path.into_inner();
     let thread_id = state.db.run(move |conn| threads::post_by_id(conn, parent_id)).await?.thread_id;
     form.parent_id = Some(parent_id);
-    post_reply(&state, &session, thread_id, form).await
+    post_reply(&state, &session, thread_id, form, files).await
 }
 
-async fn post_reply(state: &AppState, session: &Session, thread_id: i64, form: ReplyForm) -> WebResult<HttpResponse> {
+async fn post_reply(
+    state: &AppState,
+    session: &Session,
+    thread_id: i64,
+    mut form: ReplyForm,
+    files: Vec<Incoming>,
+) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
+    let attached = attach_to_body(state, viewer, Place::Thread(thread_id), files, &mut form.body).await;
     let echo = json!({"parent_id": form.parent_id, "body": form.body});
+    if let Err(e) = attached {
+        return reply_failed(state, session, thread_id, &form, echo, e).await;
+    }
     if is_preview(&form.action) || form.parent_id.is_some() && form.body.trim().is_empty() {
         if let Some(parent_id) = form.parent_id {
             return render_reply_page(state, session, parent_id, echo, None, StatusCode::OK, Preview::Yes).await;
@@ -386,17 +408,25 @@ async fn post_reply(state: &AppState, session: &Session, thread_id: i64, form: R
         .await;
     match result {
         Ok(post) => Ok(see_other_with(&format!("/p/{}", post.id), Flash::ReplyPosted)),
-        Err(e) => {
-            let (status, errors) = form_failure(session.lang, e)?;
-            match form.parent_id {
-                Some(parent_id) => {
-                    render_reply_page(state, session, parent_id, echo, Some(errors), status, Preview::No).await
-                }
-                None => {
-                    let page = load_thread_page(state, viewer, thread_id, &PageQuery::default()).await?;
-                    render_thread(state, session, page, echo, Some(errors), status)
-                }
-            }
+        Err(e) => reply_failed(state, session, thread_id, &form, echo, e).await,
+    }
+}
+
+/// The reply form again, with what went wrong beside its fields.
+async fn reply_failed(
+    state: &AppState,
+    session: &Session,
+    thread_id: i64,
+    form: &ReplyForm,
+    echo: serde_json::Value,
+    e: crate::error::Error,
+) -> WebResult<HttpResponse> {
+    let (status, errors) = form_failure(session.lang, e)?;
+    match form.parent_id {
+        Some(parent_id) => render_reply_page(state, session, parent_id, echo, Some(errors), status, Preview::No).await,
+        None => {
+            let page = load_thread_page(state, session.viewer(), thread_id, &PageQuery::default()).await?;
+            render_thread(state, session, page, echo, Some(errors), status)
         }
     }
 }
@@ -501,10 +531,15 @@ async fn edit(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,
-    CsrfForm(form): CsrfForm<EditForm>,
+    CsrfUpload(mut form, files): CsrfUpload<EditForm>,
 ) -> WebResult<HttpResponse> {
     let post_id = path.into_inner();
+    let attached = attach_to_body(&state, session.viewer(), Place::Post(post_id), files, &mut form.body).await;
     let echo = json!({"body": form.body, "title": form.title});
+    if let Err(e) = attached {
+        let (status, errors) = form_failure(session.lang, e)?;
+        return render_edit(&state, &session, post_id, Some(echo), Some(errors), status, Preview::No).await;
+    }
     if is_preview(&form.action) {
         return render_edit(&state, &session, post_id, Some(echo), None, StatusCode::OK, Preview::Yes).await;
     }
