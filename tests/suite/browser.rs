@@ -525,3 +525,67 @@ async fn the_sign_in_button_signs_in_through_the_provider_in_chromium() {
     screenshot(&c, "sso-signed-in").await;
     c.close().await.unwrap();
 }
+
+/// A screenshot dropped on the reply box is uploaded at once, its Markdown
+/// put in the text, and the posted reply shows the picture (from Sala).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_screenshot_dropped_on_the_reply_box_shows_in_the_reply_in_chromium() {
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let (community, board) = app.community("e2e");
+    let member = app.user("member", false);
+    app.join(&member, &community);
+    let token = app.token(&member);
+    let (thread_id, _) =
+        crate::harness::api_thread(&app, &token, board.id, "question", "ระบบลาออนไลน์ขึ้นข้อผิดพลาด", "กดส่งแล้วค้าง").await;
+    log_in(&c, &app, "member").await;
+    c.goto(&app.url(&format!("/t/{thread_id}"))).await.unwrap();
+    let dropped = c
+        .execute_async(
+            r##"const done = arguments[arguments.length - 1];
+            const canvas = document.createElement("canvas");
+            canvas.width = 320; canvas.height = 200;
+            const ctx = canvas.getContext("2d");
+            ctx.fillStyle = "#b00"; ctx.fillRect(0, 0, 320, 200);
+            canvas.toBlob((blob) => {
+              const data = new DataTransfer();
+              data.items.add(new File([blob], "หน้าจอ.png", { type: "image/png" }));
+              const box = document.querySelector(".reply-box textarea");
+              box.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+              done(true);
+            }, "image/png");"##,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(dropped, serde_json::json!(true));
+    let mut text = String::new();
+    for _ in 0..50 {
+        text =
+            c.execute("return document.querySelector('.reply-box textarea').value", vec![]).await.unwrap().to_string();
+        if text.contains("/files/") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(text.contains("![หน้าจอ.png](/files/"), "the picture's Markdown in the box: {text}");
+    c.find(Locator::Css(".reply-box button[value=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".post .post-body img")).await.expect("the picture in the reply");
+    let img = c.find(Locator::Css(".post .post-body img")).await.unwrap();
+    assert_eq!(img.attr("alt").await.unwrap().as_deref(), Some("หน้าจอ.png"));
+    assert!(img.attr("src").await.unwrap().unwrap_or_default().starts_with("/files/"));
+    // Lazy: it loads once scrolled to.
+    let mut loaded = serde_json::json!(0);
+    for _ in 0..50 {
+        let script = "const img = document.querySelector('.post .post-body img'); img.scrollIntoView(); \
+                      return img.complete ? img.naturalWidth : 0";
+        loaded = c.execute(script, vec![]).await.unwrap();
+        if loaded != serde_json::json!(0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(loaded, serde_json::json!(320), "the picture loads from Sala under the page's CSP");
+    screenshot(&c, "e2e-dropped-screenshot").await;
+    c.close().await.unwrap();
+}
