@@ -99,6 +99,10 @@ pub struct FileSettings {
     pub daily_quota_bytes: u64,
     /// The kinds of file allowed, by their usual extension (`jpg`, `pdf`…).
     pub allowed_types: Vec<String>,
+    /// Hosts (`name` or `name:port`) whose pictures are fetched even though
+    /// they are on a private or loopback address (`SALA_FETCH_ALLOWED_HOSTS`):
+    /// an intranet server the admin vouches for.
+    pub fetch_allowed_hosts: Vec<String>,
 }
 
 /// Pictures, office documents, PDF, plain text and ZIP: what staff attach.
@@ -340,6 +344,12 @@ impl Config {
                     .split(',')
                     .map(|t| t.trim().trim_start_matches('.').to_lowercase())
                     .filter(|t| !t.is_empty())
+                    .collect(),
+                fetch_allowed_hosts: env("SALA_FETCH_ALLOWED_HOSTS")
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(|h| h.trim().to_lowercase())
+                    .filter(|h| !h.is_empty())
                     .collect(),
             },
             oidc: env("SALA_OIDC_ISSUER").filter(|u| !u.trim().is_empty()).map(|issuer| OidcSettings {

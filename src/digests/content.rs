@@ -27,6 +27,8 @@ pub struct Entry {
     pub title: String,
     pub url: String,
     pub detail: String,
+    /// New threads: the files their opening post attaches.
+    pub files: Vec<crate::files::Mention>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,7 +196,15 @@ fn build_community_digest(
 ) -> Result<Option<CommunityDigest>> {
     let base = ctx.base_url;
     let window = Window { community, since, until };
-    let thread_entry = |(id, title): (i64, String), detail: String| Entry { title, url: thread_url(base, id), detail };
+    let thread_entry = |(id, title): (i64, String), detail: String| Entry {
+        title,
+        url: thread_url(base, id),
+        detail,
+        files: Vec::new(),
+    };
+    let started = new_threads(conn, &window)?;
+    let thread_ids: Vec<i64> = started.iter().map(|t| t.0).collect();
+    let mut files = crate::files::for_opening_posts(conn, &thread_ids)?;
     let digest = CommunityDigest {
         name: community.name.clone(),
         url: format!("{base}/c/{}", community.slug),
@@ -203,18 +213,27 @@ fn build_community_digest(
         knowledge: Section::of(
             published_knowledge(conn, &window)?
                 .into_iter()
-                .map(|(id, title, summary)| Entry { title, url: format!("{base}/k/{id}"), detail: summary })
+                .map(|(id, title, summary)| Entry {
+                    title,
+                    url: format!("{base}/k/{id}"),
+                    detail: summary,
+                    files: Vec::new(),
+                })
                 .collect(),
         ),
         resolved: Section::of(
             resolved_threads(conn, &window)?.into_iter().map(|t| thread_entry(t, String::new())).collect(),
         ),
         new_threads: Section::of(
-            new_threads(conn, &window)?
+            started
                 .into_iter()
                 .map(|(id, title, replies)| {
                     let detail = lang.t_args("count-replies", &[("count", i64::from(replies).into())]);
-                    thread_entry((id, title), detail)
+                    let attached = files.remove(&id).unwrap_or_default();
+                    Entry {
+                        files: attached.iter().map(|f| f.mention(base)).collect(),
+                        ..thread_entry((id, title), detail)
+                    }
                 })
                 .collect(),
         ),
@@ -485,8 +504,12 @@ fn plan_notification_group(
             )
         })
         .collect();
+    let post_ids: Vec<i64> = events.iter().filter_map(|e| e.post_id).collect();
+    let files: Vec<crate::files::Mention> =
+        crate::files::for_posts(conn, &post_ids)?.into_values().flatten().map(|f| f.mention(ctx.base_url)).collect();
     let unsubscribe = notifications_unsubscribe_url(ctx, user.id);
     let mut t = tera::Context::new();
+    t.insert("files", &files);
     t.insert("lang", &lang);
     t.insert("user", &user);
     t.insert("subject", &subject);

@@ -11,6 +11,7 @@
 pub mod images;
 pub mod kinds;
 pub mod lifecycle;
+pub mod remote;
 pub mod store;
 pub mod upload;
 
@@ -312,6 +313,54 @@ pub fn for_posts(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<HashMap<i
         by_post.entry(post_id).or_default().push(a.into());
     }
     Ok(by_post)
+}
+
+/// The files each thread's opening post references, by thread.
+pub fn for_opening_posts(conn: &mut AnyConnection, thread_ids: &[i64]) -> Result<HashMap<i64, Vec<AttachmentView>>> {
+    let rows: Vec<(i64, Attachment)> = post_attachments::table
+        .inner_join(attachments::table)
+        .inner_join(posts::table)
+        .filter(posts::thread_id.eq_any(thread_ids))
+        .filter(posts::parent_id.is_null())
+        .filter(posts::is_deleted.eq(false))
+        .filter(posts::hidden_at.is_null())
+        .order(attachments::id)
+        .select((posts::thread_id, Attachment::as_select()))
+        .load(conn)?;
+    let mut by_thread: HashMap<i64, Vec<AttachmentView>> = HashMap::new();
+    for (thread_id, a) in rows {
+        by_thread.entry(thread_id).or_default().push(a.into());
+    }
+    Ok(by_thread)
+}
+
+/// A file as mail mentions it: its name, size and where to get it (mail
+/// never carries the file itself).
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    pub name: String,
+    pub size: String,
+    pub url: String,
+}
+
+/// "1.2 MB", "340 KB", "12 B".
+pub fn human_size(bytes: i64) -> String {
+    let b = bytes as f64;
+    match b {
+        b if b >= 1024.0 * 1024.0 => format!("{:.1} MB", b / (1024.0 * 1024.0)),
+        b if b >= 1024.0 => format!("{:.0} KB", b / 1024.0),
+        b => format!("{b:.0} B"),
+    }
+}
+
+impl AttachmentView {
+    pub fn mention(&self, base_url: &str) -> Mention {
+        Mention {
+            name: self.file_name.clone(),
+            size: human_size(self.size_bytes),
+            url: format!("{base_url}{}", self.url),
+        }
+    }
 }
 
 /// The files a knowledge revision cites.

@@ -5,6 +5,7 @@
 
 use sha2::{Digest, Sha256};
 use tempfile::TempPath;
+use tokio::io::AsyncWriteExt;
 
 use super::kinds::{self, Kind};
 use super::store::{blob_key, Store};
@@ -20,6 +21,51 @@ pub struct Incoming {
     pub file_name: String,
     pub size: u64,
     pub sha256: String,
+}
+
+/// Bytes arriving in chunks, written to a temporary file under `dir` as
+/// they come, hashed and counted; past `limit` they are counted only.
+pub struct Spool {
+    out: tokio::fs::File,
+    path: TempPath,
+    hash: Sha256,
+    size: u64,
+    limit: u64,
+}
+
+impl Spool {
+    pub async fn new(dir: &std::path::Path, limit: u64) -> Result<Spool> {
+        tokio::fs::create_dir_all(dir).await.context("cannot create the upload directory")?;
+        let (file, path) = tempfile::NamedTempFile::new_in(dir).context("cannot make an upload file")?.into_parts();
+        Ok(Spool { out: tokio::fs::File::from_std(file), path, hash: Sha256::new(), size: 0, limit })
+    }
+
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<()> {
+        self.size += chunk.len() as u64;
+        if self.size <= self.limit {
+            self.hash.update(chunk);
+            self.out.write_all(chunk).await.context("cannot write an upload")?;
+        }
+        Ok(())
+    }
+
+    pub fn over_limit(&self) -> bool {
+        self.size > self.limit
+    }
+
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// The file, named `file_name`; `FileTooLarge` past the limit (the
+    /// temporary file is gone then).
+    pub async fn finish(mut self, file_name: String) -> Result<Incoming> {
+        if self.over_limit() {
+            return Err(Error::FileTooLarge { limit_mb: (self.limit / (1024 * 1024)) as i64 });
+        }
+        self.out.flush().await.context("cannot write an upload")?;
+        Ok(Incoming { path: self.path, file_name, size: self.size, sha256: hex::encode(self.hash.finalize()) })
+    }
 }
 
 /// The name to keep: its last path part (some browsers send a path),

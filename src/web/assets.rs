@@ -33,12 +33,7 @@ pub fn load_templates() -> Result<tera::Tera, Error> {
     tera.register_function("t", crate::i18n::tera_translate);
     tera.register_filter("when", crate::i18n::tera_when);
     tera.register_filter("filesize", |value: &tera::Value, _: &HashMap<String, tera::Value>| {
-        let bytes = value.as_f64().unwrap_or_default();
-        Ok(tera::Value::String(match bytes {
-            b if b >= 1024.0 * 1024.0 => format!("{:.1} MB", b / (1024.0 * 1024.0)),
-            b if b >= 1024.0 => format!("{:.0} KB", b / 1024.0),
-            b => format!("{b:.0} B"),
-        }))
+        Ok(tera::Value::String(crate::files::human_size(value.as_i64().unwrap_or_default())))
     });
     tera.register_filter("day", crate::i18n::tera_day);
     tera.register_filter("person", crate::i18n::tera_person);

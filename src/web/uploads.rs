@@ -11,18 +11,19 @@ use actix_web::http::header::{
 use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use futures_util::{StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::pin::Pin;
-use tokio::io::AsyncWriteExt;
 
 use super::errors::{AppError, WebResult};
 use super::session::{CsrfForm, Session};
 use super::AppState;
+use crate::authz::Viewer;
 use crate::error::{Context, Error};
+use crate::files::remote::{localise, Fetching};
 use crate::files::store::blob_key;
-use crate::files::upload::Incoming;
+use crate::files::upload::{self, Incoming, Spool};
 use crate::files::Attachment;
+use crate::{communities, threads};
 
 /// Text fields of an upload form, all together, at most this many bytes.
 const MAX_TEXT_BYTES: usize = 256 * 1024;
@@ -91,7 +92,6 @@ pub async fn receive(state: &AppState, req: &HttpRequest, mut body: Multipart) -
         return Err(AppError(Error::FileTooLarge { limit_mb }));
     }
     let tmp = state.config.data_dir.join("tmp");
-    tokio::fs::create_dir_all(&tmp).await.context("cannot create the upload directory")?;
     let mut received = Received { files: Vec::new(), fields: Vec::new() };
     let mut text_bytes = 0usize;
     let mut too_large = false;
@@ -108,26 +108,17 @@ pub async fn receive(state: &AppState, req: &HttpRequest, mut body: Multipart) -
                     }
                     continue;
                 }
-                let temp = tempfile::NamedTempFile::new_in(&tmp).context("cannot make an upload file")?;
-                let (file, path) = temp.into_parts();
-                let mut out = tokio::fs::File::from_std(file);
-                let (mut hash, mut size) = (Sha256::new(), 0u64);
+                let mut spool = Spool::new(&tmp, limit).await?;
                 while let Some(chunk) =
                     field.try_next().await.map_err(|e| AppError(Error::BadRequest(format!("upload cut off: {e}"))))?
                 {
-                    size += chunk.len() as u64;
-                    if size > limit {
-                        too_large = true;
-                        continue;
-                    }
-                    hash.update(&chunk);
-                    out.write_all(&chunk).await.context("cannot write an upload")?;
+                    spool.write(&chunk).await?;
                 }
-                out.flush().await.context("cannot write an upload")?;
+                too_large |= spool.over_limit();
                 // An empty file input sends a part with no name and no bytes.
-                let nothing_chosen = file_name.is_empty() && size == 0;
+                let nothing_chosen = file_name.is_empty() && spool.size() == 0;
                 if !too_large && !nothing_chosen {
-                    received.files.push(Incoming { path, file_name, size, sha256: hex::encode(hash.finalize()) });
+                    received.files.push(spool.finish(file_name).await?);
                 }
             }
             _ => {
@@ -215,4 +206,66 @@ pub async fn serve(
         .insert_header((header::CONTENT_TYPE, content_type.clone()))
         .insert_header(disposition(shown_inline(&content_type), &attachment.file_name))
         .streaming(stream.map_err(AppError)))
+}
+
+/// Where a form's files go: the community of a board, a thread or a post.
+pub enum Place {
+    Board(i64),
+    Thread(i64),
+    Post(i64),
+}
+
+/// Readies a post's text before it is saved: keeps the files a form
+/// brought (its file input, without JavaScript) and adds their Markdown to
+/// the end, so they show where the text ends (and in the preview); and
+/// fetches pictures linked from other sites into the store.
+pub async fn prepare_body(
+    state: &AppState,
+    viewer: Viewer,
+    place: Place,
+    files: Vec<Incoming>,
+    body: &mut String,
+) -> crate::error::Result<()> {
+    let remote = body.contains("](http");
+    if files.is_empty() && !remote {
+        return Ok(());
+    }
+    let slug = community_of(state, place).await?;
+    for file in files {
+        let attachment = upload::keep(&state.db, &state.store, &state.config.files, viewer, &slug, file).await?;
+        if !body.trim_end().is_empty() {
+            body.push_str("\n\n");
+        }
+        body.push_str(&attachment.markdown());
+    }
+    if remote {
+        let fetching = Fetching {
+            db: &state.db,
+            store: &state.store,
+            settings: &state.config.files,
+            data_dir: &state.config.data_dir,
+            base_url: &state.config.base_url,
+        };
+        *body = localise(&fetching, viewer, &slug, body).await;
+    }
+    Ok(())
+}
+
+/// The slug of the community a board, thread or post is in.
+pub async fn community_of(state: &AppState, place: Place) -> crate::error::Result<String> {
+    state
+        .db
+        .run(move |conn| {
+            let board_id = match place {
+                Place::Board(id) => id,
+                Place::Thread(id) => threads::by_id(conn, id)?.board_id,
+                Place::Post(id) => {
+                    let thread_id = threads::post_by_id(conn, id)?.thread_id;
+                    threads::by_id(conn, thread_id)?.board_id
+                }
+            };
+            let board = communities::board_by_id(conn, board_id)?;
+            Ok(communities::by_id(conn, board.community_id)?.slug)
+        })
+        .await
 }

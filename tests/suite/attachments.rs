@@ -450,3 +450,118 @@ async fn unused_uploads_are_cleaned_up_and_cited_files_kept(backend: Backend, st
     assert_eq!(report.missing, vec![(posted["id"].as_i64().unwrap(), sha)]);
 }
 backends_and_stores!(unused_uploads_are_cleaned_up_and_cited_files_kept);
+
+/// Another site's pictures for the remote-picture test: every request is
+/// counted by path; `/pic.png` is a picture, anything else 404.
+struct PictureHost {
+    port: u16,
+    hits: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl PictureHost {
+    fn start() -> PictureHost {
+        use std::io::{BufRead, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let hits = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let counted = hits.clone();
+        let picture = {
+            let mut png = Vec::new();
+            image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(64, 48, image::Rgb([0, 90, 160])))
+                .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+                .unwrap();
+            png
+        };
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap_or_default();
+                let path = line.split_whitespace().nth(1).unwrap_or_default().to_owned();
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                        break;
+                    }
+                }
+                counted.lock().unwrap().push(path.clone());
+                let (status, body) =
+                    if path == "/pic.png" { ("200 OK", picture.clone()) } else { ("404 Not Found", Vec::new()) };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
+            }
+        });
+        PictureHost { port, hits }
+    }
+
+    fn hits(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().iter().filter(|p| *p == path).count()
+    }
+}
+
+/// A picture linked from another (allowed) host is fetched once into Sala's
+/// store and shown from there; pictures on loopback or private addresses
+/// are never fetched and stay links.
+async fn pictures_from_other_sites_are_copied_but_private_addresses_are_not_fetched(
+    backend: Backend,
+    storage: Storage,
+) {
+    let host = PictureHost::start();
+    let allowed = format!("localhost:{}", host.port);
+    let Some((app, _s3)) = start(backend, storage, |c| c.files.fetch_allowed_hosts = vec![allowed]).await else {
+        return;
+    };
+    let (km, board) = app.community("km");
+    let somchai = app.user("somchai", false);
+    app.join(&somchai, &km);
+    let body = format!(
+        "ผังกระบวนการ\n\n![ผังงาน](http://localhost:{port}/pic.png)\n\n![ลับ](http://127.0.0.1:{port}/secret.png)\n\n![ภายใน](http://10.255.255.1/x.png)",
+        port = host.port
+    );
+    let (thread_id, post_id) = api_thread(&app, &app.token(&somchai), board.id, "question", "ผังกระบวนการ", &body).await;
+    assert_eq!(host.hits("/pic.png"), 1, "the allowed host's picture is fetched once");
+    assert_eq!(host.hits("/secret.png"), 0, "a loopback address is never fetched");
+    let stored = sala::threads::post_by_id(&mut app.conn(), post_id).unwrap();
+    assert!(stored.body_md.contains("![ผังงาน](/files/"), "the text points at Sala's copy: {}", stored.body_md);
+    let page = app.browser().get(&format!("/t/{thread_id}")).await.body;
+    assert!(page.contains(r#"alt="ผังงาน" width="64" height="48" loading="lazy""#), "shown from Sala");
+    assert!(page.contains(&format!(r#"<a href="http://127.0.0.1:{}/secret.png""#, host.port)), "a plain link instead");
+    assert!(!page.contains(r#"<img src="http"#), "no picture from another host");
+}
+backends_and_stores!(pictures_from_other_sites_are_copied_but_private_addresses_are_not_fetched);
+
+/// Digests and notification emails name attached files, with their size
+/// and a link; the mail never carries the file.
+async fn mail_mentions_attachments_with_links(backend: Backend) {
+    let smtp = crate::smtp::SmtpSink::start();
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let (asker, helper, reader) = (app.user("asker", false), app.user("helper", false), app.user("reader", false));
+    for u in [&asker, &helper, &reader] {
+        app.join(u, &km);
+    }
+    sala::digests::set_frequency(&mut app.conn(), reader.viewer(), km.id, sala::vocab::Frequency::Daily).unwrap();
+    let (_, form) = upload(&app, &app.token(&asker), "km", "แบบ กพ.7.pdf", PDF.to_vec()).await;
+    let body = format!("ใช้แบบฟอร์มนี้ถูกไหม\n\n{}", form["markdown"].as_str().unwrap());
+    let (thread_id, _) = api_thread(&app, &app.token(&asker), board.id, "question", "แบบฟอร์มขอเลื่อนระดับ", &body).await;
+    let (_, example) =
+        upload(&app, &app.token(&helper), "km", "ตัวอย่างที่กรอกแล้ว.pdf", [PDF, b"% filled\n"].concat()).await;
+    let (status, _) =
+        crate::harness::api_reply(&app, &app.token(&helper), thread_id, example["markdown"].as_str().unwrap()).await;
+    assert_eq!(status, 201);
+
+    let out = crate::smtp::digest_run(&app, &smtp, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let digest = crate::smtp::texts(&smtp, "reader@example.org").join("\n");
+    let form_url = format!("{}{}", app.base, form["url"].as_str().unwrap());
+    assert!(digest.contains("แบบ กพ.7.pdf") && digest.contains(&form_url), "the digest names the file: {digest}");
+    let notified = crate::smtp::texts(&smtp, "asker@example.org").join("\n");
+    let example_url = format!("{}{}", app.base, example["url"].as_str().unwrap());
+    assert!(notified.contains("ตัวอย่างที่กรอกแล้ว.pdf") && notified.contains(&example_url), "{notified}");
+    assert!(!notified.contains("%PDF"), "never the file itself");
+}
+crate::both_backends!(mail_mentions_attachments_with_links);

@@ -15,6 +15,7 @@ use crate::vocab::Frequency;
 use crate::web::errors::WebResult;
 use crate::web::page_cache::anonymous_thread_stamp;
 use crate::web::session::{ApiUser, MaybeApiUser};
+use crate::web::uploads::{prepare_body, Place};
 use crate::web::{AppState, PageQuery};
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
@@ -359,7 +360,8 @@ async fn create_thread(
 ) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let board_id = path.into_inner();
-    let input = body.into_inner();
+    let mut input = body.into_inner();
+    prepare_body(&state, viewer, Place::Board(board_id), Vec::new(), &mut input.body).await?;
     let (thread, post) = state
         .limited_write(viewer, Write::Thread, move |conn| threads::create_thread(conn, viewer, board_id, &input))
         .await?;
@@ -424,7 +426,8 @@ async fn create_post(
 ) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let thread_id = path.into_inner();
-    let NewPost { parent_id, body } = body.into_inner();
+    let NewPost { parent_id, mut body } = body.into_inner();
+    prepare_body(&state, viewer, Place::Thread(thread_id), Vec::new(), &mut body).await?;
     let post = state
         .limited_write(viewer, Write::Post, move |conn| threads::reply(conn, viewer, thread_id, parent_id, &body))
         .await?;
@@ -451,7 +454,8 @@ async fn edit_post(
 ) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let post_id = path.into_inner();
-    let PostEdit { body, title } = body.into_inner();
+    let PostEdit { mut body, title } = body.into_inner();
+    prepare_body(&state, viewer, Place::Post(post_id), Vec::new(), &mut body).await?;
     let post = state
         .limited_write(viewer, Write::Edit, move |conn| {
             threads::edit_post(conn, viewer, post_id, &body, title.as_deref())

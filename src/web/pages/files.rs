@@ -5,14 +5,14 @@
 use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::authz::Viewer;
 use crate::error::Error;
-use crate::files::upload::{self, Incoming};
+use crate::files;
+use crate::files::upload;
 use crate::web::api::files::Uploaded;
 use crate::web::errors::{AppError, WebResult};
 use crate::web::session::{MaybeApiUser, Session};
+use crate::web::uploads::{community_of, Place};
 use crate::web::{uploads, AppState};
-use crate::{communities, files, threads};
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     cfg.get("/files/{id}/{name}", fetch)
@@ -63,54 +63,4 @@ async fn upload_from_page(
     let attachment =
         upload::keep(&state.db, &state.store, &state.config.files, session.viewer(), &community, file).await?;
     Ok(HttpResponse::Created().json(Uploaded::from(attachment)))
-}
-
-/// Where a form's files go: the community of a board, a thread or a post.
-pub enum Place {
-    Board(i64),
-    Thread(i64),
-    Post(i64),
-}
-
-/// Keeps the files a form brought (its file input, without JavaScript)
-/// and adds their Markdown to the end of `body`, so they show where the
-/// text ends, and the preview shows them too.
-pub async fn attach_to_body(
-    state: &AppState,
-    viewer: Viewer,
-    place: Place,
-    files: Vec<Incoming>,
-    body: &mut String,
-) -> crate::error::Result<()> {
-    if files.is_empty() {
-        return Ok(());
-    }
-    let slug = community_of(state, place).await?;
-    for file in files {
-        let attachment = upload::keep(&state.db, &state.store, &state.config.files, viewer, &slug, file).await?;
-        if !body.trim_end().is_empty() {
-            body.push_str("\n\n");
-        }
-        body.push_str(&attachment.markdown());
-    }
-    Ok(())
-}
-
-/// The slug of the community a board, thread or post is in.
-async fn community_of(state: &AppState, place: Place) -> crate::error::Result<String> {
-    state
-        .db
-        .run(move |conn| {
-            let board_id = match place {
-                Place::Board(id) => id,
-                Place::Thread(id) => threads::by_id(conn, id)?.board_id,
-                Place::Post(id) => {
-                    let thread_id = threads::post_by_id(conn, id)?.thread_id;
-                    threads::by_id(conn, thread_id)?.board_id
-                }
-            };
-            let board = communities::board_by_id(conn, board_id)?;
-            Ok(communities::by_id(conn, board.community_id)?.slug)
-        })
-        .await
 }

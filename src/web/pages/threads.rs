@@ -16,9 +16,8 @@ use crate::throttle::Write;
 use crate::web::errors::{AppError, WebResult};
 use crate::web::flash::{see_other_with, Flash};
 use crate::web::page_cache::{anonymous_key, anonymous_thread_stamp};
-use crate::web::pages::files::{attach_to_body, Place};
 use crate::web::session::{CsrfForm, Session};
-use crate::web::uploads::CsrfUpload;
+use crate::web::uploads::{prepare_body, CsrfUpload, Place};
 use crate::web::{AppState, PageQuery};
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
@@ -185,7 +184,7 @@ async fn post_thread(
     files: Vec<Incoming>,
 ) -> WebResult<HttpResponse> {
     let attached = match board_id {
-        Some(board_id) => attach_to_body(&state, session.viewer(), Place::Board(board_id), files, &mut form.body).await,
+        Some(board_id) => prepare_body(&state, session.viewer(), Place::Board(board_id), files, &mut form.body).await,
         None => Ok(()),
     };
     let echo = json!({"board_id": board_id, "kind": form.kind, "title": form.title, "body": form.body});
@@ -379,7 +378,7 @@ async fn post_reply(
     files: Vec<Incoming>,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
-    let attached = attach_to_body(state, viewer, Place::Thread(thread_id), files, &mut form.body).await;
+    let attached = prepare_body(state, viewer, Place::Thread(thread_id), files, &mut form.body).await;
     let echo = json!({"parent_id": form.parent_id, "body": form.body});
     if let Err(e) = attached {
         return reply_failed(state, session, thread_id, &form, echo, e).await;
@@ -534,7 +533,7 @@ async fn edit(
     CsrfUpload(mut form, files): CsrfUpload<EditForm>,
 ) -> WebResult<HttpResponse> {
     let post_id = path.into_inner();
-    let attached = attach_to_body(&state, session.viewer(), Place::Post(post_id), files, &mut form.body).await;
+    let attached = prepare_body(&state, session.viewer(), Place::Post(post_id), files, &mut form.body).await;
     let echo = json!({"body": form.body, "title": form.title});
     if let Err(e) = attached {
         let (status, errors) = form_failure(session.lang, e)?;
