@@ -472,6 +472,7 @@ diesel::table! {
 diesel::joinable!(post_attachments -> attachments (attachment_id));
 diesel::joinable!(post_attachments -> posts (post_id));
 diesel::joinable!(revision_attachments -> attachments (attachment_id));
+diesel::joinable!(attachments -> communities (community_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     attachments,

@@ -315,6 +315,41 @@ pub fn for_posts(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<HashMap<i
     Ok(by_post)
 }
 
+/// Files per community, for admins: how many, and how much space.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CommunityUsage {
+    pub slug: String,
+    pub name: String,
+    pub files: i64,
+    pub size_bytes: i64,
+}
+
+/// Every community's uploads, largest first (admins only).
+pub fn usage_by_community(conn: &mut AnyConnection, viewer: Viewer) -> Result<Vec<CommunityUsage>> {
+    if !viewer.is_admin {
+        return Err(if viewer.user_id.is_some() { Error::Forbidden } else { Error::Unauthenticated });
+    }
+    use crate::db::schema::communities;
+    // Summed here, as in `check_quota`: one row per upload is a short list
+    // next to the posts themselves.
+    let rows: Vec<(String, String, i64)> = attachments::table
+        .inner_join(communities::table)
+        .select((communities::slug, communities::name, attachments::size_bytes))
+        .load(conn)?;
+    let mut usage: Vec<CommunityUsage> = Vec::new();
+    for (slug, name, size) in rows {
+        match usage.iter_mut().find(|u| u.slug == slug) {
+            Some(u) => {
+                u.files += 1;
+                u.size_bytes += size;
+            }
+            None => usage.push(CommunityUsage { slug, name, files: 1, size_bytes: size }),
+        }
+    }
+    usage.sort_by(|a, b| b.size_bytes.cmp(&a.size_bytes).then(a.slug.cmp(&b.slug)));
+    Ok(usage)
+}
+
 /// The files each thread's opening post references, by thread.
 pub fn for_opening_posts(conn: &mut AnyConnection, thread_ids: &[i64]) -> Result<HashMap<i64, Vec<AttachmentView>>> {
     let rows: Vec<(i64, Attachment)> = post_attachments::table

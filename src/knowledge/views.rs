@@ -51,6 +51,8 @@ pub struct ItemPage {
     pub community: Community,
     pub standing: Standing,
     pub revision: Revision,
+    /// The files this revision cites.
+    pub files: Vec<crate::files::AttachmentView>,
     pub citations: Vec<CitationView>,
     pub contributors: Vec<Contributor>,
     pub source_thread: Option<SourceThread>,
@@ -120,6 +122,7 @@ pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
         item,
         community,
         standing,
+        files: crate::files::for_revision(conn, revision.id)?,
         revision,
         citations,
         contributors: people,

@@ -213,6 +213,8 @@ pub enum Place {
     Board(i64),
     Thread(i64),
     Post(i64),
+    /// A knowledge item (its editor).
+    Knowledge(i64),
 }
 
 /// Readies a post's text before it is saved: keeps the files a form
@@ -257,6 +259,14 @@ pub async fn community_of(state: &AppState, place: Place) -> crate::error::Resul
         .db
         .run(move |conn| {
             let board_id = match place {
+                Place::Knowledge(id) => {
+                    use diesel::prelude::*;
+                    let community_id: i64 = crate::db::schema::knowledge_items::table
+                        .find(id)
+                        .select(crate::db::schema::knowledge_items::community_id)
+                        .first(conn)?;
+                    return Ok(communities::by_id(conn, community_id)?.slug);
+                }
                 Place::Board(id) => id,
                 Place::Thread(id) => threads::by_id(conn, id)?.board_id,
                 Place::Post(id) => {

@@ -565,3 +565,60 @@ async fn mail_mentions_attachments_with_links(backend: Backend) {
     assert!(!notified.contains("%PDF"), "never the file itself");
 }
 crate::both_backends!(mail_mentions_attachments_with_links);
+
+/// The day's allowance per account, and the space per community that
+/// admins see.
+async fn the_daily_allowance_holds_and_admins_see_each_communitys_space(backend: Backend) {
+    let app = TestApp::start_with(backend, |c| c.files.daily_quota_bytes = 300).await;
+    let (km, _) = app.community("km");
+    let (somchai, root) = (app.user("somchai", false), app.user("root", true));
+    app.join(&somchai, &km);
+    let token = app.token(&somchai);
+    let (status, _) = upload(&app, &token, "km", "a.pdf", [PDF, &[b' '; 100]].concat()).await;
+    assert_eq!(status, 201);
+    let (status, problem) = upload(&app, &token, "km", "b.pdf", [PDF, &[b' '; 150]].concat()).await;
+    assert_eq!(status, 413, "over the day's allowance: {problem}");
+    assert_eq!(problem["type"], "https://sala.example/problems/upload-quota", "{problem}");
+
+    let admin = app.browser();
+    admin.login("root").await;
+    let page = admin.get("/admin/files").await;
+    assert_eq!(page.status, 200);
+    let row =
+        regex::Regex::new(r#"(?s)<tr id="usage-km">.*?</tr>"#).unwrap().find(&page.body).unwrap().as_str().to_owned();
+    assert!(row.contains("<td>1</td>") && row.contains(" B</td>"), "{row}");
+    let member = app.browser();
+    member.login("somchai").await;
+    assert_eq!(member.get("/admin/files").await.status, 403, "admins only");
+    let _ = root;
+}
+crate::both_backends!(the_daily_allowance_holds_and_admins_see_each_communitys_space);
+
+/// The knowledge editor's file input (no JavaScript): the file goes at the
+/// end of the Solution, and the item lists it for download.
+async fn the_knowledge_editor_takes_files_without_javascript(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let f = crate::harness::km_fixture(&app);
+    let browser = app.browser();
+    browser.login("facil").await;
+    let editor = browser.get(&format!("/k/{}/edit", f.item_id)).await;
+    assert_eq!(editor.status, 200);
+    assert!(editor.body.contains(r#"enctype="multipart/form-data""#) && editor.body.contains(r#"type="file""#));
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", editor.csrf())
+        .text("title", "แผนที่ความรู้ฉบับย่อ")
+        .text("summary", "เริ่มจากยุทธศาสตร์ แล้วทำตารางผู้รู้")
+        .text("context", "หน่วยงานไม่รู้จะเริ่มตรงไหน")
+        .text("solution", "ใช้แม่แบบตารางผู้รู้")
+        .text("lessons", "ถามผู้รู้ก่อน")
+        .text("tags", "แผนที่ความรู้")
+        .text("note", "แนบแม่แบบ")
+        .part("files", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("แม่แบบตารางผู้รู้.pdf"));
+    let res = browser.client.post(app.url(&format!("/k/{}/edit", f.item_id))).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let item = browser.get(&format!("/k/{}", f.item_id)).await.body;
+    let files = regex::Regex::new(r#"(?s)<section aria-labelledby="s-files">.*?</section>"#).unwrap();
+    let listed = files.find(&item).expect("the item lists its files").as_str().to_owned();
+    assert!(listed.contains("แม่แบบตารางผู้รู้.pdf"), "{listed}");
+}
+crate::both_backends!(the_knowledge_editor_takes_files_without_javascript);

@@ -17,7 +17,8 @@ use crate::web::{uploads, AppState};
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     cfg.get("/files/{id}/{name}", fetch)
         .get("/files/{id}/preview/{name}", fetch)
-        .post("/attachments", upload_from_page);
+        .post("/attachments", upload_from_page)
+        .get("/admin/files", usage);
 }
 
 /// A download (`/files/{id}/{name}`) or a picture's preview
@@ -49,10 +50,11 @@ async fn upload_from_page(
     session.check_csrf(&state.config.secret, token)?;
     let mut form = uploads::receive(&state, &req, body).await?;
     let id = |name: &str| form.field(name).and_then(|v| v.parse::<i64>().ok());
-    let place = match (id("board"), id("thread"), id("post")) {
-        (Some(b), _, _) => Some(Place::Board(b)),
-        (_, Some(t), _) => Some(Place::Thread(t)),
-        (_, _, Some(p)) => Some(Place::Post(p)),
+    let place = match (id("board"), id("thread"), id("post"), id("knowledge")) {
+        (Some(b), ..) => Some(Place::Board(b)),
+        (_, Some(t), ..) => Some(Place::Thread(t)),
+        (_, _, Some(p), _) => Some(Place::Post(p)),
+        (.., Some(k)) => Some(Place::Knowledge(k)),
         _ => None,
     };
     let community = match place {
@@ -63,4 +65,14 @@ async fn upload_from_page(
     let attachment =
         upload::keep(&state.db, &state.store, &state.config.files, session.viewer(), &community, file).await?;
     Ok(HttpResponse::Created().json(Uploaded::from(attachment)))
+}
+
+/// Admins: the space each community's files take.
+async fn usage(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let usage = state.db.run(move |conn| files::usage_by_community(conn, viewer)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("usage", &usage);
+    ctx.insert("total", &usage.iter().map(|u| u.size_bytes).sum::<i64>());
+    state.render(&session, "admin_files.html", &mut ctx)
 }

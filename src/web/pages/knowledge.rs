@@ -10,11 +10,13 @@ use super::{form_failure, see_other, CsrfOnly, ToggleForm};
 use crate::authz::{can, Action, Viewer};
 use crate::communities::{self, Community};
 use crate::error::Error;
+use crate::files::upload::Incoming;
 use crate::knowledge::views::{self, ListFilter};
 use crate::knowledge::{self, DistillInput, FeedbackKind, Sections};
 use crate::throttle::Write;
 use crate::web::errors::{AppError, WebResult};
 use crate::web::session::{CsrfForm, Session};
+use crate::web::uploads::{prepare_body, CsrfUpload, Place};
 use crate::web::AppState;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
@@ -166,10 +168,14 @@ async fn distill(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfUpload(mut pairs, files): CsrfUpload<Vec<(String, String)>>,
 ) -> WebResult<HttpResponse> {
     let thread_id = path.into_inner();
     let viewer = session.viewer();
+    if let Err(e) = attach_to_solution(&state, viewer, Place::Thread(thread_id), files, &mut pairs).await {
+        let (status, errors) = form_failure(session.lang, e)?;
+        return render_distill(&state, &session, thread_id, None, Some(errors), status, false).await;
+    }
     let (sections, cite, _) = match sections_from_pairs(&pairs) {
         Ok(parsed) => parsed,
         Err(AppError(e @ Error::Invalid(_))) => {
@@ -266,14 +272,39 @@ async fn suggest_page(state: web::Data<AppState>, session: Session, path: web::P
     render_editor(&state, &session, path.into_inner(), "suggest", None, None, StatusCode::OK).await
 }
 
+/// Files from a knowledge editor's file input go at the end of the
+/// Solution section, where a reader looks for the template or form.
+async fn attach_to_solution(
+    state: &AppState,
+    viewer: crate::authz::Viewer,
+    place: Place,
+    files: Vec<Incoming>,
+    pairs: &mut Vec<(String, String)>,
+) -> crate::error::Result<()> {
+    let at = match pairs.iter().position(|(name, _)| name == "solution") {
+        Some(at) => at,
+        None => {
+            pairs.push(("solution".to_owned(), String::new()));
+            pairs.len() - 1
+        }
+    };
+    prepare_body(state, viewer, place, files, &mut pairs[at].1).await
+}
+
 async fn save_edit(
     state: web::Data<AppState>,
     session: Session,
     item_id: i64,
-    pairs: Vec<(String, String)>,
+    mut pairs: Vec<(String, String)>,
+    files: Vec<Incoming>,
     mode: &'static str,
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
+    if let Err(e) = attach_to_solution(&state, viewer, Place::Knowledge(item_id), files, &mut pairs).await {
+        let (status, errors) = form_failure(session.lang, e)?;
+        let typed = sections_from_pairs(&pairs).ok().map(|(sections, ..)| sections);
+        return render_editor(&state, &session, item_id, mode, typed, Some(errors), status).await;
+    }
     let (sections, _, note) = sections_from_pairs(&pairs)?;
     let input = sections.clone();
     let result = state
@@ -295,18 +326,18 @@ async fn edit(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfUpload(pairs, files): CsrfUpload<Vec<(String, String)>>,
 ) -> WebResult<HttpResponse> {
-    save_edit(state, session, path.into_inner(), pairs, "edit").await
+    save_edit(state, session, path.into_inner(), pairs, files, "edit").await
 }
 
 async fn suggest(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfUpload(pairs, files): CsrfUpload<Vec<(String, String)>>,
 ) -> WebResult<HttpResponse> {
-    save_edit(state, session, path.into_inner(), pairs, "suggest").await
+    save_edit(state, session, path.into_inner(), pairs, files, "suggest").await
 }
 
 async fn revisions_page(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
