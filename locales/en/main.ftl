@@ -124,6 +124,12 @@ register-submit = Create account
 register-have-account = Already have an account?
 
 settings-title = Account settings
+settings-avatar = Profile picture
+settings-avatar-current = Your profile picture
+settings-avatar-none = No picture yet: pages show your initials.
+settings-avatar-choose = Choose a picture (it is cropped to a square)
+settings-avatar-remove = Use my initials instead
+error-avatar-not-picture = Choose a picture (JPG, PNG, GIF or WebP)
 settings-language = Language
 settings-password = Change password
 settings-change-password = Change password

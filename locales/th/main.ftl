@@ -109,6 +109,12 @@ register-submit = สมัครสมาชิก
 register-have-account = มีบัญชีอยู่แล้ว?
 
 settings-title = ตั้งค่าบัญชี
+settings-avatar = รูปโปรไฟล์
+settings-avatar-current = รูปโปรไฟล์ของคุณ
+settings-avatar-none = ยังไม่มีรูป หน้าเว็บจะแสดงอักษรย่อชื่อของคุณ
+settings-avatar-choose = เลือกรูป (ระบบจะตัดเป็นสี่เหลี่ยมจัตุรัส)
+settings-avatar-remove = ใช้อักษรย่อแทน
+error-avatar-not-picture = เลือกไฟล์รูปภาพ (JPG, PNG, GIF หรือ WebP)
 settings-language = ภาษา
 settings-password = เปลี่ยนรหัสผ่าน
 settings-change-password = เปลี่ยนรหัสผ่าน

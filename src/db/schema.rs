@@ -456,6 +456,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Profile pictures (two square sizes, in the file store).
+    avatars (user_id) {
+        user_id -> BigInt,
+        large_sha256 -> Text,
+        small_sha256 -> Text,
+        content_type -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     post_attachments (post_id, attachment_id) {
         post_id -> BigInt,
         attachment_id -> BigInt,
@@ -475,6 +486,7 @@ diesel::joinable!(revision_attachments -> attachments (attachment_id));
 diesel::joinable!(attachments -> communities (community_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    avatars,
     attachments,
     post_attachments,
     revision_attachments,

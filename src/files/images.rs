@@ -42,7 +42,7 @@ fn unreadable(e: impl std::fmt::Display) -> Error {
     Error::invalid("file", "error-image-unreadable")
 }
 
-fn encode(image: &DynamicImage, kind: ImageKind) -> Result<Encoded> {
+pub fn encode(image: &DynamicImage, kind: ImageKind) -> Result<Encoded> {
     let mut bytes = Vec::new();
     let content_type = {
         let mut out = BufWriter::new(&mut bytes);
@@ -62,8 +62,8 @@ fn encode(image: &DynamicImage, kind: ImageKind) -> Result<Encoded> {
     Ok(Encoded { bytes, content_type, width: image.width(), height: image.height() })
 }
 
-/// Decodes the picture at `path` and makes its stripped copy and preview.
-pub fn process(path: &Path, kind: ImageKind) -> Result<Processed> {
+/// Decodes the picture at `path`, turned upright.
+pub fn decode(path: &Path) -> Result<DynamicImage> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
@@ -74,6 +74,12 @@ pub fn process(path: &Path, kind: ImageKind) -> Result<Processed> {
     let orientation = decoder.orientation().map_err(unreadable)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
     image.apply_orientation(orientation);
+    Ok(image)
+}
+
+/// Decodes the picture at `path` and makes its stripped copy and preview.
+pub fn process(path: &Path, kind: ImageKind) -> Result<Processed> {
+    let image = decode(path)?;
     let stripped = match kind {
         ImageKind::Gif => None,
         other => Some(encode(&image, other)?),
@@ -86,4 +92,11 @@ pub fn process(path: &Path, kind: ImageKind) -> Result<Processed> {
         None
     };
     Ok(Processed { stripped, width: image.width(), height: image.height(), preview })
+}
+
+/// The middle square of `image`, `side` pixels wide (profile pictures).
+pub fn square(image: &DynamicImage, side: u32) -> DynamicImage {
+    let edge = image.width().min(image.height());
+    let (x, y) = ((image.width() - edge) / 2, (image.height() - edge) / 2);
+    image.crop_imm(x, y, edge, edge).resize_exact(side, side, image::imageops::FilterType::Lanczos3)
 }

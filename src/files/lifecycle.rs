@@ -30,14 +30,18 @@ pub struct Cleaned {
 fn named_blobs(conn: &mut AnyConnection) -> Result<HashSet<String>> {
     let rows: Vec<(String, Option<String>)> =
         attachments::table.select((attachments::sha256, attachments::preview_sha256)).load(conn)?;
-    Ok(rows.into_iter().flat_map(|(sha, preview)| std::iter::once(sha).chain(preview)).collect())
+    let mut named: HashSet<String> =
+        rows.into_iter().flat_map(|(sha, preview)| std::iter::once(sha).chain(preview)).collect();
+    named.extend(super::avatars::blobs(conn)?);
+    Ok(named)
 }
 
 fn is_named(conn: &mut AnyConnection, sha: &str) -> Result<bool> {
-    Ok(diesel::dsl::select(exists(
-        attachments::table.filter(attachments::sha256.eq(sha).or(attachments::preview_sha256.eq(sha))),
-    ))
-    .get_result(conn)?)
+    use crate::db::schema::avatars;
+    let attachment =
+        exists(attachments::table.filter(attachments::sha256.eq(sha).or(attachments::preview_sha256.eq(sha))));
+    let avatar = exists(avatars::table.filter(avatars::large_sha256.eq(sha).or(avatars::small_sha256.eq(sha))));
+    Ok(diesel::dsl::select(attachment.or(avatar)).get_result(conn)?)
 }
 
 /// Removes uploads made before `before` that nothing references, then the
@@ -97,7 +101,7 @@ pub async fn check(db: &Db, store: &Store) -> Result<Report> {
         .await?;
     let stored: HashSet<String> = store.blobs().await?.into_iter().map(|(sha, _)| sha).collect();
     let mut report = Report::default();
-    let mut named = HashSet::new();
+    let mut named: HashSet<String> = db.run(super::avatars::blobs).await?.into_iter().collect();
     for (id, sha, preview) in rows {
         for blob in std::iter::once(sha).chain(preview) {
             if !stored.contains(&blob) {

@@ -8,6 +8,7 @@
 //! the post); once referenced, it is shown while a visible post or any
 //! knowledge revision references it, so deleting a post hides its files.
 
+pub mod avatars;
 pub mod images;
 pub mod kinds;
 pub mod lifecycle;

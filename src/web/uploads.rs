@@ -179,11 +179,23 @@ pub async fn serve(
     preview: bool,
 ) -> WebResult<HttpResponse> {
     let (sha, content_type) = match (&attachment.preview_sha256, &attachment.preview_type, preview) {
-        (Some(sha), Some(kind), true) => (sha.clone(), kind.clone()),
-        _ => (attachment.sha256.clone(), attachment.content_type.clone()),
+        (Some(sha), Some(kind), true) => (sha, kind),
+        _ => (&attachment.sha256, &attachment.content_type),
     };
-    let etag = EntityTag::new_strong(sha.clone());
     let cache = if public { "public, max-age=31536000, immutable" } else { "private, max-age=86400" };
+    serve_blob(state, req, sha, content_type, &attachment.file_name, cache).await
+}
+
+/// One blob of the store as a response (see [`serve`]).
+pub async fn serve_blob(
+    state: &AppState,
+    req: &HttpRequest,
+    sha: &str,
+    content_type: &str,
+    file_name: &str,
+    cache: &str,
+) -> WebResult<HttpResponse> {
+    let etag = EntityTag::new_strong(sha.to_owned());
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -191,20 +203,20 @@ pub async fn serve(
         .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag.to_string()));
     let mut res = if matches { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     res.insert_header(header::ETag(etag))
-        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::CACHE_CONTROL, cache.to_owned()))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox"));
     if matches {
         return Ok(res.finish());
     }
-    let stream = state.store.get(&blob_key(&sha)).await.map_err(|e| match e {
+    let stream = state.store.get(&blob_key(sha)).await.map_err(|e| match e {
         // A row whose bytes are gone: `sala storage check` reports these.
-        Error::NotFound => AppError(Error::internal(format!("attachment {} is missing from the store", attachment.id))),
+        Error::NotFound => AppError(Error::internal(format!("{sha} is missing from the store"))),
         other => AppError(other),
     })?;
     Ok(res
-        .insert_header((header::CONTENT_TYPE, content_type.clone()))
-        .insert_header(disposition(shown_inline(&content_type), &attachment.file_name))
+        .insert_header((header::CONTENT_TYPE, content_type.to_owned()))
+        .insert_header(disposition(shown_inline(content_type), file_name))
         .streaming(stream.map_err(AppError)))
 }
 

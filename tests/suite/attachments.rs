@@ -622,3 +622,57 @@ async fn the_knowledge_editor_takes_files_without_javascript(backend: Backend) {
     assert!(listed.contains("แม่แบบตารางผู้รู้.pdf"), "{listed}");
 }
 crate::both_backends!(the_knowledge_editor_takes_files_without_javascript);
+
+/// A profile picture: cropped square in two sizes, without metadata, kept
+/// by the cleanup pass; without one, the profile shows initials.
+async fn a_profile_picture_is_square_and_clean_and_initials_stand_in(backend: Backend, storage: Storage) {
+    let Some((app, _s3)) = start(backend, storage, |_| {}).await else { return };
+    let somchai = app.user("somchai", false);
+    let name = sala::accounts::profile::ProfileChange {
+        display_name: Some("สมชาย ใจดี".into()), ..Default::default()
+    };
+    sala::accounts::profile::update_profile(&mut app.conn(), somchai.id, &name).unwrap();
+    let browser = app.browser();
+    browser.login("somchai").await;
+    let profile = browser.get("/u/somchai").await.body;
+    assert!(profile.contains(r#"<span class="avatar initials" aria-hidden="true">สจ</span>"#), "initials by default");
+    assert_eq!(browser.get("/u/somchai/avatar/large").await.status, 404);
+
+    let settings = browser.get("/settings").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", settings.csrf())
+        .part("file", reqwest::multipart::Part::bytes(jpeg_with_gps(800, 600)).file_name("me.jpg"));
+    let res = browser.client.post(app.url("/settings/avatar")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    for (size, side) in [("large", 256), ("small", 64)] {
+        let bytes =
+            app.api().get(app.url(&format!("/u/somchai/avatar/{size}"))).send().await.unwrap().bytes().await.unwrap();
+        assert!(!has_exif(&bytes), "no metadata in the {size} picture");
+        let picture = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((picture.width(), picture.height()), (side, side));
+    }
+    assert!(browser.get("/u/somchai").await.body.contains(r#"<img class="avatar" src="/u/somchai/avatar/large?v="#));
+    let later = chrono::Utc::now().naive_utc() + chrono::Duration::days(2);
+    sala::files::lifecycle::cleanup(&app.state.db, &app.state.store, later).await.unwrap();
+    assert_eq!(
+        app.api().get(app.url("/u/somchai/avatar/small")).send().await.unwrap().status(),
+        200,
+        "kept by cleanup"
+    );
+
+    // Not a picture: refused beside the field.
+    let settings = browser.get("/settings").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", settings.csrf())
+        .part("file", reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("me.pdf"));
+    let res = browser.client.post(app.url("/settings/avatar")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains(r#"id="avatar-error""#));
+
+    let settings = browser.get("/settings").await;
+    let form = reqwest::multipart::Form::new().text("csrf", settings.csrf()).text("remove", "1");
+    let res = browser.client.post(app.url("/settings/avatar")).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(browser.get("/u/somchai").await.body.contains("avatar initials"), "back to initials");
+}
+backends_and_stores!(a_profile_picture_is_square_and_clean_and_initials_stand_in);

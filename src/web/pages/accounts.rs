@@ -202,9 +202,11 @@ async fn settings_page(
     session: Session,
     q: web::Query<SettingsQuery>,
 ) -> WebResult<HttpResponse> {
-    session.require_user()?;
+    let user_id = session.require_user()?.id;
+    let avatar = state.db.run(move |conn| crate::files::avatars::of(conn, user_id)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("done", &q.done);
+    ctx.insert("avatar", &avatar);
     state.render(&session, "settings.html", &mut ctx)
 }
 
@@ -275,17 +277,20 @@ async fn set_language(
 async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<String>) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let username = path.into_inner();
-    let (person, posts, memberships, knowledge) = state
+    let (person, posts, memberships, knowledge, avatar) = state
         .db
         .run(move |conn| {
             let person = accounts::find_by_username(conn, &username)?;
             let posts = thread_views::user_posts(conn, viewer, person.id, 50)?;
             let memberships = community_views::memberships_of(conn, person.id)?;
             let knowledge = crate::knowledge::views::by_contributor(conn, viewer, person.id)?;
-            Ok((person, posts, memberships, knowledge))
+            let avatar = crate::files::avatars::of(conn, person.id)?;
+            Ok((person, posts, memberships, knowledge, avatar))
         })
         .await?;
     let mut ctx = tera::Context::new();
+    ctx.insert("avatar", &avatar);
+    ctx.insert("initials", &crate::files::avatars::initials(&person.display_name, &person.username));
     ctx.insert("knowledge", &knowledge);
     ctx.insert("person_email_confirmed", &person.email_confirmed());
     ctx.insert("person_active", &person.deactivated_at.is_none());

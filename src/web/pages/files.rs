@@ -6,11 +6,14 @@ use actix_multipart::Multipart;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::Error;
-use crate::files;
 use crate::files::upload;
+use crate::files::{self, avatars};
 use crate::web::api::files::Uploaded;
 use crate::web::errors::{AppError, WebResult};
+use crate::web::flash::{see_other_with, Flash};
+use crate::web::pages::form_failure;
 use crate::web::session::{MaybeApiUser, Session};
+use crate::web::uploads::CsrfUpload;
 use crate::web::uploads::{community_of, Place};
 use crate::web::{uploads, AppState};
 
@@ -18,7 +21,9 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     cfg.get("/files/{id}/{name}", fetch)
         .get("/files/{id}/preview/{name}", fetch)
         .post("/attachments", upload_from_page)
-        .get("/admin/files", usage);
+        .get("/admin/files", usage)
+        .post("/settings/avatar", set_avatar)
+        .get("/u/{username}/avatar/{size}", avatar);
 }
 
 /// A download (`/files/{id}/{name}`) or a picture's preview
@@ -75,4 +80,59 @@ async fn usage(state: web::Data<AppState>, session: Session) -> WebResult<HttpRe
     ctx.insert("usage", &usage);
     ctx.insert("total", &usage.iter().map(|u| u.size_bytes).sum::<i64>());
     state.render(&session, "admin_files.html", &mut ctx)
+}
+
+#[derive(serde::Deserialize)]
+struct AvatarForm {
+    /// Present: back to initials.
+    remove: Option<String>,
+}
+
+/// Sets (or removes) the signed-in person's profile picture.
+async fn set_avatar(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfUpload(form, mut files): CsrfUpload<AvatarForm>,
+) -> WebResult<HttpResponse> {
+    let user_id = session.require_user()?.id;
+    let result = match (form.remove, files.pop()) {
+        (Some(_), _) => state.db.run(move |conn| avatars::remove(conn, user_id)).await,
+        (None, Some(file)) => avatars::set(&state.db, &state.store, &state.config.files, user_id, file).await,
+        (None, None) => Err(Error::invalid("file", "error-file-missing")),
+    };
+    match result {
+        Ok(()) => Ok(see_other_with("/settings#avatar", Flash::SettingsSaved)),
+        Err(e) => {
+            let (status, errors) = form_failure(session.lang, e)?;
+            let mut ctx = tera::Context::new();
+            ctx.insert("errors", &errors);
+            ctx.insert("done", &None::<String>);
+            ctx.insert("avatar", &state.db.run(move |conn| avatars::of(conn, user_id)).await?);
+            state.render_with_status(&session, "settings.html", &mut ctx, status)
+        }
+    }
+}
+
+/// A profile picture, `large` or `small`; 404 without one (pages show
+/// initials instead).
+async fn avatar(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    let (username, size) = path.into_inner();
+    let found = state
+        .db
+        .run(move |conn| {
+            let person = crate::accounts::find_by_username(conn, &username)?;
+            avatars::of(conn, person.id)
+        })
+        .await?
+        .ok_or(AppError(Error::NotFound))?;
+    let sha = match size.as_str() {
+        "large" => found.large_sha256,
+        "small" => found.small_sha256,
+        _ => return Err(AppError(Error::NotFound)),
+    };
+    uploads::serve_blob(&state, &req, &sha, &found.content_type, "avatar", "public, max-age=3600").await
 }
