@@ -78,6 +78,11 @@ pub struct Config {
     pub group_mappings: Vec<GroupMapping>,
     /// Attached files: where they are kept and what is allowed.
     pub files: FileSettings,
+    /// `GET /metrics` for Prometheus (`SALA_METRICS=on`, or a token set).
+    pub metrics: bool,
+    /// The bearer token `/metrics` wants (`SALA_METRICS_TOKEN`); none: open
+    /// to anyone who can reach it (keep it behind the proxy then).
+    pub metrics_token: Option<String>,
 }
 
 /// Attached files (`SALA_STORAGE_URL`, `SALA_S3_*`, `SALA_MAX_FILE_MB`,
@@ -331,6 +336,8 @@ impl Config {
             privacy_notice: env("SALA_PRIVACY_NOTICE").filter(|p| !p.trim().is_empty()).map(PathBuf::from),
             local_login: env("SALA_LOCAL_LOGIN").as_deref() != Some("off"),
             group_mappings: file.group.clone(),
+            metrics: env("SALA_METRICS").as_deref() == Some("on") || env("SALA_METRICS_TOKEN").is_some(),
+            metrics_token: env("SALA_METRICS_TOKEN"),
             files: FileSettings {
                 storage_url: env("SALA_STORAGE_URL"),
                 s3_endpoint: env("SALA_S3_ENDPOINT"),

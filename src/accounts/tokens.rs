@@ -69,3 +69,8 @@ pub fn csrf_matches(secret: &[u8], nonce: &str, user: Option<&User>, presented: 
     let Ok(presented) = hex::decode(presented) else { return false };
     csrf_mac(secret, nonce, user).verify_slice(&presented).is_ok()
 }
+
+/// Compares secrets (signatures, tokens) in constant time.
+pub fn same_secret(expected: &str, given: &str) -> bool {
+    expected.len() == given.len() && expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}

@@ -166,6 +166,16 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
+    /// Connections open, in use, and requests waiting for one (for `/metrics`).
+    pub fn usage(&self) -> (u32, u32, usize) {
+        let state = self.pool.state();
+        let size = self.pool.max_size() as usize;
+        // Requests hold a permit while they wait and while they work.
+        let taken = size.saturating_sub(self.permits.available_permits());
+        let in_use = state.connections - state.idle_connections;
+        (state.connections, in_use, taken.saturating_sub(in_use as usize))
+    }
+
     /// A connection, or an error once `wait` has passed (a health check
     /// must answer even when the database does not).
     pub fn conn_within(&self, wait: std::time::Duration) -> Result<PooledConn> {

@@ -328,15 +328,10 @@ pub fn unsubscribe_url(ctx: &MailContext, user_id: i64, communities: &[i64]) -> 
 
 /// Checks an unsubscribe link's parts; returns the user and communities.
 pub fn verify_unsubscribe(secret: &[u8], user_id: i64, communities: &str, signature: &str) -> Option<Vec<i64>> {
-    if !same_signature(&unsubscribe_signature(secret, user_id, communities), signature) {
+    if !crate::accounts::tokens::same_secret(&unsubscribe_signature(secret, user_id, communities), signature) {
         return None;
     }
     communities.split('-').map(|c| c.parse().ok()).collect()
-}
-
-/// Compares signatures in constant time.
-fn same_signature(expected: &str, given: &str) -> bool {
-    expected.len() == given.len() && expected.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
 fn locked_subscriptions(conn: &mut AnyConnection, user_id: i64, frequency: Frequency) -> Result<Vec<Subscription>> {
@@ -551,5 +546,5 @@ pub fn notifications_unsubscribe_url(ctx: &MailContext, user_id: i64) -> String 
 }
 
 pub fn verify_notifications_unsubscribe(secret: &[u8], user_id: i64, signature: &str) -> bool {
-    same_signature(&notifications_signature(secret, user_id), signature)
+    crate::accounts::tokens::same_secret(&notifications_signature(secret, user_id), signature)
 }

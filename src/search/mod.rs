@@ -112,6 +112,13 @@ fn parse_kind(raw: Option<&str>) -> std::result::Result<Option<&'static str>, ()
 
 /// Answers a query for a viewer: only what they may read, best first.
 pub fn search(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams) -> Result<SearchResults> {
+    let started = std::time::Instant::now();
+    let found = search_uninstrumented(conn, viewer, params);
+    metrics::histogram!("sala_search_duration_seconds").record(started.elapsed().as_secs_f64());
+    found
+}
+
+fn search_uninstrumented(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams) -> Result<SearchResults> {
     let mut v = Validator::default();
     v.check(
         params.q.chars().count() <= MAX_QUERY_CHARS,

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod errors;
 pub mod feeds;
 pub mod flash;
+pub mod metrics;
 pub mod middleware;
 pub mod page_cache;
 pub mod pages;
@@ -190,9 +191,10 @@ pub fn build_app(
         .wrap(from_fn(middleware::security_headers))
         .wrap(Compress::default())
         .wrap(from_fn(middleware::head_as_get))
+        .wrap(from_fn(metrics::record_requests))
         .wrap(tracing_actix_web::TracingLogger::default())
         .configure(|cfg| {
-            routes::Routes::new(cfg, "").get("/healthz", healthz);
+            routes::Routes::new(cfg, "").get("/healthz", healthz).get("/metrics", metrics::metrics);
         })
         .service(web::scope("/api/v1").configure(|cfg| api::routes(&mut routes::Routes::new(cfg, "/api/v1"))))
         .configure(|cfg| assets::routes(&mut routes::Routes::new(cfg, "")))

@@ -51,7 +51,10 @@ impl PageCache {
     }
 
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        self.entries.get(key)
+        let found = self.entries.get(key);
+        let outcome = if found.is_some() { "hit" } else { "miss" };
+        metrics::counter!("sala_page_cache_lookups_total", "outcome" => outcome).increment(1);
+        found
     }
 
     /// Serves the rendering stored under `key`, or renders it (`render`
