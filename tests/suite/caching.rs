@@ -75,3 +75,46 @@ async fn cached_pages_follow_every_write(backend: Backend) {
     assert!(!reader.get(&thread).await.body.contains(&format!("/p/{opening}/edit")));
 }
 both_backends!(cached_pages_follow_every_write);
+
+/// Each signed-in reader gets the buttons that are theirs: the facilitator
+/// lock and delete, the member edit on their own reply and flag on others';
+/// an anonymous visitor afterwards gets none of them (nothing per-viewer
+/// leaks through any cache).
+async fn each_reader_gets_their_own_buttons_and_visitors_none(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let (asker, member, facilitator) = (app.user("asker", false), app.user("member", false), app.user("facil", false));
+    app.join(&asker, &km);
+    app.join(&member, &km);
+    app.make_facilitator(&facilitator, &km);
+    let (thread_id, opening) =
+        crate::harness::api_thread(&app, &app.token(&asker), board.id, "question", "ใครตรวจเอกสาร", "ถามครับ").await;
+    let (_, reply) = crate::harness::api_reply(&app, &app.token(&member), thread_id, "ผมตรวจให้").await;
+    let reply_id = reply["id"].as_i64().unwrap();
+    let path = format!("/t/{thread_id}");
+    let has = |page: &str, what: &str| page.contains(what);
+    let lock = format!(r#"action="/t/{thread_id}/lock""#);
+    let edit_reply = format!(r#"href="/p/{reply_id}/edit""#);
+    let flag_opening = format!(r#"href="/p/{opening}/flag""#);
+    let delete_opening = format!(r#"action="/p/{opening}/delete""#);
+
+    let f = app.browser();
+    f.login("facil").await;
+    let as_facilitator = f.get(&path).await.body;
+    assert!(has(&as_facilitator, &lock) && has(&as_facilitator, &delete_opening), "the facilitator moderates");
+    assert!(!has(&as_facilitator, &edit_reply), "but edits only their own posts");
+
+    let m = app.browser();
+    m.login("member").await;
+    let as_member = m.get(&path).await.body;
+    assert!(has(&as_member, &edit_reply) && has(&as_member, &flag_opening), "the member edits theirs, flags others'");
+    assert!(!has(&as_member, &lock) && !has(&as_member, &delete_opening), "no facilitator's buttons for a member");
+
+    for _ in 0..2 {
+        let anonymous = app.browser().get(&path).await.body;
+        for button in [&lock, &edit_reply, &flag_opening, &delete_opening] {
+            assert!(!has(&anonymous, button), "{button} shown to a visitor");
+        }
+    }
+}
+both_backends!(each_reader_gets_their_own_buttons_and_visitors_none);
