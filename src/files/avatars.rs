@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::images;
-use super::kinds::{self, ImageKind};
+use super::kinds::ImageKind;
 use super::store::{blob_key, Store};
 use super::upload::Incoming;
 use crate::config::FileSettings;
@@ -32,12 +32,7 @@ pub struct Avatar {
 pub async fn set(db: &Db, store: &Store, settings: &FileSettings, user_id: i64, incoming: Incoming) -> Result<()> {
     let allowed = settings.allowed_types.clone();
     let (large, small) = actix_web::web::block(move || -> Result<_> {
-        use std::io::Read;
-        let mut head = Vec::new();
-        std::fs::File::open(&incoming.path)
-            .and_then(|f| f.take(kinds::HEAD_BYTES as u64).read_to_end(&mut head))
-            .context("cannot read an upload")?;
-        let kind = kinds::identify(&head, &incoming.file_name, &allowed)?;
+        let kind = super::upload::identify(&incoming.path, &incoming.file_name, &allowed)?;
         if kind.image.is_none() {
             return Err(Error::invalid("file", "error-avatar-not-picture"));
         }

@@ -15,7 +15,6 @@ use futures_util::StreamExt;
 use pulldown_cmark::{Event, Parser, Tag};
 use reqwest::Url;
 
-use super::kinds;
 use super::store::Store;
 use super::upload::{self, Incoming, Spool};
 use crate::authz::Viewer;
@@ -155,12 +154,8 @@ pub async fn localise(ctx: &Fetching<'_>, viewer: Viewer, community_slug: &str, 
     for url in remote_pictures(markdown, own_host.as_deref()) {
         let kept = async {
             let incoming = fetch(&url, ctx.settings, &ctx.data_dir.join("tmp")).await?;
-            let head = std::fs::read(&incoming.path).map_err(|e| Error::internal(e.to_string()))?;
-            let kind = kinds::identify(
-                &head[..head.len().min(kinds::HEAD_BYTES)],
-                &incoming.file_name,
-                &ctx.settings.allowed_types,
-            )?;
+            // Only its first bytes: the rest is read once, by `keep`.
+            let kind = upload::identify(&incoming.path, &incoming.file_name, &ctx.settings.allowed_types)?;
             if kind.image.is_none() {
                 return Err(Error::invalid("url", "error-file-type"));
             }

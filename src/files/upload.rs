@@ -85,13 +85,14 @@ pub fn clean_name(raw: &str, kind: &Kind) -> String {
     }
 }
 
-fn read_head(path: &std::path::Path) -> Result<Vec<u8>> {
+/// What the file at `path` really is (from its first bytes), if allowed.
+pub fn identify(path: &std::path::Path, name: &str, allowed: &[String]) -> Result<Kind> {
     use std::io::Read;
     let mut head = Vec::with_capacity(kinds::HEAD_BYTES);
     std::fs::File::open(path)
         .and_then(|f| f.take(kinds::HEAD_BYTES as u64).read_to_end(&mut head))
         .context("cannot read an upload")?;
-    Ok(head)
+    kinds::identify(&head, name, allowed)
 }
 
 /// Checks, processes, stores and records an upload to `community_slug`.
@@ -119,7 +120,7 @@ pub async fn keep(
     let Incoming { path, file_name, size, sha256 } = incoming;
     // Decoding pictures is CPU work: off the async workers.
     let (path, kind, processed) = actix_web::web::block(move || -> Result<_> {
-        let kind = kinds::identify(&read_head(&path)?, &file_name, &allowed)?;
+        let kind = identify(&path, &file_name, &allowed)?;
         let processed = kind.image.map(|image| images::process(&path, image)).transpose()?;
         Ok((path, (kind, file_name), processed))
     })
