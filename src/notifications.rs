@@ -120,10 +120,10 @@ pub fn unread_count(conn: &mut AnyConnection, user_id: i64) -> Result<i64> {
     // the index answers that alone. Only then the access rules are joined
     // in (building and preparing that query cost 10 % of a signed-in
     // thread view: bench/NOTES.md).
-    let any_unread: bool = diesel::dsl::select(exists(
+    let query = diesel::dsl::select(exists(
         notifications::table.filter(notifications::user_id.eq(user_id)).filter(notifications::read_at.is_null()),
-    ))
-    .get_result(conn)?;
+    ));
+    let any_unread: bool = crate::db::on_inner!(conn, |c| query.get_result(c))?;
     if !any_unread {
         return Ok(0);
     }

@@ -55,14 +55,18 @@ pub fn start(conn: &mut AnyConnection, secret: &[u8], user: &User, hours: i64) -
 /// all still hold. One query: the session joined to its user.
 pub fn resolve(conn: &mut AnyConnection, secret: &[u8], token: &str) -> Result<Option<Signed>> {
     let Some(claims) = tokens::verify(secret, token) else { return Ok(None) };
-    let user: Option<User> = sessions::table
+    let at = now();
+    // Every signed-in request runs this: on the inner connection, so that
+    // the prepared statement is cached (built in each arm: `as_select` is
+    // per backend).
+    let user: Option<User> = crate::db::on_inner!(conn, |c| sessions::table
         .inner_join(users::table)
         .filter(sessions::id.eq(&claims.session_id))
         .filter(sessions::user_id.eq(claims.user_id))
-        .filter(sessions::expires_at.gt(now()))
+        .filter(sessions::expires_at.gt(at))
         .select(User::as_select())
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     Ok(user.filter(|u| u.token_version == claims.version).map(|user| Signed { user, session_id: claims.session_id }))
 }
 

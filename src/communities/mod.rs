@@ -111,8 +111,10 @@ pub fn standing(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> 
             .filter(suspensions::lifted_at.is_null())
             .filter(suspensions::ends_at.is_null().or(suspensions::ends_at.gt(at))),
     );
-    let row: Option<(Role, bool)> =
-        memberships::table.find((community_id, user_id)).select((memberships::role, muted)).first(conn).optional()?;
+    // Runs on every signed-in view: on the inner connection, so the prepared
+    // statement is cached.
+    let query = memberships::table.find((community_id, user_id)).select((memberships::role, muted));
+    let row: Option<(Role, bool)> = crate::db::on_inner!(conn, |c| query.first(c).optional())?;
     Ok(match row {
         Some((_, true)) => Standing::Muted,
         Some((Role::Facilitator, false)) => Standing::Facilitator,
@@ -142,13 +144,18 @@ pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Community> {
 pub fn readable(conn: &mut AnyConnection, viewer: Viewer, slug: &str) -> Result<(Community, Standing)> {
     let community = by_slug(conn, slug)?;
     let standing = standing(conn, viewer, community.id)?;
+    may_enter(viewer, standing, &community)?;
+    Ok((community, standing))
+}
+
+/// Whether a viewer of this standing may read the community at all.
+pub fn may_enter(viewer: Viewer, standing: Standing, community: &Community) -> Result<()> {
     authorize(viewer, standing, Action::ReadCommunity { is_public: community.is_public }).map_err(|e| match e {
         // Outsiders, logged in or not, cannot tell a private community from
         // one that does not exist.
         Error::Forbidden | Error::Unauthenticated => Error::NotFound,
         other => other,
-    })?;
-    Ok((community, standing))
+    })
 }
 
 pub fn create(conn: &mut AnyConnection, viewer: Viewer, input: &CommunityInput) -> Result<Community> {

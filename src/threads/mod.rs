@@ -97,6 +97,7 @@ pub struct NewThread {
 }
 
 /// Where a thread lives, and the viewer's standing there.
+#[derive(Clone)]
 pub struct ThreadContext {
     pub thread: Thread,
     pub board: Board,
@@ -129,11 +130,30 @@ pub fn post_by_id(conn: &mut AnyConnection, post_id: i64) -> Result<Post> {
 /// Loads a thread the viewer may read, with its board, community and the
 /// viewer's standing (a private community's thread is "not found").
 pub fn readable(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -> Result<ThreadContext> {
-    let thread = by_id(conn, thread_id)?;
-    let board = communities::board_by_id(conn, thread.board_id)?;
-    let community = communities::by_id(conn, board.community_id)?;
-    let (community, standing) = communities::readable(conn, viewer, &community.slug)?;
+    // Every view of a thread starts here: one query, on the inner connection
+    // so that its prepared statement is cached.
+    // (`as_select` is per backend: the query is built in each arm.)
+    let (thread, board, community) = crate::db::on_inner!(conn, |c| threads::table
+        .inner_join(boards::table.inner_join(communities_t::table))
+        .filter(threads::id.eq(thread_id))
+        .select((Thread::as_select(), Board::as_select(), communities::Community::as_select()))
+        .first(c))?;
+    let standing = communities::standing(conn, viewer, community.id)?;
+    communities::may_enter(viewer, standing, &community)?;
     Ok(ThreadContext { thread, board, community, standing })
+}
+
+impl ThreadContext {
+    /// The versions a rendering of this thread is valid for.
+    pub fn stamp(&self) -> views::CacheStamp {
+        views::CacheStamp {
+            thread_version: self.thread.version,
+            board_id: self.board.id,
+            board_version: self.board.version,
+            community_version: self.community.version,
+            is_public: self.community.is_public,
+        }
+    }
 }
 
 fn insert_post(

@@ -106,13 +106,27 @@ impl Session {
             return Ok(cached.clone());
         }
         let state = state_of(req)?;
+        // The session, and the bell's count with it: one trip to the
+        // database pool for every signed-in page.
         let signed = match req.cookie(SESSION_COOKIE) {
-            Some(c) => signed_for_token(&state, c.value()).await?,
+            Some(c) => {
+                let (st, token) = (state.clone(), c.value().to_owned());
+                state
+                    .db
+                    .run(move |conn| {
+                        let Some(signed) = sessions::resolve(conn, &st.config.secret, &token)? else { return Ok(None) };
+                        // Invitations waiting for an answer count under the bell too.
+                        let unread = crate::notifications::unread_count(conn, signed.user.id)?
+                            + crate::communities::invitations::pending_count(conn, &signed.user)?;
+                        Ok(Some((signed, unread)))
+                    })
+                    .await?
+            }
             None => None,
         };
-        let (user, session_id) = match signed {
-            Some(s) => (Some(s.user), Some(s.session_id)),
-            None => (None, None),
+        let (user, session_id, unread) = match signed {
+            Some((s, unread)) => (Some(s.user), Some(s.session_id), unread),
+            None => (None, None, 0),
         };
         let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
         let lang_cookie = req.cookie(LANG_COOKIE);
@@ -128,20 +142,6 @@ impl Session {
             .or_else(|| req.cookie(CSRF_COOKIE).map(|c| c.value().to_owned()))
             .unwrap_or_default();
         let current_path = req.uri().path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
-        let unread = match &user {
-            Some(u) => {
-                let user = u.clone();
-                // Invitations waiting for an answer count under the bell too.
-                state
-                    .db
-                    .run(move |conn| {
-                        Ok(crate::notifications::unread_count(conn, user.id)?
-                            + crate::communities::invitations::pending_count(conn, &user)?)
-                    })
-                    .await?
-            }
-            None => 0,
-        };
         let flash = req.cookie(super::flash::FLASH_COOKIE).and_then(|c| super::flash::Flash::parse(c.value()));
         let session = Session { user, lang, current_path, unread, flash, csrf_nonce, session_id };
         req.extensions_mut().insert(session.clone());
