@@ -31,7 +31,7 @@ pub struct Config {
     /// organisation turned off is out within a working day.
     pub sso_session_hours: i64,
     pub db_pool_size: u32,
-    /// Memory for rendered anonymous pages (see `web::page_cache`).
+    /// Memory for shared renderings (see `web::page_cache`, `web::fragments`).
     pub page_cache_bytes: u64,
     /// `SALA_SMTP_URL`; unset means `.eml` files under the data directory.
     pub smtp_url: Option<String>,

@@ -62,6 +62,7 @@ pub struct ThreadPage {
     pub root_parent_id: Option<i64>,
 }
 
+#[derive(Clone)]
 pub struct TreeWindow {
     pub page: usize,
     pub page_size: usize,
@@ -93,11 +94,30 @@ pub fn thread_page(
     thread_id: i64,
     window: &TreeWindow,
 ) -> Result<ThreadPage> {
+    let ctx = shown(conn, viewer, thread_id)?;
+    let standing = ctx.standing;
+    thread_page_in(conn, ctx, window, &|author_id| can(viewer, standing, Action::SeeHidden { author_id }))
+}
+
+/// A thread the viewer may read and see: one whose opening post is hidden
+/// is not there for anyone but its author and the facilitators.
+pub fn shown(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -> Result<super::ThreadContext> {
     let ctx = readable(conn, viewer, thread_id)?;
-    // A thread whose opening post is hidden is not there for anyone else.
     if ctx.thread.is_hidden && !can(viewer, ctx.standing, Action::SeeHidden { author_id: ctx.thread.author_id }) {
         return Err(Error::NotFound);
     }
+    Ok(ctx)
+}
+
+/// A page of a thread already found readable; `sees_hidden` says whose
+/// hidden posts the page shows (by author), the others show a placeholder.
+pub fn thread_page_in(
+    conn: &mut AnyConnection,
+    ctx: super::ThreadContext,
+    window: &TreeWindow,
+    sees_hidden: &dyn Fn(i64) -> bool,
+) -> Result<ThreadPage> {
+    let thread_id = ctx.thread.id;
     let (skeleton, opening) = load_skeleton(conn, thread_id)?;
     let root = window.root.unwrap_or(opening);
     let root_parent_id = skeleton.iter().find(|n| n.id == root).ok_or(Error::NotFound)?.parent_id;
@@ -127,8 +147,7 @@ pub fn thread_page(
         .iter()
         .filter_map(|placed| {
             let (post, author) = by_id.remove(&placed.id)?;
-            let shown = !post.is_deleted
-                && (!post.is_hidden() || can(viewer, ctx.standing, Action::SeeHidden { author_id: author.id }));
+            let shown = !post.is_deleted && (!post.is_hidden() || sees_hidden(author.id));
             Some(PostView {
                 id: post.id,
                 parent_id: post.parent_id,

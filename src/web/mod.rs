@@ -6,6 +6,7 @@ pub mod assets;
 pub mod errors;
 pub mod feeds;
 pub mod flash;
+pub mod fragments;
 pub mod metrics;
 pub mod middleware;
 pub mod page_cache;
@@ -34,6 +35,10 @@ pub struct AppState {
     pub templates: tera::Tera,
     pub assets: Assets,
     pub page_cache: page_cache::PageCache,
+    /// Threads' posts rendered once for every reader (see `pages::thread_page`).
+    pub thread_posts: fragments::FragmentCache<pages::thread_page::ThreadPosts>,
+    /// Threads' JSON for signed-in readers (see `api::forum::get_thread`).
+    pub thread_json: fragments::FragmentCache<api::forum::SharedThreadJson>,
     /// Where attached files' bytes are (local disk or S3).
     pub store: crate::files::store::Store,
     /// Markdown previews rendering at once: one per core, so previews can
@@ -43,7 +48,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Result<AppState, Error> {
-        let page_cache = page_cache::PageCache::new(config.page_cache_bytes);
+        // Whole pages for anonymous readers, and threads' posts and JSON for
+        // everyone, share the budget.
+        let page_cache = page_cache::PageCache::new(config.page_cache_bytes / 2);
+        let thread_posts = fragments::FragmentCache::new(config.page_cache_bytes / 4);
+        let thread_json = fragments::FragmentCache::new(config.page_cache_bytes / 4);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let store = crate::files::store::Store::open(&config.files, &config.data_dir)?;
         Ok(AppState {
@@ -53,6 +62,8 @@ impl AppState {
             templates: assets::load_templates()?,
             assets: Assets::load(),
             page_cache,
+            thread_posts,
+            thread_json,
             preview_permits: tokio::sync::Semaphore::new(cores),
         })
     }
@@ -146,6 +157,11 @@ impl AppState {
         }
         ctx.insert("csrf", csrf);
         ctx.insert("assets", &self.assets.urls);
+        Ok(self.templates.render(template, ctx).with_context(|| format!("cannot render {template}"))?)
+    }
+
+    /// A part of a page, rendered with only what `ctx` holds.
+    pub fn render_fragment(&self, template: &str, ctx: &tera::Context) -> WebResult<String> {
         Ok(self.templates.render(template, ctx).with_context(|| format!("cannot render {template}"))?)
     }
 }

@@ -118,3 +118,72 @@ async fn each_reader_gets_their_own_buttons_and_visitors_none(backend: Backend) 
     }
 }
 both_backends!(each_reader_gets_their_own_buttons_and_visitors_none);
+
+/// Signed-in readers share the rendering of a thread's posts too, but a
+/// hidden reply reaches only its author and the facilitators, whoever reads
+/// first, on the page and in the API; each gets their own standing.
+async fn a_hidden_reply_reaches_only_those_who_may_see_it_whoever_reads_first(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let (asker, author, facilitator) = (app.user("asker", false), app.user("author", false), app.user("facil", false));
+    app.join(&asker, &km);
+    app.join(&author, &km);
+    app.make_facilitator(&facilitator, &km);
+    let (thread_id, _) = api_thread(&app, &app.token(&asker), board.id, "question", "ใครตรวจเอกสาร", "ถามครับ").await;
+    let (_, reply) = crate::harness::api_reply(&app, &app.token(&author), thread_id, "ลิงก์ขายของซ่อนไว้").await;
+    let reply_id = reply["id"].as_i64().unwrap();
+    let path = format!("/t/{thread_id}");
+    let api_path = format!("/api/v1/threads/{thread_id}");
+    let page_as = |who: &'static str| {
+        let app = &app;
+        let path = path.clone();
+        async move {
+            let b = app.browser();
+            b.login(who).await;
+            b.get(&path).await.body
+        }
+    };
+    let json_as = |who: &'static str| {
+        let app = &app;
+        let api_path = api_path.clone();
+        async move {
+            let user = sala::accounts::find_by_username(&mut app.conn(), who).unwrap();
+            let res = app.api().get(app.url(&api_path)).bearer_auth(app.token(&user)).send().await.unwrap();
+            json(res).await.1
+        }
+    };
+    let reply_body = |page: &serde_json::Value| {
+        page["posts"].as_array().unwrap().iter().find(|p| p["id"] == reply_id).unwrap()["body_html"].to_string()
+    };
+    // The asker reads first: the shared renderings show the reply.
+    assert!(page_as("asker").await.contains("ลิงก์ขายของซ่อนไว้"));
+    assert_eq!(json_as("asker").await["standing"], "member");
+
+    let (status, decided) = json(
+        app.api()
+            .post(app.url(&format!("/api/v1/posts/{reply_id}/decision")))
+            .bearer_auth(app.token(&facilitator))
+            .json(&json!({"decision": "hide", "reason": "สแปม"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(status < 300, "{decided}");
+
+    // Now the asker first again, then the author and the facilitator, then the asker.
+    for round in 0..2 {
+        let asker_page = page_as("asker").await;
+        assert!(!asker_page.contains("ลิงก์ขายของซ่อนไว้"), "round {round}: hidden from other members");
+        assert!(!reply_body(&json_as("asker").await).contains("ลิงก์ขายของซ่อนไว้"), "round {round}: API");
+        for who in ["author", "facil"] {
+            assert!(page_as(who).await.contains("ลิงก์ขายของซ่อนไว้"), "round {round}: {who} sees it");
+            let page = json_as(who).await;
+            assert!(reply_body(&page).contains("ลิงก์ขายของซ่อนไว้"), "round {round}: {who} in the API");
+            assert_eq!(page["standing"], if who == "facil" { "facilitator" } else { "member" });
+        }
+    }
+    let anonymous = app.browser().get(&path).await.body;
+    assert!(!anonymous.contains("ลิงก์ขายของซ่อนไว้"));
+}
+both_backends!(a_hidden_reply_reaches_only_those_who_may_see_it_whoever_reads_first);

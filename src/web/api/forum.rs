@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::authz::Standing;
+use crate::authz::{can, Action, Standing};
 use crate::communities::views::{self as community_views, MemberRow};
 use crate::communities::{self, Board, BoardInput, Community, CommunityInput};
 use crate::error::Context as _;
@@ -13,6 +13,7 @@ use crate::threads::{self, NewThread, Post, PostRevision, Thread};
 use crate::throttle::Write;
 use crate::vocab::Frequency;
 use crate::web::errors::WebResult;
+use crate::web::fragments::{Gated, Weighed};
 use crate::web::page_cache::anonymous_thread_stamp;
 use crate::web::session::{ApiUser, MaybeApiUser};
 use crate::web::uploads::{prepare_body, Place};
@@ -391,19 +392,59 @@ async fn get_thread(
         max_depth: state.config.max_visible_depth,
         root: q.root,
     };
-    let load =
-        |window: TreeWindow| state.db.run(move |conn| thread_views::thread_page(conn, viewer, thread_id, &window));
     // Anonymous reads of public threads share one rendering (see web::page_cache).
     let stamp = anonymous_thread_stamp(&state, caller.0.is_none(), thread_id).await?;
-    match stamp.filter(|s| s.is_public) {
-        Some(stamp) => {
-            let key = format!("api-thread|{}|{}", req.uri(), stamp.key());
-            let render =
-                async { Ok(serde_json::to_string(&load(window).await?).context("cannot write the thread as JSON")?) };
-            state.page_cache.serve(&req, &key, "application/json", "", render).await
-        }
-        None => Ok(HttpResponse::Ok().json(load(window).await?)),
+    if let Some(stamp) = stamp.filter(|s| s.is_public) {
+        let key = format!("api-thread|{}|{}", req.uri(), stamp.key());
+        let load = state.db.run(move |conn| thread_views::thread_page(conn, viewer, thread_id, &window));
+        let render = async { Ok(serde_json::to_string(&load.await?).context("cannot write the thread as JSON")?) };
+        return state.page_cache.serve(&req, &key, "application/json", "", render).await;
     }
+    // Signed-in readers share one rendering too, with their standing filled
+    // in, unless they may see a hidden post on the page (see web::fragments).
+    let ctx = state.db.run(move |conn| thread_views::shown(conn, viewer, thread_id)).await?;
+    let standing = ctx.standing;
+    let key = format!("api-thread|{}|{}", req.uri(), ctx.stamp().key());
+    let shared = match state.thread_json.get(&key) {
+        Some(shared) => shared,
+        None => state.thread_json.put(key, shared_thread_json(&state, ctx.clone(), window.clone()).await?),
+    };
+    let sees_hidden = move |author_id| can(viewer, standing, Action::SeeHidden { author_id });
+    if shared.hidden_authors.iter().any(|&author_id| sees_hidden(author_id)) {
+        let page = state.db.run(move |conn| thread_views::thread_page_in(conn, ctx, &window, &sees_hidden)).await?;
+        return Ok(HttpResponse::Ok().json(page));
+    }
+    let standing = serde_json::to_value(standing).context("cannot write a standing")?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(shared.json.fill(standing.as_str().unwrap_or(""), |_| true)))
+}
+
+/// A thread page's JSON as readers who see no hidden post get it, with a
+/// hole for the reader's standing.
+pub struct SharedThreadJson {
+    json: Gated,
+    hidden_authors: Vec<i64>,
+}
+
+impl Weighed for SharedThreadJson {
+    fn weight(&self) -> usize {
+        self.json.bytes()
+    }
+}
+
+async fn shared_thread_json(
+    state: &AppState,
+    ctx: threads::ThreadContext,
+    window: TreeWindow,
+) -> WebResult<SharedThreadJson> {
+    let page = state.db.run(move |conn| thread_views::thread_page_in(conn, ctx, &window, &|_| false)).await?;
+    let hidden_authors = page.posts.iter().filter(|p| p.is_hidden).map(|p| p.author.id).collect();
+    let hole = state.page_cache.hole();
+    let mut value = serde_json::to_value(&page).context("cannot write the thread as JSON")?;
+    value["standing"] = serde_json::Value::String(hole.to_owned());
+    let json = serde_json::to_string(&value).context("cannot write the thread as JSON")?;
+    Ok(SharedThreadJson { json: Gated::parse(&json, hole)?, hidden_authors })
 }
 
 #[derive(Deserialize, ToSchema)]

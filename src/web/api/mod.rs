@@ -5,7 +5,7 @@
 
 mod accounts;
 pub mod files;
-mod forum;
+pub mod forum;
 mod invitations;
 mod knowledge;
 mod moderation;

@@ -11,6 +11,7 @@ mod moderation;
 mod privacy;
 mod search;
 mod sso;
+pub mod thread_page;
 mod threads;
 
 use std::collections::HashMap;

@@ -2,20 +2,19 @@
 //! history, deleting, and facilitators' lock and pin.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{form_failure, see_other, CsrfOnly, ToggleForm};
-use crate::authz::{authorize, can, Action, Viewer};
+use super::{form_failure, see_other, thread_page, CsrfOnly, ToggleForm};
+use crate::authz::{authorize, Action};
 use crate::communities::{self, views as community_views};
 use crate::files::upload::Incoming;
-use crate::threads::views::{self, ThreadPage, TreeWindow};
+use crate::threads::views;
 use crate::threads::{self, NewThread, ThreadFlag};
 use crate::throttle::Write;
 use crate::web::errors::{AppError, WebResult};
 use crate::web::flash::{see_other_with, Flash};
-use crate::web::page_cache::{anonymous_key, anonymous_thread_stamp};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::uploads::{prepare_body, CsrfUpload, Place};
 use crate::web::{AppState, PageQuery};
@@ -25,7 +24,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/ask", ask)
         .get("/c/{slug}/b/{board}/new", new_thread_page)
         .post("/c/{slug}/b/{board}/new", create_thread)
-        .get("/t/{id}", thread_page)
+        .get("/t/{id}", super::thread_page::thread_page)
         .post("/t/{id}/reply", reply)
         .post("/t/{id}/lock", lock)
         .post("/t/{id}/pin", pin)
@@ -213,131 +212,6 @@ async fn post_thread(
     }
 }
 
-/// Per-post permissions for the page's buttons (the domain checks again).
-fn decorate(page: &ThreadPage, viewer: Viewer) -> Vec<serde_json::Value> {
-    page.posts
-        .iter()
-        .map(|post| {
-            let mut v = serde_json::to_value(post).unwrap_or_default();
-            v["can_edit"] =
-                json!(!post.is_deleted && can(viewer, page.standing, Action::EditPost { author_id: post.author.id }));
-            v["can_delete"] =
-                json!(!post.is_deleted && can(viewer, page.standing, Action::DeletePost { author_id: post.author.id }));
-            v["can_flag"] = json!(
-                !post.is_deleted
-                    && !post.is_hidden
-                    && can(viewer, page.standing, Action::FlagPost { author_id: post.author.id })
-            );
-            v
-        })
-        .collect()
-}
-
-/// A thread page with what the knowledge base adds to it: the accepted
-/// answer shown under the question, and the items distilled from it.
-pub struct ThreadView {
-    page: ThreadPage,
-    accepted: Option<views::PostView>,
-    knowledge: Vec<(i64, String, String)>,
-    /// The post the viewer just flagged, if any.
-    flagged: Option<i64>,
-}
-
-async fn load_thread_page(state: &AppState, viewer: Viewer, thread_id: i64, q: &PageQuery) -> WebResult<ThreadView> {
-    let window = TreeWindow {
-        page: q.page(),
-        page_size: state.config.page_size,
-        max_depth: state.config.max_visible_depth,
-        root: q.root,
-    };
-    Ok(state
-        .db
-        .run(move |conn| {
-            let page = views::thread_page(conn, viewer, thread_id, &window)?;
-            let curator = can(viewer, page.standing, Action::CurateKnowledge);
-            let knowledge = crate::knowledge::views::for_thread(conn, thread_id, curator)?;
-            let accepted = match page.thread.accepted_post_id {
-                Some(id) => views::post_view(conn, id)?.filter(|p| !p.is_deleted && !p.is_hidden),
-                None => None,
-            };
-            Ok(ThreadView { page, accepted, knowledge, flagged: None })
-        })
-        .await?)
-}
-
-async fn thread_page(
-    state: web::Data<AppState>,
-    session: Session,
-    req: HttpRequest,
-    path: web::Path<i64>,
-    q: web::Query<PageQuery>,
-) -> WebResult<HttpResponse> {
-    let viewer = session.viewer();
-    let thread_id = path.into_inner();
-    let stamp = anonymous_thread_stamp(&state, session.reads_shared_pages(), thread_id).await?;
-    match anonymous_key(&session, "thread", stamp) {
-        Some(key) => {
-            let csrf = session.csrf_token(&state.config.secret);
-            let render = async {
-                let page = load_thread_page(&state, viewer, thread_id, &q).await?;
-                thread_html(&state, &session, page, json!({}), None, state.page_cache.hole())
-            };
-            state.page_cache.serve(&req, &key, "text/html; charset=utf-8", &csrf, render).await
-        }
-        None => {
-            let mut page = load_thread_page(&state, viewer, thread_id, &q).await?;
-            page.flagged = q.flagged;
-            render_thread(&state, &session, page, json!({}), None, StatusCode::OK)
-        }
-    }
-}
-
-fn render_thread(
-    state: &AppState,
-    session: &Session,
-    page: ThreadView,
-    reply_form: serde_json::Value,
-    errors: Option<std::collections::HashMap<String, String>>,
-    status: StatusCode,
-) -> WebResult<HttpResponse> {
-    let html = thread_html(state, session, page, reply_form, errors, &session.csrf_token(&state.config.secret))?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
-}
-
-fn thread_html(
-    state: &AppState,
-    session: &Session,
-    view: ThreadView,
-    reply_form: serde_json::Value,
-    errors: Option<std::collections::HashMap<String, String>>,
-    csrf: &str,
-) -> WebResult<String> {
-    let viewer = session.viewer();
-    let page = view.page;
-    let mut ctx = tera::Context::new();
-    let is_question = page.thread.kind == crate::threads::ThreadKind::Question;
-    ctx.insert(
-        "can_resolve",
-        &(is_question && can(viewer, page.standing, Action::ResolveThread { asker_id: page.thread.author_id })),
-    );
-    ctx.insert("can_mark_ready", &(!is_question && can(viewer, page.standing, Action::MarkReady)));
-    ctx.insert(
-        "can_distill",
-        &(crate::knowledge::is_resolved(&page.thread) && can(viewer, page.standing, Action::Distill)),
-    );
-    ctx.insert("accepted", &view.accepted);
-    ctx.insert("flagged", &view.flagged);
-    ctx.insert("knowledge", &view.knowledge);
-    ctx.insert("posts", &decorate(&page, viewer));
-    ctx.insert("can_reply", &can(viewer, page.standing, Action::Reply { thread_locked: page.thread.is_locked }));
-    ctx.insert("can_moderate", &can(viewer, page.standing, Action::ModerateThread));
-    ctx.insert("is_member", &(page.standing >= crate::authz::Standing::Muted));
-    ctx.insert("page", &page);
-    ctx.insert("reply_form", &reply_form);
-    ctx.insert("errors", &errors.unwrap_or_default());
-    state.render_html(session, "thread.html", &mut ctx, csrf)
-}
-
 #[derive(Deserialize)]
 struct ReplyForm {
     #[serde(default, deserialize_with = "crate::web::blank_as_none")]
@@ -397,8 +271,8 @@ async fn post_reply(
             .await?;
         let mut echo = echo;
         add_preview(state, &mut echo).await?;
-        let page = load_thread_page(state, viewer, thread_id, &PageQuery::default()).await?;
-        return render_thread(state, session, page, echo, None, StatusCode::OK);
+        let view = thread_page::load(state, session, thread_id, &PageQuery::default()).await?;
+        return thread_page::render(state, session, view, echo, None, StatusCode::OK);
     }
     let body = form.body.clone();
     let parent = form.parent_id;
@@ -424,8 +298,8 @@ async fn reply_failed(
     match form.parent_id {
         Some(parent_id) => render_reply_page(state, session, parent_id, echo, Some(errors), status, Preview::No).await,
         None => {
-            let page = load_thread_page(state, session.viewer(), thread_id, &PageQuery::default()).await?;
-            render_thread(state, session, page, echo, Some(errors), status)
+            let view = thread_page::load(state, session, thread_id, &PageQuery::default()).await?;
+            thread_page::render(state, session, view, echo, Some(errors), status)
         }
     }
 }
