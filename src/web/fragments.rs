@@ -139,6 +139,12 @@ pub trait Weighed {
     fn weight(&self) -> usize;
 }
 
+impl Weighed for String {
+    fn weight(&self) -> usize {
+        self.len()
+    }
+}
+
 impl<T: Weighed + Send + Sync + 'static> FragmentCache<T> {
     pub fn new(max_bytes: u64) -> Self {
         let entries = moka::sync::Cache::builder()

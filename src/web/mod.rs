@@ -39,6 +39,8 @@ pub struct AppState {
     pub thread_posts: fragments::FragmentCache<pages::thread_page::ThreadPosts>,
     /// Threads' JSON for signed-in readers (see `api::forum::get_thread`).
     pub thread_json: fragments::FragmentCache<api::forum::SharedThreadJson>,
+    /// Boards' listings for every reader (see `pages::communities`).
+    pub board_listings: fragments::FragmentCache<String>,
     /// Where attached files' bytes are (local disk or S3).
     pub store: crate::files::store::Store,
     /// Markdown previews rendering at once: one per core, so previews can
@@ -48,11 +50,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Result<AppState, Error> {
-        // Whole pages for anonymous readers, and threads' posts and JSON for
-        // everyone, share the budget.
+        // Whole pages for anonymous readers, and threads' posts and JSON and
+        // boards' listings for everyone, share the budget.
         let page_cache = page_cache::PageCache::new(config.page_cache_bytes / 2);
         let thread_posts = fragments::FragmentCache::new(config.page_cache_bytes / 4);
-        let thread_json = fragments::FragmentCache::new(config.page_cache_bytes / 4);
+        let thread_json = fragments::FragmentCache::new(config.page_cache_bytes / 8);
+        let board_listings = fragments::FragmentCache::new(config.page_cache_bytes / 8);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let store = crate::files::store::Store::open(&config.files, &config.data_dir)?;
         Ok(AppState {
@@ -64,6 +67,7 @@ impl AppState {
             page_cache,
             thread_posts,
             thread_json,
+            board_listings,
             preview_permits: tokio::sync::Semaphore::new(cores),
         })
     }

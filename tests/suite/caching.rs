@@ -187,3 +187,36 @@ async fn a_hidden_reply_reaches_only_those_who_may_see_it_whoever_reads_first(ba
     assert!(!anonymous.contains("ลิงก์ขายของซ่อนไว้"));
 }
 both_backends!(a_hidden_reply_reaches_only_those_who_may_see_it_whoever_reads_first);
+
+/// A board's listing is shared by signed-in readers too: it follows every
+/// new thread at once, and the buttons above it stay each reader's own.
+async fn signed_in_readers_share_a_boards_listing_but_not_its_buttons(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    // The outsider has an account but has not joined the community.
+    let (member, facilitator) = (app.user("member", false), app.user("facil", false));
+    app.user("outsider", false);
+    app.join(&member, &km);
+    app.make_facilitator(&facilitator, &km);
+    api_thread(&app, &app.token(&member), board.id, "question", "กระทู้แรกของบอร์ด", "ถามครับ").await;
+    let path = format!("/c/{}/b/{}", km.slug, board.slug);
+    let new_thread = format!(r#"href="/c/{}/b/{}/new""#, km.slug, board.slug);
+    let edit_board = format!(r#"href="/c/{}/b/{}/edit""#, km.slug, board.slug);
+
+    let (m, o, f) = (app.browser(), app.browser(), app.browser());
+    m.login("member").await;
+    o.login("outsider").await;
+    f.login("facil").await;
+    let as_member = m.get(&path).await.body;
+    assert!(as_member.contains("กระทู้แรกของบอร์ด") && as_member.contains(&new_thread));
+    assert!(!as_member.contains(&edit_board), "members do not edit boards");
+
+    api_thread(&app, &app.token(&facilitator), board.id, "experience", "กระทู้ที่สองมาใหม่", "เล่าให้ฟัง").await;
+    for (who, browser) in [("member", &m), ("outsider", &o), ("facil", &f)] {
+        let page = browser.get(&path).await.body;
+        assert!(page.contains("กระทู้ที่สองมาใหม่"), "{who} sees the new thread at once");
+        assert_eq!(page.contains(&new_thread), who != "outsider", "{who}: the new-thread button");
+        assert_eq!(page.contains(&edit_board), who == "facil", "{who}: the edit button");
+    }
+}
+both_backends!(signed_in_readers_share_a_boards_listing_but_not_its_buttons);

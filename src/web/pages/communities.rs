@@ -495,18 +495,15 @@ async fn board_page(
     if let Some(hit) = key.as_deref().and_then(|k| state.page_cache.get(k)) {
         return Ok(hit.respond(&req, key.as_deref().unwrap_or_default(), &csrf));
     }
-    let page = q.page();
-    let per_page = state.config.threads_per_page;
-    let (community, standing, board, threads, total) = state
+    let (community, standing, board) = state
         .db
         .run(move |conn| {
             let (community, standing) = communities::readable(conn, viewer, &slug)?;
             let board = communities::board_by_slug(conn, community.id, &board_slug)?;
-            let (threads, total) = thread_views::board_threads(conn, board.id, page, per_page)?;
-            Ok((community, standing, board, threads, total))
+            Ok((community, standing, board))
         })
         .await?;
-    let pages = (total as usize).div_ceil(per_page).max(1);
+    let listing = board_listing(&state, session.lang, &community, &board, q.page()).await?;
     let mut ctx = tera::Context::new();
     let feed = format!("/c/{}/b/{}/feed.atom", community.slug, board.slug);
     ctx.insert("feed_url", &crate::web::feeds::feed_url(&feed, !community.is_public, session.user.as_ref()));
@@ -514,10 +511,7 @@ async fn board_page(
     ctx.insert("can", &permissions(viewer, standing, &community));
     ctx.insert("community", &community);
     ctx.insert("board", &board);
-    ctx.insert("threads", &threads);
-    ctx.insert("page", &page);
-    ctx.insert("pages", &pages);
-    ctx.insert("total", &total);
+    ctx.insert("listing_html", listing.as_str());
     match key {
         Some(key) => {
             let html = state.render_html(&session, "board.html", &mut ctx, state.page_cache.hole())?;
@@ -525,4 +519,34 @@ async fn board_page(
         }
         None => state.render(&session, "board.html", &mut ctx),
     }
+}
+
+/// A page of a board's threads as every reader sees it (the listing has
+/// nothing per reader), rendered once per version of the board and its
+/// community (see `web::fragments`).
+async fn board_listing(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    community: &communities::Community,
+    board: &communities::Board,
+    page: usize,
+) -> WebResult<std::sync::Arc<String>> {
+    let key = format!("board-threads|{}|{}|{}|{}|{page}", lang.code(), board.id, board.version, community.version);
+    if let Some(hit) = state.board_listings.get(&key) {
+        return Ok(hit);
+    }
+    let per_page = state.config.threads_per_page;
+    let board_id = board.id;
+    let (threads, total) =
+        state.db.run(move |conn| thread_views::board_threads(conn, board_id, page, per_page)).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("lang", &lang);
+    ctx.insert("community", community);
+    ctx.insert("board", board);
+    ctx.insert("threads", &threads);
+    ctx.insert("page", &page);
+    ctx.insert("pages", &(total as usize).div_ceil(per_page).max(1));
+    ctx.insert("total", &total);
+    let html = state.render_fragment("board_threads.html", &ctx)?;
+    Ok(state.board_listings.put(key, html))
 }
