@@ -109,6 +109,13 @@ pub fn shown(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -> Result
     Ok(ctx)
 }
 
+/// Whether a reader sees any of the hidden posts by `authors` (their own, or
+/// everyone's as a facilitator): then a rendering shared by readers who see
+/// none of them is not theirs.
+pub fn sees_any_hidden(viewer: Viewer, standing: crate::authz::Standing, authors: &[i64]) -> bool {
+    authors.iter().any(|&author_id| can(viewer, standing, Action::SeeHidden { author_id }))
+}
+
 /// A page of a thread already found readable; `sees_hidden` says whose
 /// hidden posts the page shows (by author), the others show a placeholder.
 pub fn thread_page_in(

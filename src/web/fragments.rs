@@ -130,9 +130,12 @@ impl Gated {
     }
 }
 
-/// Shared renderings, weighed by their size.
+/// Shared renderings, weighed by their size (whole pages in `page_cache`,
+/// fragments here).
 pub struct FragmentCache<T: Weighed + Send + Sync + 'static> {
     entries: moka::sync::Cache<String, Arc<T>>,
+    /// The counter of hits and misses, for `/metrics`.
+    lookups_metric: &'static str,
 }
 
 pub trait Weighed {
@@ -146,18 +149,18 @@ impl Weighed for String {
 }
 
 impl<T: Weighed + Send + Sync + 'static> FragmentCache<T> {
-    pub fn new(max_bytes: u64) -> Self {
+    pub fn new(max_bytes: u64, lookups_metric: &'static str) -> Self {
         let entries = moka::sync::Cache::builder()
             .max_capacity(max_bytes)
             .weigher(|key: &String, value: &Arc<T>| u32::try_from(key.len() + value.weight()).unwrap_or(u32::MAX))
             .build();
-        FragmentCache { entries }
+        FragmentCache { entries, lookups_metric }
     }
 
     pub fn get(&self, key: &str) -> Option<Arc<T>> {
         let found = self.entries.get(key);
         let outcome = if found.is_some() { "hit" } else { "miss" };
-        metrics::counter!("sala_fragment_cache_lookups_total", "outcome" => outcome).increment(1);
+        metrics::counter!(self.lookups_metric, "outcome" => outcome).increment(1);
         found
     }
 

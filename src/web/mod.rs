@@ -48,14 +48,17 @@ pub struct AppState {
     preview_permits: tokio::sync::Semaphore,
 }
 
+/// The `/metrics` counter of the shared fragments' hits and misses.
+const FRAGMENT_LOOKUPS: &str = "sala_fragment_cache_lookups_total";
+
 impl AppState {
     pub fn new(db: Db, config: Config) -> Result<AppState, Error> {
         // Whole pages for anonymous readers, and threads' posts and JSON and
         // boards' listings for everyone, share the budget.
         let page_cache = page_cache::PageCache::new(config.page_cache_bytes / 2);
-        let thread_posts = fragments::FragmentCache::new(config.page_cache_bytes / 4);
-        let thread_json = fragments::FragmentCache::new(config.page_cache_bytes / 8);
-        let board_listings = fragments::FragmentCache::new(config.page_cache_bytes / 8);
+        let thread_posts = fragments::FragmentCache::new(config.page_cache_bytes / 4, FRAGMENT_LOOKUPS);
+        let thread_json = fragments::FragmentCache::new(config.page_cache_bytes / 8, FRAGMENT_LOOKUPS);
+        let board_listings = fragments::FragmentCache::new(config.page_cache_bytes / 8, FRAGMENT_LOOKUPS);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let store = crate::files::store::Store::open(&config.files, &config.data_dir)?;
         Ok(AppState {
@@ -161,7 +164,7 @@ impl AppState {
         }
         ctx.insert("csrf", csrf);
         ctx.insert("assets", &self.assets.urls);
-        Ok(self.templates.render(template, ctx).with_context(|| format!("cannot render {template}"))?)
+        self.render_fragment(template, ctx)
     }
 
     /// A part of a page, rendered with only what `ctx` holds.
@@ -284,6 +287,16 @@ impl PageQuery {
     /// The page asked for, from 1 to [`MAX_PAGE`].
     pub fn page(&self) -> usize {
         self.page.unwrap_or(1).clamp(1, MAX_PAGE)
+    }
+
+    /// The part of a thread's tree this query asks for, laid out as configured.
+    pub fn tree_window(&self, config: &Config) -> crate::threads::views::TreeWindow {
+        crate::threads::views::TreeWindow {
+            page: self.page(),
+            page_size: config.page_size,
+            max_depth: config.max_visible_depth,
+            root: self.root,
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::errors::WebResult;
+use super::fragments::{FragmentCache, Weighed};
 use super::session::Session;
 use super::AppState;
 use crate::threads::views::CacheStamp;
@@ -21,7 +22,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 pub struct PageCache {
-    entries: moka::sync::Cache<String, Arc<CachedPage>>,
+    entries: FragmentCache<CachedPage>,
     hole: String,
 }
 
@@ -33,13 +34,7 @@ pub struct CachedPage {
 
 impl PageCache {
     pub fn new(max_bytes: u64) -> PageCache {
-        let entries = moka::sync::Cache::builder()
-            .max_capacity(max_bytes)
-            .weigher(|key: &String, page: &Arc<CachedPage>| {
-                let size = key.len() + page.parts.iter().map(String::len).sum::<usize>();
-                u32::try_from(size).unwrap_or(u32::MAX)
-            })
-            .build();
+        let entries = FragmentCache::new(max_bytes, "sala_page_cache_lookups_total");
         let mut random = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut random);
         PageCache { entries, hole: format!("csrf-hole-{}", hex::encode(random)) }
@@ -51,10 +46,7 @@ impl PageCache {
     }
 
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let found = self.entries.get(key);
-        let outcome = if found.is_some() { "hit" } else { "miss" };
-        metrics::counter!("sala_page_cache_lookups_total", "outcome" => outcome).increment(1);
-        found
+        self.entries.get(key)
     }
 
     /// Serves the rendering stored under `key`, or renders it (`render`
@@ -75,9 +67,13 @@ impl PageCache {
     }
 
     pub fn put(&self, key: String, body: &str, content_type: &'static str) -> Arc<CachedPage> {
-        let page = Arc::new(CachedPage { parts: body.split(&self.hole).map(str::to_owned).collect(), content_type });
-        self.entries.insert(key, page.clone());
-        page
+        self.entries.put(key, CachedPage { parts: body.split(&self.hole).map(str::to_owned).collect(), content_type })
+    }
+}
+
+impl Weighed for CachedPage {
+    fn weight(&self) -> usize {
+        self.parts.iter().map(String::len).sum()
     }
 }
 

@@ -220,3 +220,31 @@ async fn signed_in_readers_share_a_boards_listing_but_not_its_buttons(backend: B
     }
 }
 both_backends!(signed_in_readers_share_a_boards_listing_but_not_its_buttons);
+
+/// The thank-you after flagging sits beside the flagged post for the reader
+/// who came back from flagging it, not in the rendering others share.
+async fn the_flag_thank_you_shows_beside_that_post_for_that_reader_only(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let (asker, member) = (app.user("asker", false), app.user("member", false));
+    app.join(&asker, &km);
+    app.join(&member, &km);
+    let (thread_id, _) = api_thread(&app, &app.token(&asker), board.id, "question", "ใครตรวจเอกสาร", "ถามครับ").await;
+    let (_, reply) = crate::harness::api_reply(&app, &app.token(&asker), thread_id, "ตอบเองครับ").await;
+    let reply_id = reply["id"].as_i64().unwrap();
+    let thanks = "ขอบคุณ ผู้อำนวยความสะดวกจะตรวจสอบข้อความนี้";
+    let path = format!("/t/{thread_id}");
+
+    let asker_browser = app.browser();
+    asker_browser.login("asker").await;
+    assert!(!asker_browser.get(&path).await.body.contains(thanks), "nobody has flagged anything");
+    let m = app.browser();
+    m.login("member").await;
+    let after_flagging = m.get(&format!("{path}?flagged={reply_id}")).await.body;
+    assert_eq!(after_flagging.matches(thanks).count(), 1);
+    let beside = after_flagging.find(&format!(r#"id="p{reply_id}""#)).unwrap();
+    assert!(after_flagging.find(thanks).unwrap() > beside, "beside the flagged reply, not the question");
+    assert!(!asker_browser.get(&path).await.body.contains(thanks), "not for other readers");
+    assert!(!m.get(&path).await.body.contains(thanks), "only on the way back from flagging");
+}
+both_backends!(the_flag_thank_you_shows_beside_that_post_for_that_reader_only);

@@ -386,12 +386,7 @@ async fn get_thread(
 ) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let thread_id = path.into_inner();
-    let window = TreeWindow {
-        page: q.page(),
-        page_size: state.config.page_size,
-        max_depth: state.config.max_visible_depth,
-        root: q.root,
-    };
+    let window = q.tree_window(&state.config);
     // Anonymous reads of public threads share one rendering (see web::page_cache).
     let stamp = anonymous_thread_stamp(&state, caller.0.is_none(), thread_id).await?;
     if let Some(stamp) = stamp.filter(|s| s.is_public) {
@@ -409,8 +404,8 @@ async fn get_thread(
         Some(shared) => shared,
         None => state.thread_json.put(key, shared_thread_json(&state, ctx.clone(), window.clone()).await?),
     };
-    let sees_hidden = move |author_id| can(viewer, standing, Action::SeeHidden { author_id });
-    if shared.hidden_authors.iter().any(|&author_id| sees_hidden(author_id)) {
+    if thread_views::sees_any_hidden(viewer, standing, &shared.hidden_authors) {
+        let sees_hidden = move |author_id| can(viewer, standing, Action::SeeHidden { author_id });
         let page = state.db.run(move |conn| thread_views::thread_page_in(conn, ctx, &window, &sees_hidden)).await?;
         return Ok(HttpResponse::Ok().json(page));
     }

@@ -68,12 +68,7 @@ enum Sight {
 pub async fn load(state: &AppState, session: &Session, thread_id: i64, q: &PageQuery) -> WebResult<ThreadView> {
     let viewer = session.viewer();
     let ctx = state.db.run(move |conn| views::shown(conn, viewer, thread_id)).await?;
-    let window = TreeWindow {
-        page: q.page(),
-        page_size: state.config.page_size,
-        max_depth: state.config.max_visible_depth,
-        root: q.root,
-    };
+    let window = q.tree_window(&state.config);
     let key = format!(
         "thread-posts|{}|{thread_id}|{}|{:?}|{}",
         session.lang.code(),
@@ -88,9 +83,7 @@ pub async fn load(state: &AppState, session: &Session, thread_id: i64, q: &PageQ
             state.thread_posts.put(key, posts)
         }
     };
-    let standing = ctx.standing;
-    let sees_hidden = |author_id| can(viewer, standing, Action::SeeHidden { author_id });
-    let posts = if shared.hidden_authors.iter().any(|&author_id| sees_hidden(author_id)) {
+    let posts = if views::sees_any_hidden(viewer, ctx.standing, &shared.hidden_authors) {
         Arc::new(render_posts(state, session.lang, ctx.clone(), window, Sight::Reader(viewer)).await?)
     } else {
         shared
