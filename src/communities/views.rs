@@ -19,6 +19,50 @@ pub struct MemberRow {
     pub joined_at: chrono::NaiveDateTime,
 }
 
+/// Changes whenever anything the home page lists changes: every write that
+/// shows in a board's listing or on a community page bumps a `version`
+/// (versions only grow, and the counts catch deletions), and publishing or
+/// revising knowledge moves `updated_at`. Sums over the boards and
+/// communities tables rather than one site-wide row that every post would
+/// have to lock.
+pub fn site_stamp(conn: &mut AnyConnection) -> Result<String> {
+    #[derive(QueryableByName)]
+    struct Stamp {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        stamp: String,
+    }
+    let query = diesel::sql_query(
+        "SELECT CAST((SELECT COALESCE(SUM(version), 0) FROM boards) AS TEXT) || '.' || \
+                CAST((SELECT COUNT(*) FROM boards) AS TEXT) || '.' || \
+                CAST((SELECT COALESCE(SUM(version), 0) FROM communities) AS TEXT) || '.' || \
+                CAST((SELECT COUNT(*) FROM communities) AS TEXT) || '.' || \
+                CAST((SELECT COUNT(*) FROM knowledge_items) AS TEXT) || '.' || \
+                COALESCE(CAST((SELECT MAX(updated_at) FROM knowledge_items) AS TEXT), '-') AS stamp",
+    );
+    Ok(crate::db::on_inner!(conn, |c| query.get_result::<Stamp>(c))?.stamp)
+}
+
+/// Who sees the same home page as the viewer: everyone for a visitor or a
+/// member of public communities only, one key per set of private
+/// communities otherwise, and admins (who see every community) apart.
+pub fn audience(conn: &mut AnyConnection, viewer: Viewer) -> Result<String> {
+    if viewer.is_admin {
+        return Ok("admin".to_owned());
+    }
+    let Some(uid) = viewer.user_id else { return Ok("public".to_owned()) };
+    let private: Vec<i64> = memberships::table
+        .inner_join(communities::table)
+        .filter(memberships::user_id.eq(uid))
+        .filter(communities::is_public.eq(false))
+        .order(communities::id.asc())
+        .select(communities::id)
+        .load(conn)?;
+    if private.is_empty() {
+        return Ok("public".to_owned());
+    }
+    Ok(private.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+}
+
 /// Communities the viewer can see: public ones and those they belong to.
 pub fn list_communities(conn: &mut AnyConnection, viewer: Viewer) -> Result<Vec<Community>> {
     let mine: Vec<i64> = match viewer.user_id {

@@ -18,7 +18,7 @@ pub mod uploads;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{from_fn, Compress};
-use actix_web::{web, App, HttpResponse};
+use actix_web::{web, App, HttpRequest, HttpResponse};
 use serde::{Deserialize, Deserializer};
 
 use crate::config::Config;
@@ -39,8 +39,9 @@ pub struct AppState {
     pub thread_posts: fragments::FragmentCache<pages::thread_page::ThreadPosts>,
     /// Threads' JSON for signed-in readers (see `api::forum::get_thread`).
     pub thread_json: fragments::FragmentCache<api::forum::SharedThreadJson>,
-    /// Boards' listings for every reader (see `pages::communities`).
-    pub board_listings: fragments::FragmentCache<String>,
+    /// Boards' listings and the home page's lists for every reader (see
+    /// `pages::communities`).
+    pub listings: fragments::FragmentCache<String>,
     /// Where attached files' bytes are (local disk or S3).
     pub store: crate::files::store::Store,
     /// Markdown previews rendering at once: one per core, so previews can
@@ -58,7 +59,7 @@ impl AppState {
         let page_cache = page_cache::PageCache::new(config.page_cache_bytes / 2);
         let thread_posts = fragments::FragmentCache::new(config.page_cache_bytes / 4, FRAGMENT_LOOKUPS);
         let thread_json = fragments::FragmentCache::new(config.page_cache_bytes / 8, FRAGMENT_LOOKUPS);
-        let board_listings = fragments::FragmentCache::new(config.page_cache_bytes / 8, FRAGMENT_LOOKUPS);
+        let listings = fragments::FragmentCache::new(config.page_cache_bytes / 8, FRAGMENT_LOOKUPS);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let store = crate::files::store::Store::open(&config.files, &config.data_dir)?;
         Ok(AppState {
@@ -70,7 +71,7 @@ impl AppState {
             page_cache,
             thread_posts,
             thread_json,
-            board_listings,
+            listings,
             preview_permits: tokio::sync::Semaphore::new(cores),
         })
     }
@@ -168,6 +169,30 @@ impl AppState {
     }
 
     /// A part of a page, rendered with only what `ctx` holds.
+    /// The page stored under `key` for anonymous readers, ready to send,
+    /// if there is one (see [`Self::render_shared`]).
+    pub fn cached_page(&self, req: &HttpRequest, session: &Session, key: Option<&str>) -> Option<HttpResponse> {
+        let (key, hit) = key.and_then(|k| Some((k, self.page_cache.get(k)?)))?;
+        Some(hit.respond(req, key, &session.csrf_token(&self.config.secret)))
+    }
+
+    /// Renders a page for this reader; with a `key` (see
+    /// `page_cache::shared_page_key`), once for every anonymous reader:
+    /// stored with holes for the CSRF token, filled in for this one.
+    pub fn render_shared(
+        &self,
+        req: &HttpRequest,
+        session: &Session,
+        key: Option<String>,
+        template: &str,
+        ctx: &mut tera::Context,
+    ) -> WebResult<HttpResponse> {
+        let Some(key) = key else { return self.render(session, template, ctx) };
+        let html = self.render_html(session, template, ctx, self.page_cache.hole())?;
+        let csrf = session.csrf_token(&self.config.secret);
+        Ok(self.page_cache.put(key.clone(), &html, "text/html; charset=utf-8").respond(req, &key, &csrf))
+    }
+
     pub fn render_fragment(&self, template: &str, ctx: &tera::Context) -> WebResult<String> {
         Ok(self.templates.render(template, ctx).with_context(|| format!("cannot render {template}"))?)
     }
@@ -281,6 +306,9 @@ pub struct PageQuery {
     /// The post the viewer just flagged (a thank-you beside it).
     #[serde(default, deserialize_with = "blank_as_none")]
     pub flagged: Option<i64>,
+    /// The title the viewer was about to ask (see `pages::similar`).
+    #[serde(default)]
+    pub asked: Option<String>,
 }
 
 impl PageQuery {

@@ -98,8 +98,14 @@ impl CachedPage {
 /// The cache key for an anonymous reader of public content, or `None` when
 /// the page must be rendered for this viewer alone.
 pub fn anonymous_key(session: &Session, scope: &str, stamp: Option<CacheStamp>) -> Option<String> {
-    let stamp = stamp.filter(|s| s.is_public && session.reads_shared_pages())?;
-    Some(format!("{scope}|{}|{}|{}", session.lang.code(), session.current_path, stamp.key()))
+    let stamp = stamp.filter(|s| s.is_public)?;
+    shared_page_key(session, scope, &stamp.key())
+}
+
+/// The key of a page that every anonymous reader shares, as of `stamp`;
+/// `None` when this reader gets a rendering of their own.
+pub fn shared_page_key(session: &Session, scope: &str, stamp: &str) -> Option<String> {
+    session.reads_shared_pages().then(|| format!("{scope}|{}|{}|{stamp}", session.lang.code(), session.current_path))
 }
 
 /// A thread's stamp when its reader is anonymous (signed-in readers get

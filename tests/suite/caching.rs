@@ -248,3 +248,36 @@ async fn the_flag_thank_you_shows_beside_that_post_for_that_reader_only(backend:
     assert!(!m.get(&path).await.body.contains(thanks), "only on the way back from flagging");
 }
 both_backends!(the_flag_thank_you_shows_beside_that_post_for_that_reader_only);
+
+/// The home page's lists are rendered once and shared, but only among
+/// readers who may see the same communities: a private community's thread
+/// never reaches an outsider, whoever loads the page first, and every new
+/// thread or reply shows at once for everyone.
+async fn the_home_page_is_shared_only_among_readers_who_see_the_same_communities(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, open_board) = app.community("km");
+    let (hr, hr_board) = app.private_community("hr");
+    let (insider, outsider) = (app.user("insider", false), app.user("outsider", false));
+    app.join_by_appointment(&insider, &hr);
+    app.join(&outsider, &km);
+    api_thread(&app, &app.token(&insider), hr_board.id, "question", "เรื่องลับฝ่ายบุคคล", "ถามครับ").await;
+
+    let (i, o, visitor) = (app.browser(), app.browser(), app.browser());
+    i.login("insider").await;
+    o.login("outsider").await;
+    assert!(i.get("/").await.body.contains("เรื่องลับฝ่ายบุคคล"), "the member sees their private thread");
+    assert!(!o.get("/").await.body.contains("เรื่องลับฝ่ายบุคคล"), "another signed-in reader does not");
+    assert!(!visitor.get("/").await.body.contains("เรื่องลับฝ่ายบุคคล"), "nor does a visitor");
+    assert!(o.get("/").await.body.contains(r#"href="/u/outsider""#), "the shared lists sit in the reader's own page");
+
+    api_thread(&app, &app.token(&outsider), open_board.id, "experience", "เล่าเรื่องงานเปิดเผย", "เล่าให้ฟัง").await;
+    for (who, browser) in [("insider", &i), ("outsider", &o), ("visitor", &visitor)] {
+        let home = browser.get("/").await.body;
+        assert!(home.contains("เล่าเรื่องงานเปิดเผย"), "{who} sees the new thread at once");
+        assert_eq!(home.contains("เรื่องลับฝ่ายบุคคล"), who == "insider", "{who}: the private thread");
+    }
+    // Leaving the private community takes its threads off the member's home.
+    i.submit(&format!("/c/{}/leave", hr.slug), &[]).await;
+    assert!(!i.get("/").await.body.contains("เรื่องลับฝ่ายบุคคล"), "not after leaving");
+}
+both_backends!(the_home_page_is_shared_only_among_readers_who_see_the_same_communities);

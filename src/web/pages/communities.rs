@@ -12,7 +12,7 @@ use crate::communities::{self, views, BoardInput, Community, CommunityInput};
 use crate::moderation;
 use crate::threads::views as thread_views;
 use crate::web::errors::WebResult;
-use crate::web::page_cache::anonymous_key;
+use crate::web::page_cache::{anonymous_key, shared_page_key};
 use crate::web::session::{CsrfForm, Session};
 use crate::web::{AppState, PageQuery};
 
@@ -50,8 +50,35 @@ fn permissions(viewer: Viewer, standing: Standing, community: &Community) -> ser
     })
 }
 
-async fn home(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
+async fn home(state: web::Data<AppState>, session: Session, req: HttpRequest) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
+    let (stamp, audience) =
+        state.db.run(move |conn| Ok((views::site_stamp(conn)?, views::audience(conn, viewer)?))).await?;
+    let key = shared_page_key(&session, "home", &stamp);
+    if let Some(hit) = state.cached_page(&req, &session, key.as_deref()) {
+        return Ok(hit);
+    }
+    let columns = home_columns(&state, session.lang, viewer, &audience, &stamp).await?;
+    let mut ctx = tera::Context::new();
+    ctx.insert("columns_html", columns.as_str());
+    state.render_shared(&req, &session, key, "home.html", &mut ctx)
+}
+
+/// The home page's communities, knowledge and recent threads, rendered once
+/// per site stamp for every reader with the same audience (the lists depend
+/// on nothing else about the reader; admins are an audience of their own,
+/// and the only one that may create communities).
+async fn home_columns(
+    state: &AppState,
+    lang: crate::i18n::Lang,
+    viewer: Viewer,
+    audience: &str,
+    stamp: &str,
+) -> WebResult<std::sync::Arc<String>> {
+    let key = format!("home|{}|{audience}|{stamp}", lang.code());
+    if let Some(hit) = state.listings.get(&key) {
+        return Ok(hit);
+    }
     let (list, recent, knowledge) = state
         .db
         .run(move |conn| {
@@ -63,11 +90,13 @@ async fn home(state: web::Data<AppState>, session: Session) -> WebResult<HttpRes
         })
         .await?;
     let mut ctx = tera::Context::new();
+    ctx.insert("lang", &lang);
     ctx.insert("communities", &list);
     ctx.insert("recent", &recent);
     ctx.insert("knowledge", &knowledge);
     ctx.insert("can_create", &can(viewer, Standing::Outsider, Action::CreateCommunity));
-    state.render(&session, "home.html", &mut ctx)
+    let html = state.render_fragment("home_columns.html", &ctx)?;
+    Ok(state.listings.put(key, html))
 }
 
 async fn community_page(
@@ -491,9 +520,8 @@ async fn board_page(
         Some(_) => None,
     };
     let key = anonymous_key(&session, "board", stamp);
-    let csrf = session.csrf_token(&state.config.secret);
-    if let Some(hit) = key.as_deref().and_then(|k| state.page_cache.get(k)) {
-        return Ok(hit.respond(&req, key.as_deref().unwrap_or_default(), &csrf));
+    if let Some(hit) = state.cached_page(&req, &session, key.as_deref()) {
+        return Ok(hit);
     }
     let (community, standing, board) = state
         .db
@@ -512,13 +540,7 @@ async fn board_page(
     ctx.insert("community", &community);
     ctx.insert("board", &board);
     ctx.insert("listing_html", listing.as_str());
-    match key {
-        Some(key) => {
-            let html = state.render_html(&session, "board.html", &mut ctx, state.page_cache.hole())?;
-            Ok(state.page_cache.put(key.clone(), &html, "text/html; charset=utf-8").respond(&req, &key, &csrf))
-        }
-        None => state.render(&session, "board.html", &mut ctx),
-    }
+    state.render_shared(&req, &session, key, "board.html", &mut ctx)
 }
 
 /// A page of a board's threads as every reader sees it (the listing has
@@ -532,7 +554,7 @@ async fn board_listing(
     page: usize,
 ) -> WebResult<std::sync::Arc<String>> {
     let key = format!("board-threads|{}|{}|{}|{}|{page}", lang.code(), board.id, board.version, community.version);
-    if let Some(hit) = state.board_listings.get(&key) {
+    if let Some(hit) = state.listings.get(&key) {
         return Ok(hit);
     }
     let per_page = state.config.threads_per_page;
@@ -548,5 +570,5 @@ async fn board_listing(
     ctx.insert("pages", &(total as usize).div_ceil(per_page).max(1));
     ctx.insert("total", &total);
     let html = state.render_fragment("board_threads.html", &ctx)?;
-    Ok(state.board_listings.put(key, html))
+    Ok(state.listings.put(key, html))
 }
