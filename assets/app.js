@@ -32,6 +32,31 @@ document.addEventListener("DOMContentLoaded", () => {
     const radio = kind && form.querySelector(`input[name=kind][value="${kind}"]`);
     if (radio && !chosenByHand) radio.checked = true;
   });
+  // Earlier answers to the title, as it is typed (the preview shows the
+  // same list without this script).
+  const title = form.querySelector("input[name=title]");
+  const similar = document.querySelector("[data-similar]");
+  if (!title || !similar) return;
+  let timer = null;
+  let asked = "";
+  const refresh = () => {
+    const option = board.selectedOptions[0];
+    const community = (option && option.dataset.community) || "";
+    const text = title.value.trim();
+    if (text === asked) return;
+    asked = text;
+    if (text.length < 3) { similar.innerHTML = ""; return; }
+    const url = `/ask/similar?title=${encodeURIComponent(text)}&community=${encodeURIComponent(community)}`;
+    fetch(url, { credentials: "same-origin" })
+      .then((res) => (res.ok ? res.text() : ""))
+      .then((html) => { if (asked === text) similar.innerHTML = html; })
+      .catch(() => {});
+  };
+  title.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  });
+  board.addEventListener("change", () => { asked = ""; refresh(); });
 });
 // "Reply" under a post opens the reply form right there instead of going
 // to the reply page; the form posts to that page's address, so a preview

@@ -21,6 +21,7 @@ pub mod moderation;
 pub mod notifications;
 pub mod outbox;
 pub mod search;
+pub mod similar;
 pub mod subscriptions;
 pub mod threads;
 pub mod throttle;

@@ -717,3 +717,13 @@ error-sign-in-unavailable = The organisation's sign-in does not answer just now.
 login-sso = Sign in with { $label }
 flash-signed-in = You are signed in.
 error-sign-in-refused = The sign-in did not go through (it was cancelled, expired or already used). Start again from the sign-in page.
+
+## The "ask once" prompt: earlier answers while a question is typed
+similar-heading = Already answered?
+similar-hint = These answers may already cover your question. Open one to read it before you ask.
+similar-knowledge = Knowledge
+similar-resolved = Answered question
+similar-did-it-answer = You came here from your question. Did this answer it?
+similar-answered-me = Yes, this answered my question
+similar-ask-anyway = No, ask my question
+flash-spared-a-question = Glad it helped. Others will find this answer the same way.

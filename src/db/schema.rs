@@ -467,6 +467,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    similar_answers (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        source_id -> BigInt,
+        community_id -> BigInt,
+        asked_title -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     post_attachments (post_id, attachment_id) {
         post_id -> BigInt,
         attachment_id -> BigInt,
@@ -517,4 +529,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     notifications,
     search_documents,
+    similar_answers,
 );

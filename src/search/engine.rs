@@ -173,6 +173,9 @@ pub struct Conditions {
     pub communities: Vec<i64>,
     pub kind: Option<&'static str>,
     pub resolved_only: bool,
+    /// Only what answers a question: resolved threads (their opening posts)
+    /// and knowledge that is not archived; no replies.
+    pub answers_only: bool,
     pub author_id: Option<i64>,
     pub from: Option<chrono::NaiveDate>,
     /// Inclusive: the whole day counts.
@@ -193,8 +196,15 @@ impl Conditions {
         if let Some(kind) = self.kind {
             sql.push_str(&format!(" AND d.kind = '{kind}'"));
         }
-        if self.resolved_only {
+        if self.resolved_only || self.answers_only {
             sql.push_str(" AND d.resolved = TRUE");
+        }
+        if self.answers_only {
+            sql.push_str(&format!(
+                " AND d.kind <> '{}' AND d.status <> '{}'",
+                super::index::KIND_REPLY,
+                crate::vocab::ItemStatus::Archived
+            ));
         }
         if let Some(author) = self.author_id {
             sql.push_str(&format!(" AND d.author_id = {author}"));
@@ -251,7 +261,11 @@ struct Share {
 /// Whether PostgreSQL's own statistics (ANALYZE's most common lexemes) say
 /// every term of the query is common, with no filter that keeps few rows.
 fn dense(c: &mut diesel::PgConnection, query: &ParsedQuery, conditions: &Conditions) -> diesel::QueryResult<bool> {
-    if conditions.kind.is_some() || conditions.resolved_only || conditions.author_id.is_some() {
+    if conditions.kind.is_some()
+        || conditions.resolved_only
+        || conditions.answers_only
+        || conditions.author_id.is_some()
+    {
         return Ok(false);
     }
     let terms: Vec<String> = query.all_terms().cloned().collect();

@@ -159,6 +159,7 @@ fn search_uninstrumented(conn: &mut AnyConnection, viewer: Viewer, params: &Sear
             .collect(),
         kind: kind.unwrap_or(None),
         resolved_only: params.resolved,
+        answers_only: false,
         author_id: None,
         from,
         to,

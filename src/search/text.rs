@@ -77,6 +77,121 @@ pub fn terms(text: &str) -> Vec<String> {
 pub struct ParsedQuery {
     pub terms: Vec<String>,
     pub phrases: Vec<Vec<String>>,
+    /// Match documents with any of the terms rather than all (ranking then
+    /// prefers those with more of them, and with the rarer ones).
+    pub any: bool,
+}
+
+/// Words that carry no topic in a question's title: Thai particles,
+/// question words and connectives, and their English counterparts. Dropped
+/// from titles matched against what was already asked.
+const TITLE_FILLER: &[&str] = &[
+    "ครับ",
+    "ค่ะ",
+    "คะ",
+    "ค่า",
+    "นะ",
+    "จ้า",
+    "จ๊ะ",
+    "หน่อย",
+    "ด้วย",
+    "ไหม",
+    "มั้ย",
+    "หรือ",
+    "หรือไม่",
+    "อย่างไร",
+    "ยังไง",
+    "อะไร",
+    "ทำไม",
+    "ที่ไหน",
+    "เมื่อไร",
+    "เมื่อไหร่",
+    "ใคร",
+    "ไหน",
+    "บ้าง",
+    "ได้",
+    "ไม่",
+    "มี",
+    "เป็น",
+    "คือ",
+    "ที่",
+    "ซึ่ง",
+    "และ",
+    "กับ",
+    "ของ",
+    "ใน",
+    "จาก",
+    "ให้",
+    "แล้ว",
+    "จะ",
+    "ก็",
+    "ว่า",
+    "การ",
+    "ความ",
+    "เรา",
+    "ผม",
+    "ดิฉัน",
+    "ฉัน",
+    "หนู",
+    "ท่าน",
+    "ขอ",
+    "สอบถาม",
+    "ถาม",
+    "เรื่อง",
+    "วิธี",
+    "ต้อง",
+    "ควร",
+    "ยัง",
+    "อยู่",
+    "แบบ",
+    "นี้",
+    "นั้น",
+    "the",
+    "a",
+    "an",
+    "of",
+    "to",
+    "in",
+    "on",
+    "for",
+    "and",
+    "or",
+    "is",
+    "are",
+    "do",
+    "does",
+    "how",
+    "what",
+    "why",
+    "when",
+    "where",
+    "who",
+    "which",
+    "can",
+    "i",
+    "we",
+    "my",
+    "our",
+    "should",
+    "with",
+    "about",
+];
+
+impl ParsedQuery {
+    /// A question's title as a query for what was already asked or
+    /// written down: its topic words (no particles or question words),
+    /// any of which may match.
+    pub fn from_title(title: &str) -> ParsedQuery {
+        let mut terms: Vec<String> = Vec::new();
+        for term in self::terms(title) {
+            let useful = !TITLE_FILLER.contains(&term.as_str()) && (term.chars().count() > 1 || term.is_ascii());
+            if useful && !terms.contains(&term) {
+                terms.push(term);
+            }
+        }
+        terms.truncate(MAX_QUERY_TERMS);
+        ParsedQuery { terms, phrases: Vec::new(), any: true }
+    }
 }
 
 impl ParsedQuery {
@@ -117,7 +232,7 @@ impl ParsedQuery {
         let quote = |t: &String| format!("\"{}\"", t.replace('"', "\"\""));
         let mut parts: Vec<String> = self.terms.iter().map(quote).collect();
         parts.extend(self.phrases.iter().map(|p| format!("\"{}\"", p.join(" ").replace('"', "\"\""))));
-        parts.join(" AND ")
+        parts.join(if self.any { " OR " } else { " AND " })
     }
 
     /// The query as a PostgreSQL `tsquery` literal: terms joined by `&`,
@@ -129,7 +244,7 @@ impl ParsedQuery {
                 .iter()
                 .map(|p| format!("({})", p.iter().map(|t| tsquery_lexeme(t)).collect::<Vec<_>>().join(" <-> "))),
         );
-        parts.join(" & ")
+        parts.join(if self.any { " | " } else { " & " })
     }
 }
 
@@ -251,6 +366,17 @@ mod tests {
         assert!(found.contains(&"กระดาษ".to_string()), "{found:?}");
         assert!(found.contains(&"moodle".to_string()), "{found:?}");
         assert!(!found.iter().any(|t| t.contains(' ')), "{found:?}");
+    }
+
+    #[test]
+    fn a_titles_query_keeps_its_topic_words_and_matches_any() {
+        let query = ParsedQuery::from_title("อยากเริ่มทำแผนที่ความรู้ต้องทำอย่างไรครับ");
+        assert!(query.terms.contains(&"แผนที่".to_string()), "{query:?}");
+        for filler in ["อย่างไร", "ครับ", "ต้อง"] {
+            assert!(!query.terms.contains(&filler.to_string()), "{filler} dropped: {query:?}");
+        }
+        assert!(query.to_fts5().contains(" OR ") && query.to_tsquery().contains(" | "));
+        assert!(ParsedQuery::from_title("ได้ไหมครับ").is_empty(), "nothing but particles");
     }
 
     #[test]

@@ -38,10 +38,11 @@ pub enum Flash {
     MembersChanged,
     InvitationDeclined,
     SignedIn,
+    SparedAQuestion,
 }
 
 impl Flash {
-    const ALL: [Flash; 19] = [
+    const ALL: [Flash; 20] = [
         Flash::Registered,
         Flash::Joined,
         Flash::Left,
@@ -61,6 +62,7 @@ impl Flash {
         Flash::MembersChanged,
         Flash::InvitationDeclined,
         Flash::SignedIn,
+        Flash::SparedAQuestion,
     ];
 
     pub fn word(self) -> &'static str {
@@ -84,6 +86,7 @@ impl Flash {
             Flash::MembersChanged => "members-changed",
             Flash::InvitationDeclined => "invitation-declined",
             Flash::SignedIn => "signed-in",
+            Flash::SparedAQuestion => "spared-a-question",
         }
     }
 

@@ -30,6 +30,7 @@ mod schema;
 mod search;
 mod search_set;
 mod security;
+mod similar;
 mod smtp;
 mod storage;
 mod thai;

@@ -197,13 +197,25 @@ async fn distill(
     }
 }
 
-async fn item_page(state: web::Data<AppState>, session: Session, path: web::Path<i64>) -> WebResult<HttpResponse> {
+/// `?asked=`: the title the reader was about to ask (see `pages::similar`).
+#[derive(Deserialize)]
+struct ItemQuery {
+    asked: Option<String>,
+}
+
+async fn item_page(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    q: web::Query<ItemQuery>,
+) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let item_id = path.into_inner();
     let page = state.db.run(move |conn| views::item_page(conn, viewer, item_id)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("can_feedback", &(session.user.is_some() && can(viewer, page.standing, Action::GiveFeedback)));
     ctx.insert("page", &page);
+    ctx.insert("asked", &q.into_inner().asked);
     ctx.insert("suggested", &page.pending_suggestions.iter().map(|s| {
         json!({"id": s.suggestion.id, "author": s.author, "note": s.suggestion.note, "summary": s.suggestion.summary, "title": s.suggestion.title})
     }).collect::<Vec<_>>());

@@ -10,6 +10,7 @@ mod mail;
 mod moderation;
 mod privacy;
 mod search;
+mod similar;
 mod sso;
 pub mod thread_page;
 mod threads;
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     moderation::routes(cfg);
     privacy::routes(cfg);
     search::routes(cfg);
+    similar::routes(cfg);
     sso::routes(cfg);
     threads::routes(cfg);
 }

@@ -55,6 +55,9 @@ pub struct ThreadView {
     posts: Arc<ThreadPosts>,
     /// The post the reader just flagged, if any.
     pub flagged: Option<i64>,
+    /// The title the reader was about to ask, when an earlier answer's
+    /// link brought them here (see `pages::similar`).
+    pub asked: Option<String>,
 }
 
 /// Whose hidden posts a rendering shows: nobody's (the shared one), or
@@ -88,7 +91,7 @@ pub async fn load(state: &AppState, session: &Session, thread_id: i64, q: &PageQ
     } else {
         shared
     };
-    Ok(ThreadView { ctx, posts, flagged: None })
+    Ok(ThreadView { ctx, posts, flagged: None, asked: None })
 }
 
 async fn render_posts(
@@ -159,6 +162,7 @@ pub async fn thread_page(
         None => {
             let mut view = load(&state, &session, thread_id, &q).await?;
             view.flagged = q.flagged;
+            view.asked = q.asked.clone();
             render(&state, &session, view, json!({}), None, StatusCode::OK)
         }
     }
@@ -187,7 +191,7 @@ fn thread_html(
     csrf: &str,
 ) -> WebResult<String> {
     let viewer = session.viewer();
-    let ThreadView { ctx: thread_ctx, posts, flagged } = view;
+    let ThreadView { ctx: thread_ctx, posts, flagged, asked } = view;
     let thread = &thread_ctx.thread;
     let standing = thread_ctx.standing;
     let is_question = thread.kind == crate::threads::ThreadKind::Question;
@@ -227,6 +231,7 @@ fn thread_html(
     );
     ctx.insert("reply_form", &reply_form);
     ctx.insert("errors", &errors.unwrap_or_default());
+    ctx.insert("asked", &asked);
     let shell = state.render_html(session, "thread.html", &mut ctx, csrf)?;
     let (before, after) = shell
         .split_once(&slot)

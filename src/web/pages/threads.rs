@@ -10,6 +10,7 @@ use super::{form_failure, see_other, thread_page, CsrfOnly, ToggleForm};
 use crate::authz::{authorize, Action};
 use crate::communities::{self, views as community_views};
 use crate::files::upload::Incoming;
+use crate::similar::SimilarQuery;
 use crate::threads::views;
 use crate::threads::{self, NewThread, ThreadFlag};
 use crate::throttle::Write;
@@ -146,6 +147,14 @@ async fn render_ask(
         add_preview(state, &mut form).await?;
     }
     let mut ctx = tera::Context::new();
+    // Earlier answers to the title, for whoever has no script to fetch them
+    // as they type (a title given in the link, or a preview).
+    let title = form["title"].as_str().unwrap_or_default().trim().to_owned();
+    if !title.is_empty() {
+        let community = chosen.map(|(c, _)| c.slug.clone());
+        let query = SimilarQuery { title, community };
+        ctx.insert("similar_html", &super::similar::similar_html(state, session, query).await?);
+    }
     ctx.insert("postable", &postable);
     ctx.insert("form", &form);
     ctx.insert("errors", &errors.unwrap_or_default());
