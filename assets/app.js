@@ -179,3 +179,76 @@ document.addEventListener("DOMContentLoaded", () => {
     take(editorOf(event.target), event.clipboardData && event.clipboardData.files, event);
   });
 })();
+// @mentions: typing "@" and a few letters in a post's text box suggests
+// people; choosing one (click, Enter or Tab) writes "@username ".
+document.addEventListener("DOMContentLoaded", () => {
+  const list = document.createElement("ul");
+  list.className = "mention-suggestions";
+  list.setAttribute("role", "listbox");
+  list.hidden = true;
+  let box = null;
+  let start = 0;
+  let active = 0;
+  let asked = "";
+  const close = () => { list.hidden = true; list.innerHTML = ""; };
+  const choose = (li) => {
+    const username = li.dataset.username;
+    const caret = box.selectionStart;
+    box.value = `${box.value.slice(0, start)}@${username} ${box.value.slice(caret)}`;
+    const after = start + username.length + 2;
+    box.setSelectionRange(after, after);
+    box.focus();
+    close();
+  };
+  const highlight = (index) => {
+    const items = list.querySelectorAll("li");
+    if (!items.length) return;
+    active = (index + items.length) % items.length;
+    items.forEach((li, i) => li.setAttribute("aria-selected", i === active ? "true" : "false"));
+  };
+  list.addEventListener("mousedown", (event) => {
+    const li = event.target.closest("li");
+    if (li) { event.preventDefault(); choose(li); }
+  });
+  document.addEventListener("input", (event) => {
+    const target = event.target;
+    if (target.tagName !== "TEXTAREA" || !target.closest("form[data-markdown-form]")) return;
+    const before = target.value.slice(0, target.selectionStart);
+    const match = before.match(/(^|[^\p{L}\p{N}_.-])@([\p{L}\p{M}\p{N}_.-]{1,40})$/u);
+    if (!match) { close(); return; }
+    box = target;
+    start = before.length - match[2].length - 1;
+    const typed = match[2];
+    asked = typed;
+    fetch(`/people/suggest?q=${encodeURIComponent(typed)}`, { credentials: "same-origin" })
+      .then((res) => (res.ok ? res.json() : []))
+      .then((people) => {
+        if (asked !== typed) return;
+        list.innerHTML = "";
+        people.forEach((p) => {
+          const li = document.createElement("li");
+          li.setAttribute("role", "option");
+          li.dataset.username = p.username;
+          li.textContent = p.display_name ? `${p.display_name} @${p.username}` : `@${p.username}`;
+          list.appendChild(li);
+        });
+        if (!people.length) { close(); return; }
+        box.insertAdjacentElement("afterend", list);
+        list.hidden = false;
+        highlight(0);
+      })
+      .catch(close);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (list.hidden || event.target !== box) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      const li = list.querySelectorAll("li")[active];
+      if (li) { event.preventDefault(); choose(li); }
+    } else if (event.key === "Escape") {
+      close();
+    }
+  });
+});

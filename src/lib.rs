@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod knowledge;
 pub mod markdown;
 pub mod memberships;
+pub mod mentions;
 pub mod moderation;
 pub mod notifications;
 pub mod outbox;

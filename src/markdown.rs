@@ -76,7 +76,17 @@ pub fn attachment_id(url: &str) -> Option<i64> {
 /// [`render`], with `images` (by attachment id) drawn as pictures; any other
 /// picture becomes a plain link, so pages never load from other hosts.
 pub fn render_with_images(markdown: &str, images: &std::collections::HashMap<i64, InlineImage>) -> String {
-    let events = pictures(bounded(autolink(Parser::new_ext(markdown, options()))), images);
+    render_post(markdown, images, &std::collections::HashMap::new())
+}
+
+/// [`render_with_images`], with each `@name` of `mentions` (name as typed →
+/// username) linked to that person's profile.
+pub fn render_post(
+    markdown: &str,
+    images: &std::collections::HashMap<i64, InlineImage>,
+    mentions: &std::collections::HashMap<String, String>,
+) -> String {
+    let events = pictures(bounded(link_mentions(autolink(Parser::new_ext(markdown, options())), mentions)), images);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, events.into_iter());
     if raw.len() > markdown.len() * MAX_GROWTH + GROWTH_ALLOWANCE {
@@ -186,6 +196,103 @@ fn pictures<'a>(events: Vec<Event<'a>>, images: &std::collections::HashMap<i64, 
     out
 }
 
+/// Whether a character may be part of an `@name`: letters (Thai included,
+/// with its vowel and tone marks), digits, and `_ . -` as usernames have.
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '.' | '-') || ('\u{0E31}'..='\u{0E4E}').contains(&c)
+}
+
+/// The `@name`s in a text, with their byte ranges (`@` included). An `@`
+/// after a letter or digit (an email address) starts none; a trailing `.`
+/// or `-` ends the sentence, not the name.
+fn mention_spans(text: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut found = Vec::new();
+    let mut previous: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        let starts = c == '@' && !previous.is_some_and(is_name_char);
+        previous = Some(c);
+        if !starts {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let len = rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
+        let name = rest[..len].trim_end_matches(['.', '-']);
+        if !name.is_empty() {
+            found.push((at..at + 1 + name.len(), name));
+        }
+    }
+    found
+}
+
+/// Calls `visit` with each text of a post that is prose: outside code
+/// (blocks and inline) and outside links.
+fn for_each_prose_event<'a>(events: Vec<Event<'a>>, mut visit: impl FnMut(Event<'a>, bool)) {
+    let (mut link_depth, mut in_code_block) = (0usize, false);
+    for event in merged_texts(events) {
+        match &event {
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            _ => {}
+        }
+        let prose = link_depth == 0 && !in_code_block && matches!(event, Event::Text(_));
+        visit(event, prose);
+    }
+}
+
+/// Adjacent texts as one (the parser may cut a word at `_` or `*` it then
+/// leaves as text), so that a name is seen whole.
+fn merged_texts(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    for event in events {
+        match (out.last_mut(), event) {
+            (Some(Event::Text(previous)), Event::Text(text)) => {
+                *previous = CowStr::from(format!("{previous}{text}"));
+            }
+            (_, event) => out.push(event),
+        }
+    }
+    out
+}
+
+/// Every `@name` written in a post's prose (not in code, not inside a
+/// link), once each, in order: who the post may mention.
+pub fn mentioned_names(markdown: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for_each_prose_event(autolink(Parser::new_ext(markdown, options())), |event, prose| {
+        if let (Event::Text(text), true) = (event, prose) {
+            for (_, name) in mention_spans(&text) {
+                if !names.iter().any(|n| n == name) {
+                    names.push(name.to_owned());
+                }
+            }
+        }
+    });
+    names
+}
+
+/// Links each `@name` of `mentions` in prose to `/u/{username}`.
+fn link_mentions<'a>(events: Vec<Event<'a>>, mentions: &std::collections::HashMap<String, String>) -> Vec<Event<'a>> {
+    if mentions.is_empty() {
+        return events;
+    }
+    let mut out = Vec::with_capacity(events.len());
+    for_each_prose_event(events, |event, prose| {
+        let Event::Text(text) = &event else { return out.push(event) };
+        let spans: Vec<_> = if prose { mention_spans(text) } else { Vec::new() };
+        let links: Vec<_> = spans
+            .into_iter()
+            .filter_map(|(range, name)| Some((range, format!("/u/{}", mentions.get(name)?))))
+            .collect();
+        if links.is_empty() {
+            return out.push(event);
+        }
+        push_linked(&mut out, text, links, LinkType::Inline);
+    });
+    out
+}
+
 /// Turns bare URLs in text (outside links and code) into links, as GitHub's
 /// "autolinks" extension does; pulldown-cmark only links `<…>` forms.
 fn autolink<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
@@ -195,48 +302,41 @@ fn autolink<'a>(parser: Parser<'a>) -> Vec<Event<'a>> {
         f
     };
     let mut out = Vec::new();
-    let mut link_depth = 0usize;
-    let mut in_code_block = false;
-    for event in parser {
-        match &event {
-            Event::Start(Tag::Link { .. }) => link_depth += 1,
-            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
-            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
-            Event::End(TagEnd::CodeBlock) => in_code_block = false,
-            _ => {}
+    for_each_prose_event(parser.collect(), |event, prose| {
+        let Event::Text(text) = &event else { return out.push(event) };
+        let links: Vec<_> = if prose {
+            finder.links(text).map(|link| (link.start()..link.end(), link.as_str().to_owned())).collect()
+        } else {
+            Vec::new()
+        };
+        if links.is_empty() {
+            return out.push(event);
         }
-        match event {
-            Event::Text(text) if link_depth == 0 && !in_code_block => {
-                let mut last = 0;
-                let owned = text.to_string();
-                let links: Vec<_> = finder.links(&owned).collect();
-                if links.is_empty() {
-                    out.push(Event::Text(text));
-                    continue;
-                }
-                for link in links {
-                    if link.start() > last {
-                        out.push(Event::Text(CowStr::from(owned[last..link.start()].to_owned())));
-                    }
-                    let url = CowStr::from(link.as_str().to_owned());
-                    out.push(Event::Start(Tag::Link {
-                        link_type: LinkType::Autolink,
-                        dest_url: url.clone(),
-                        title: CowStr::from(""),
-                        id: CowStr::from(""),
-                    }));
-                    out.push(Event::Text(url));
-                    out.push(Event::End(TagEnd::Link));
-                    last = link.end();
-                }
-                if last < owned.len() {
-                    out.push(Event::Text(CowStr::from(owned[last..].to_owned())));
-                }
-            }
-            other => out.push(other),
-        }
-    }
+        push_linked(&mut out, text, links, LinkType::Autolink);
+    });
     out
+}
+
+/// Pushes `text` with each of `links` (byte range, address) made a link.
+fn push_linked(out: &mut Vec<Event<'_>>, text: &str, links: Vec<(std::ops::Range<usize>, String)>, kind: LinkType) {
+    let mut last = 0;
+    for (range, address) in links {
+        if range.start > last {
+            out.push(Event::Text(CowStr::from(text[last..range.start].to_owned())));
+        }
+        out.push(Event::Start(Tag::Link {
+            link_type: kind,
+            dest_url: CowStr::from(address),
+            title: CowStr::from(""),
+            id: CowStr::from(""),
+        }));
+        out.push(Event::Text(CowStr::from(text[range.clone()].to_owned())));
+        out.push(Event::End(TagEnd::Link));
+        last = range.end;
+    }
+    if last < text.len() {
+        out.push(Event::Text(CowStr::from(text[last..].to_owned())));
+    }
 }
 
 /// Plain text of rendered HTML, for excerpts and titles in lists.
@@ -299,5 +399,27 @@ mod picture_tests {
         );
         assert!(!html.contains(r#"<img src="https://evil"#), "no picture from another host: {html}");
         assert!(html.contains(r#"<a href="https://evil.example/p.gif""#), "a plain link instead: {html}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_are_read_from_prose_only() {
+        let md = "ถาม @somchai_k กับ @สมหญิง ด้วย, and @Dao.\n\n`@incode` mail a@b.org [@linked](/x)\n\n```\n@block\n```\n@somchai_k again";
+        assert_eq!(mentioned_names(md), vec!["somchai_k", "สมหญิง", "Dao"]);
+    }
+
+    #[test]
+    fn known_mentions_link_to_profiles() {
+        let mentions = std::collections::HashMap::from([("somchai_k".to_owned(), "somchai_k".to_owned())]);
+        let html = render_post("hi @somchai_k and @nobody", &std::collections::HashMap::new(), &mentions);
+        assert!(
+            html.contains(r#"<a href="/u/somchai_k" rel="nofollow noopener noreferrer ugc">@somchai_k</a>"#),
+            "{html}"
+        );
+        assert!(html.contains("and @nobody"), "{html}");
     }
 }

@@ -14,7 +14,7 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::schema::{boards, communities, memberships, notifications, posts, threads, users};
+use crate::db::schema::{boards, communities, memberships, notifications, posts, threads, user_mutes, users};
 use crate::db::{now, AnyConnection};
 use crate::error::Result;
 
@@ -24,6 +24,8 @@ pub const RESOLVED: &str = "resolved";
 pub const ANSWER_ACCEPTED: &str = "answer-accepted";
 /// To the authors of posts quoted in a newly published knowledge item.
 pub const CITED: &str = "cited";
+/// To someone a post @mentions (see `mentions`); mailed along with replies.
+pub const MENTION: &str = "mention";
 /// Moderation's news (in the app only): to a flagger, their flag was upheld
 /// or dismissed; to an author, their post was hidden, or a warning.
 pub const FLAG_UPHELD: &str = "flag-upheld";
@@ -40,7 +42,7 @@ pub const MAIL_SKIPPED: &str = "skipped";
 const MAIL_WITHIN_DAYS: i64 = 2;
 
 /// Tells `user_id` that `actor_id` did something in a thread; nothing when
-/// people act on their own posts.
+/// people act on their own posts, or about someone they muted.
 pub fn record(
     conn: &mut AnyConnection,
     user_id: i64,
@@ -49,7 +51,7 @@ pub fn record(
     post_id: Option<i64>,
     actor_id: i64,
 ) -> Result<()> {
-    if user_id == actor_id {
+    if user_id == actor_id || has_muted(conn, user_id, actor_id)? {
         return Ok(());
     }
     diesel::insert_into(notifications::table)
@@ -62,6 +64,31 @@ pub fn record(
             notifications::created_at.eq(now()),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// Whether `user_id` muted `other_id`.
+pub fn has_muted(conn: &mut AnyConnection, user_id: i64, other_id: i64) -> Result<bool> {
+    Ok(diesel::select(exists(user_mutes::table.find((user_id, other_id)))).get_result(conn)?)
+}
+
+/// Mutes or unmutes `other_id` for `user_id` (nobody mutes themself).
+pub fn set_muted(conn: &mut AnyConnection, user_id: i64, other_id: i64, muted: bool) -> Result<()> {
+    if user_id == other_id {
+        return Ok(());
+    }
+    let already = has_muted(conn, user_id, other_id)?;
+    if muted && !already {
+        diesel::insert_into(user_mutes::table)
+            .values((
+                user_mutes::user_id.eq(user_id),
+                user_mutes::muted_id.eq(other_id),
+                user_mutes::created_at.eq(now()),
+            ))
+            .execute(conn)?;
+    } else if !muted && already {
+        diesel::delete(user_mutes::table.find((user_id, other_id))).execute(conn)?;
+    }
     Ok(())
 }
 
@@ -198,9 +225,32 @@ pub fn mark_all_read(conn: &mut AnyConnection, user_id: i64) -> Result<()> {
     Ok(())
 }
 
-pub fn set_email_preferences(conn: &mut AnyConnection, user_id: i64, replies: bool, resolved: bool) -> Result<()> {
+/// What someone chose to hear of.
+#[derive(Debug, Clone, Copy)]
+pub struct Preferences {
+    /// Email on replies to their posts (and on mentions).
+    pub replies: bool,
+    /// Email when their question gets an accepted answer.
+    pub resolved: bool,
+    /// @mentions at all (the bell; email follows `replies`).
+    pub mentions: bool,
+}
+
+pub fn set_preferences(conn: &mut AnyConnection, user_id: i64, chosen: Preferences) -> Result<()> {
     diesel::update(users::table.find(user_id))
-        .set((users::notify_replies.eq(replies), users::notify_resolved.eq(resolved)))
+        .set((
+            users::notify_replies.eq(chosen.replies),
+            users::notify_resolved.eq(chosen.resolved),
+            users::notify_mentions.eq(chosen.mentions),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Emails off (the link in every notification email); the bell stays.
+pub fn stop_emails(conn: &mut AnyConnection, user_id: i64) -> Result<()> {
+    diesel::update(users::table.find(user_id))
+        .set((users::notify_replies.eq(false), users::notify_resolved.eq(false)))
         .execute(conn)?;
     Ok(())
 }
@@ -256,7 +306,7 @@ pub fn undecided_mail(conn: &mut AnyConnection) -> Result<Vec<MailGroup>> {
             groups.push(MailGroup { user_id, thread_id, community_id, events: Vec::new(), unwanted: Vec::new() });
             groups.len() - 1
         });
-        let wanted = (kind == REPLY && replies) || (kind == RESOLVED && resolved);
+        let wanted = ((kind == REPLY || kind == MENTION) && replies) || (kind == RESOLVED && resolved);
         if wanted {
             let actor_name = actor_id.and_then(|a| names.get(&a).cloned()).unwrap_or_default();
             groups[slot].events.push(Event { id, kind, post_id, actor_name });

@@ -378,9 +378,9 @@ nav-notifications = Notifications
 notifications-title = Notifications
 notifications-empty = No notifications yet
 notifications-unread = { $count } unread
-settings-notifications = Email notifications
-settings-notify-replies = When someone replies to my posts
-settings-notify-resolved = When my question gets an accepted answer
+settings-notifications = Notifications
+settings-notify-replies = Email me when someone replies to my posts or mentions me
+settings-notify-resolved = Email me when my question gets an accepted answer
 admin-outbox-to = Recipient
 admin-outbox-subject = Subject
 admin-outbox-status = Status (attempts)
@@ -727,3 +727,12 @@ similar-did-it-answer = You came here from your question. Did this answer it?
 similar-answered-me = Yes, this answered my question
 similar-ask-anyway = No, ask my question
 flash-spared-a-question = Glad it helped. Others will find this answer the same way.
+
+## @mentions and muting
+notify-subject-mention = { $name } mentioned you in "{ $title }"
+notify-body-mention = { $name } mentioned you in "{ $title }"
+settings-notify-mentions = Tell me when someone mentions me with @ (in the bell; by email with replies)
+profile-mute = Mute
+profile-unmute = Unmute
+profile-mute-hint = You hear nothing of what this person does: no replies, mentions or answers in your notifications.
+profile-muted = You muted this person.

@@ -352,9 +352,9 @@ nav-notifications = การแจ้งเตือน
 notifications-title = การแจ้งเตือน
 notifications-empty = ยังไม่มีการแจ้งเตือน
 notifications-unread = { $count } รายการที่ยังไม่อ่าน
-settings-notifications = แจ้งเตือนทางอีเมล
-settings-notify-replies = เมื่อมีคนตอบข้อความของฉัน
-settings-notify-resolved = เมื่อคำถามของฉันมีคำตอบที่ยอมรับ
+settings-notifications = การแจ้งเตือน
+settings-notify-replies = ส่งอีเมลเมื่อมีคนตอบข้อความของฉันหรือกล่าวถึงฉัน
+settings-notify-resolved = ส่งอีเมลเมื่อคำถามของฉันมีคำตอบที่ยอมรับ
 admin-outbox-to = ผู้รับ
 admin-outbox-subject = เรื่อง
 admin-outbox-status = สถานะ (ครั้งที่ลอง)
@@ -698,3 +698,12 @@ similar-did-it-answer = คุณมาจากคำถามที่กำ�
 similar-answered-me = ใช่ หน้านี้ตอบคำถามของฉันแล้ว
 similar-ask-anyway = ไม่ ขอตั้งคำถาม
 flash-spared-a-question = ดีใจที่ช่วยได้ คนอื่นจะพบคำตอบนี้ได้แบบเดียวกัน
+
+## การกล่าวถึงด้วย @ และการปิดเสียง
+notify-subject-mention = { $name } กล่าวถึงคุณใน "{ $title }"
+notify-body-mention = { $name } กล่าวถึงคุณในกระทู้ "{ $title }"
+settings-notify-mentions = แจ้งฉันเมื่อมีคนกล่าวถึงฉันด้วย @ (ที่กระดิ่ง และทางอีเมลพร้อมการตอบ)
+profile-mute = ปิดเสียง
+profile-unmute = เลิกปิดเสียง
+profile-mute-hint = คุณจะไม่ได้รับการแจ้งเตือนใด ๆ จากบุคคลนี้ ทั้งการตอบ การกล่าวถึง และคำตอบ
+profile-muted = คุณปิดเสียงบุคคลนี้แล้ว

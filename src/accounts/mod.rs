@@ -92,6 +92,9 @@ pub struct User {
     /// even when local passwords are off (`SALA_LOCAL_LOGIN=off`).
     #[serde(skip)]
     pub break_glass: bool,
+    /// Tell me when someone @mentions me (in the bell; by email along with
+    /// replies, see `notify_replies`).
+    pub notify_mentions: bool,
 }
 
 impl User {

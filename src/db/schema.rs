@@ -23,6 +23,15 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         deactivated_at -> Nullable<Timestamp>,
         break_glass -> Bool,
+        notify_mentions -> Bool,
+    }
+}
+
+diesel::table! {
+    user_mutes (user_id, muted_id) {
+        user_id -> BigInt,
+        muted_id -> BigInt,
+        created_at -> Timestamp,
     }
 }
 
@@ -530,4 +539,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     search_documents,
     similar_answers,
+    user_mutes,
 );

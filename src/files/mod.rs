@@ -287,8 +287,19 @@ pub fn link_post(conn: &mut AnyConnection, post_id: i64, community_id: i64, mark
 
 /// Renders a post's or revision's Markdown with its community's pictures.
 pub fn render(conn: &mut AnyConnection, community_id: i64, markdown: &str) -> Result<String> {
+    render_post(conn, community_id, markdown, &HashMap::new())
+}
+
+/// [`render`], with the `@name`s of `mentions` (see `mentions::links`)
+/// linked to profiles.
+pub fn render_post(
+    conn: &mut AnyConnection,
+    community_id: i64,
+    markdown: &str,
+    mentions: &HashMap<String, String>,
+) -> Result<String> {
     let images = inline_images(conn, community_id, &[markdown])?;
-    Ok(crate::markdown::render_with_images(markdown, &images))
+    Ok(crate::markdown::render_post(markdown, &images, mentions))
 }
 
 /// Records the attachments a knowledge revision cites (revisions never change).

@@ -16,6 +16,7 @@ use crate::db::{now, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
 use crate::files;
 use crate::markdown;
+use crate::mentions;
 use crate::search;
 
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -165,7 +166,8 @@ fn insert_post(
     body: &str,
 ) -> Result<Post> {
     let at = now();
-    let html = files::render(conn, community_id, body)?;
+    let mentioned = mentions::resolve(conn, body)?;
+    let html = files::render_post(conn, community_id, body, &mentions::links(&mentioned))?;
     let post: Post = diesel::insert_into(posts::table)
         .values((
             posts::thread_id.eq(thread_id),
@@ -183,6 +185,10 @@ fn insert_post(
         .get_result(conn)?;
     record_revision(conn, post.id, author_id, body, &html)?;
     files::link_post(conn, post.id, community_id, body)?;
+    // The parent's author hears of a reply as a reply (see `reply`).
+    let parent_author = parent.map(|p| p.author_id);
+    let mentioned: Vec<_> = mentioned.into_iter().filter(|m| Some(m.user_id) != parent_author).collect();
+    mentions::notify(conn, &mentioned, community_id, thread_id, post.id, author_id)?;
     Ok(post)
 }
 
@@ -363,7 +369,8 @@ pub fn edit_post(
             }
             return Ok(post.clone());
         }
-        let html = files::render(conn, ctx.community.id, body)?;
+        let mentioned = mentions::resolve(conn, body)?;
+        let html = files::render_post(conn, ctx.community.id, body, &mentions::links(&mentioned))?;
         let updated: Post = diesel::update(posts::table.find(post_id))
             .set((
                 posts::body_md.eq(body),
@@ -376,6 +383,9 @@ pub fn edit_post(
         record_revision(conn, post_id, editor_id, body, &html)?;
         files::link_post(conn, post_id, ctx.community.id, body)?;
         search::index::post(conn, post_id)?;
+        // The author's, not the editor's: a facilitator tidying a post does
+        // not become the one who mentioned.
+        mentions::notify(conn, &mentioned, ctx.community.id, post.thread_id, post_id, post.author_id)?;
         Ok(updated)
     })
 }

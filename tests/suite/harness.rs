@@ -282,6 +282,13 @@ impl TestApp {
             .expect("appoint");
     }
 
+    /// A browser signed in as `user` through the login form.
+    pub async fn signed_in(&self, user: &User) -> Browser {
+        let browser = self.browser();
+        browser.login(&user.username).await;
+        browser
+    }
+
     /// A new member of `community`, logged in through the login form.
     pub async fn member_browser(&self, username: &str, community: &Community) -> Browser {
         let user = self.user(username, false);

@@ -19,6 +19,7 @@ mod hardening;
 mod invitations;
 mod knowledge;
 mod large_threads;
+mod mentions;
 mod metrics;
 mod moderation;
 mod notifications;

@@ -355,6 +355,10 @@ struct NotificationSettings {
     notify_replies: bool,
     /// Email me when my question gets an accepted answer.
     notify_resolved: bool,
+    /// Tell me when someone @mentions me (by email too when
+    /// `notify_replies` is on). Unchanged when left out.
+    #[serde(default)]
+    notify_mentions: Option<bool>,
 }
 
 /// Which events the caller hears of by email.
@@ -368,12 +372,12 @@ async fn notification_settings(
 ) -> WebResult<HttpResponse> {
     let id = caller.user().id;
     let settings = body.into_inner();
-    let NotificationSettings { notify_replies, notify_resolved } = settings;
-    state
-        .db
-        .run(move |conn| crate::notifications::set_email_preferences(conn, id, notify_replies, notify_resolved))
-        .await?;
-    Ok(HttpResponse::Ok().json(settings))
+    let NotificationSettings { notify_replies, notify_resolved, notify_mentions } = settings;
+    let mentions = notify_mentions.unwrap_or(caller.user().notify_mentions);
+    let chosen = crate::notifications::Preferences { replies: notify_replies, resolved: notify_resolved, mentions };
+    state.db.run(move |conn| crate::notifications::set_preferences(conn, id, chosen)).await?;
+    let saved = NotificationSettings { notify_replies, notify_resolved, notify_mentions: Some(mentions) };
+    Ok(HttpResponse::Ok().json(saved))
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]

@@ -37,7 +37,9 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/settings/password", change_password)
         .post("/settings/logout-everywhere", logout_everywhere)
         .post("/lang", set_language)
-        .get("/u/{username}", profile);
+        .get("/u/{username}", profile)
+        .post("/u/{username}/mute", mute)
+        .get("/people/suggest", suggest_people);
 }
 
 #[derive(Deserialize)]
@@ -277,7 +279,7 @@ async fn set_language(
 async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<String>) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let username = path.into_inner();
-    let (person, posts, memberships, knowledge, avatar) = state
+    let (person, posts, memberships, knowledge, avatar, muted) = state
         .db
         .run(move |conn| {
             let person = accounts::find_by_username(conn, &username)?;
@@ -285,10 +287,15 @@ async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<S
             let memberships = community_views::memberships_of(conn, person.id)?;
             let knowledge = crate::knowledge::views::by_contributor(conn, viewer, person.id)?;
             let avatar = crate::files::avatars::of(conn, person.id)?;
-            Ok((person, posts, memberships, knowledge, avatar))
+            let muted = match viewer.user_id {
+                Some(me) => crate::notifications::has_muted(conn, me, person.id)?,
+                None => false,
+            };
+            Ok((person, posts, memberships, knowledge, avatar, muted))
         })
         .await?;
     let mut ctx = tera::Context::new();
+    ctx.insert("muted", &muted);
     ctx.insert("avatar", &avatar);
     ctx.insert("initials", &crate::files::avatars::initials(&person.display_name, &person.username));
     ctx.insert("knowledge", &knowledge);
@@ -303,6 +310,45 @@ async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<S
         .collect();
     ctx.insert("memberships", &memberships);
     state.render(&session, "profile.html", &mut ctx)
+}
+
+/// Mutes (`value=1`) or unmutes someone: nothing they do notifies the one
+/// who muted them.
+async fn mute(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<String>,
+    CsrfForm(form): CsrfForm<super::ToggleForm>,
+) -> WebResult<HttpResponse> {
+    let me = session.require_user()?.id;
+    let username = path.into_inner();
+    let back = format!("/u/{username}");
+    state
+        .db
+        .run(move |conn| {
+            let person = accounts::find_by_username(conn, &username)?;
+            crate::notifications::set_muted(conn, me, person.id, form.on())
+        })
+        .await?;
+    Ok(see_other(&back))
+}
+
+#[derive(Deserialize)]
+struct SuggestQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// People to @mention, for the editor's suggestions (signed-in readers).
+async fn suggest_people(
+    state: web::Data<AppState>,
+    session: Session,
+    q: web::Query<SuggestQuery>,
+) -> WebResult<HttpResponse> {
+    session.require_user()?;
+    let typed = q.into_inner().q;
+    let people = state.db.run(move |conn| crate::mentions::suggest(conn, &typed)).await?;
+    Ok(HttpResponse::Ok().json(people))
 }
 
 /// After signing up: what Sala is for, and that a confirmation link is on

@@ -144,7 +144,7 @@ async fn unsubscribe_notifications(
     path: web::Path<(i64, String)>,
 ) -> WebResult<HttpResponse> {
     let user_id = verified_notifications(&state, &path.into_inner())?;
-    state.db.run(move |conn| crate::notifications::set_email_preferences(conn, user_id, false, false)).await?;
+    state.db.run(move |conn| crate::notifications::stop_emails(conn, user_id)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("notifications", &true);
     ctx.insert("done", &true);
@@ -211,6 +211,7 @@ struct NotificationSettings {
     /// Checkboxes: present when ticked.
     notify_replies: Option<String>,
     notify_resolved: Option<String>,
+    notify_mentions: Option<String>,
 }
 
 async fn save_notification_settings(
@@ -219,7 +220,11 @@ async fn save_notification_settings(
     CsrfForm(form): CsrfForm<NotificationSettings>,
 ) -> WebResult<HttpResponse> {
     let user_id = session.require_user()?.id;
-    let (replies, resolved) = (form.notify_replies.is_some(), form.notify_resolved.is_some());
-    state.db.run(move |conn| crate::notifications::set_email_preferences(conn, user_id, replies, resolved)).await?;
+    let chosen = crate::notifications::Preferences {
+        replies: form.notify_replies.is_some(),
+        resolved: form.notify_resolved.is_some(),
+        mentions: form.notify_mentions.is_some(),
+    };
+    state.db.run(move |conn| crate::notifications::set_preferences(conn, user_id, chosen)).await?;
     Ok(see_other_with("/settings#notifications", Flash::SettingsSaved))
 }
