@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod search;
 pub mod similar;
 pub mod subscriptions;
+pub mod tags;
 pub mod threads;
 pub mod throttle;
 pub mod vocab;

@@ -736,3 +736,23 @@ profile-mute = Mute
 profile-unmute = Unmute
 profile-mute-hint = You hear nothing of what this person does: no replies, mentions or answers in your notifications.
 profile-muted = You muted this person.
+
+## Tags on threads, tag pages, a community's tags
+field-thread-tags = Tags (optional)
+hint-thread-tags = Up to five, separated by commas: the same tags as the knowledge base.
+tags-suggested = Tags used for such questions:
+thread-tags = Tags
+tag-page-title = Tag: { $tag }
+tag-page-threads = Discussions
+tag-page-knowledge = Knowledge
+tag-page-empty = Nothing carries this tag yet.
+community-tags = Tags
+community-tags-lead = Every tag used in this community's threads and knowledge, most used first. Renaming a tag onto one that exists merges them.
+community-tags-rename = Rename or merge
+field-tag-from = Tag
+field-tag-to = New name
+count-tag-uses = { $count ->
+    [one] used once
+   *[other] used { $count } times
+}
+flash-tags-renamed = The tag is renamed everywhere in this community.

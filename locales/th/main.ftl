@@ -707,3 +707,20 @@ profile-mute = ปิดเสียง
 profile-unmute = เลิกปิดเสียง
 profile-mute-hint = คุณจะไม่ได้รับการแจ้งเตือนใด ๆ จากบุคคลนี้ ทั้งการตอบ การกล่าวถึง และคำตอบ
 profile-muted = คุณปิดเสียงบุคคลนี้แล้ว
+
+## แท็กของกระทู้ หน้าแท็ก และแท็กของชุมชน
+field-thread-tags = แท็ก (ไม่บังคับ)
+hint-thread-tags = ไม่เกินห้าแท็ก คั่นด้วยจุลภาค ใช้แท็กชุดเดียวกับคลังความรู้
+tags-suggested = แท็กที่ใช้กับคำถามแบบนี้:
+thread-tags = แท็ก
+tag-page-title = แท็ก: { $tag }
+tag-page-threads = การสนทนา
+tag-page-knowledge = องค์ความรู้
+tag-page-empty = ยังไม่มีสิ่งใดติดแท็กนี้
+community-tags = แท็ก
+community-tags-lead = แท็กทั้งหมดที่ใช้ในกระทู้และองค์ความรู้ของชุมชนนี้ เรียงจากที่ใช้มากที่สุด การเปลี่ยนชื่อแท็กเป็นชื่อที่มีอยู่แล้วจะรวมสองแท็กเข้าด้วยกัน
+community-tags-rename = เปลี่ยนชื่อหรือรวมแท็ก
+field-tag-from = แท็ก
+field-tag-to = ชื่อใหม่
+count-tag-uses = ใช้ { $count } ครั้ง
+flash-tags-renamed = เปลี่ยนชื่อแท็กทั้งชุมชนแล้ว

@@ -373,6 +373,7 @@ diesel::joinable!(knowledge_citations -> users (author_id));
 diesel::joinable!(knowledge_contributors -> knowledge_items (item_id));
 diesel::joinable!(knowledge_contributors -> users (user_id));
 diesel::joinable!(knowledge_tags -> knowledge_items (item_id));
+diesel::joinable!(thread_tags -> threads (thread_id));
 diesel::joinable!(knowledge_suggestions -> knowledge_items (item_id));
 diesel::joinable!(knowledge_suggestions -> users (author_id));
 diesel::joinable!(knowledge_feedback -> knowledge_items (item_id));
@@ -476,6 +477,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    thread_tags (thread_id, tag) {
+        thread_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    watches (user_id, kind, target) {
+        user_id -> BigInt,
+        kind -> Text,
+        target -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     similar_answers (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -540,4 +557,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     search_documents,
     similar_answers,
     user_mutes,
+    thread_tags,
+    watches,
 );

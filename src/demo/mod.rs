@@ -216,7 +216,7 @@ pub fn load(conn: &mut AnyConnection) -> Result<()> {
             conn,
             as_viewer(t.author),
             board.id,
-            &NewThread { kind: t.kind.into(), title: t.title.into(), body: t.body.into() },
+            &NewThread { kind: t.kind.into(), title: t.title.into(), body: t.body.into(), ..Default::default() },
         )?;
         let mut reply_ids: Vec<i64> = Vec::new();
         for (parent, author, body) in t.replies {

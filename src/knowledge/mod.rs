@@ -34,7 +34,7 @@ use crate::db::schema::{
     knowledge_tags as tags, posts, threads as threads_t,
 };
 use crate::db::{now, write_tx, AnyConnection};
-use crate::error::{Error, FieldError, Result, Validator};
+use crate::error::{Error, Result, Validator};
 use crate::files;
 use crate::search;
 use crate::threads::{self, Post, Thread, ThreadKind};
@@ -44,7 +44,6 @@ pub const MAX_SUMMARY_CHARS: usize = 300;
 const MAX_NOTE_CHARS: usize = 2_000;
 pub const MAX_SECTION_CHARS: usize = 50_000;
 const MAX_TAGS: usize = 10;
-const MAX_TAG_CHARS: usize = 40;
 /// How long a published item stays trusted before it is due for review.
 const DEFAULT_REVIEW_DAYS: i64 = 180;
 
@@ -158,34 +157,16 @@ impl Sections {
 
     /// Checks every field and returns the normalised tag list.
     fn validate(&self) -> Result<Vec<String>> {
-        let tag_list = normalise_tags(&self.tags);
         let mut v = Validator::default();
         v.line("title", &self.title, threads::MAX_TITLE_CHARS);
         v.text("summary", &self.summary, MAX_SUMMARY_CHARS);
         v.text("context", &self.context, MAX_SECTION_CHARS);
         v.text("solution", &self.solution, MAX_SECTION_CHARS);
         v.optional_text("lessons", &self.lessons, MAX_SECTION_CHARS);
-        v.plain("tags", &self.tags);
-        v.check(tag_list.len() <= MAX_TAGS, FieldError::with_limit("tags", "error-too-many-tags", MAX_TAGS as i64));
-        v.check(
-            tag_list.iter().all(|t| t.chars().count() <= MAX_TAG_CHARS),
-            FieldError::with_limit("tags", "error-tag-too-long", MAX_TAG_CHARS as i64),
-        );
+        let tag_list = crate::tags::validate(&mut v, "tags", &self.tags, MAX_TAGS);
         v.finish()?;
         Ok(tag_list)
     }
-}
-
-/// Tags: trimmed, lower-cased, `#` dropped, no duplicates, in order.
-pub fn normalise_tags(raw: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for tag in raw.split([',', '\n']) {
-        let t = tag.trim().trim_start_matches('#').trim().to_lowercase();
-        if !t.is_empty() && !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    out
 }
 
 fn today() -> NaiveDate {

@@ -18,6 +18,7 @@ use crate::files;
 use crate::markdown;
 use crate::mentions;
 use crate::search;
+use crate::tags;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 50_000;
@@ -95,6 +96,9 @@ pub struct NewThread {
     pub kind: String,
     pub title: String,
     pub body: String,
+    /// Up to five tags, comma-separated: the knowledge base's vocabulary.
+    #[serde(default)]
+    pub tags: String,
 }
 
 /// Where a thread lives, and the viewer's standing there.
@@ -248,6 +252,7 @@ pub fn create_thread(
     v.check(kind.is_some(), FieldError::new("kind", "error-invalid-choice"));
     v.line("title", &input.title, MAX_TITLE_CHARS);
     validate_body(&mut v, &input.body);
+    let tag_list = tags::validate(&mut v, "tags", &input.tags, tags::MAX_THREAD_TAGS);
     v.finish()?;
     let kind = kind.unwrap_or(ThreadKind::Question);
     write_tx(conn, |conn| {
@@ -266,6 +271,7 @@ pub fn create_thread(
             ))
             .returning(threads::all_columns)
             .get_result(conn)?;
+        tags::set_for_thread(conn, thread.id, &tag_list)?;
         let post = insert_post(conn, board.community_id, thread.id, None, author_id, &input.body)?;
         search::index::post(conn, post.id)?;
         diesel::update(boards::table.find(board_id))

@@ -7,7 +7,7 @@ use super::tree::{self, Node};
 use super::{readable, Thread};
 use crate::authz::{can, Action, Standing, Viewer};
 use crate::communities::{Board, Community};
-use crate::db::schema::{boards, communities, memberships, posts, threads, users};
+use crate::db::schema::{boards, communities, memberships, posts, thread_tags, threads, users};
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
 
@@ -279,6 +279,21 @@ pub fn recent_threads(
     community_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<ThreadRow>> {
+    readable_threads(conn, viewer, community_id, None, limit)
+}
+
+/// Threads with a tag that the viewer may read, most recently active first.
+pub fn tagged_threads(conn: &mut AnyConnection, viewer: Viewer, tag: &str, limit: i64) -> Result<Vec<ThreadRow>> {
+    readable_threads(conn, viewer, None, Some(tag), limit)
+}
+
+fn readable_threads(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    community_id: Option<i64>,
+    tag: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ThreadRow>> {
     let mut query = threads::table
         .inner_join(users::table)
         .inner_join(boards::table.inner_join(communities::table))
@@ -289,6 +304,13 @@ pub fn recent_threads(
         .into_boxed();
     if let Some(cid) = community_id {
         query = query.filter(boards::community_id.eq(cid));
+    }
+    if let Some(tag) = tag {
+        query = query.filter(diesel::dsl::exists(
+            thread_tags::table
+                .filter(thread_tags::thread_id.eq(threads::id))
+                .filter(thread_tags::tag.eq(tag.to_owned())),
+        ));
     }
     if !viewer.is_admin {
         let mine: Vec<i64> = match viewer.user_id {

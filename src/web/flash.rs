@@ -39,10 +39,11 @@ pub enum Flash {
     InvitationDeclined,
     SignedIn,
     SparedAQuestion,
+    TagsRenamed,
 }
 
 impl Flash {
-    const ALL: [Flash; 20] = [
+    const ALL: [Flash; 21] = [
         Flash::Registered,
         Flash::Joined,
         Flash::Left,
@@ -63,6 +64,7 @@ impl Flash {
         Flash::InvitationDeclined,
         Flash::SignedIn,
         Flash::SparedAQuestion,
+        Flash::TagsRenamed,
     ];
 
     pub fn word(self) -> &'static str {
@@ -87,6 +89,7 @@ impl Flash {
             Flash::InvitationDeclined => "invitation-declined",
             Flash::SignedIn => "signed-in",
             Flash::SparedAQuestion => "spared-a-question",
+            Flash::TagsRenamed => "tags-renamed",
         }
     }
 

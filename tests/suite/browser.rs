@@ -241,6 +241,7 @@ async fn a_reader_finds_a_thai_word_from_the_header_search_box_in_chromium() {
         kind: "question".into(),
         title: "ขั้นตอนจัดซื้อวัสดุสำนักงาน".into(),
         body: "เมื่อต้องซื้อกระดาษและหมึกพิมพ์เกินห้าพันบาทต้องทำบันทึกขออนุมัติก่อน".into(),
+        ..Default::default()
     };
     sala::threads::create_thread(&mut app.conn(), sala::authz::Viewer::user(writer.id, false), board.id, &input)
         .unwrap();

@@ -473,7 +473,7 @@ pub fn km_fixture(app: &TestApp) -> KmFixture {
     accounts::set_locale(&mut app.conn(), facilitator.id, "th").expect("locale");
     let conn: &mut AnyConnection = &mut app.conn();
     let ask = |conn: &mut AnyConnection, board_id: i64, kind: &str, title: &str, body: &str| {
-        let input = NewThread { kind: kind.into(), title: title.into(), body: body.into() };
+        let input = NewThread { kind: kind.into(), title: title.into(), body: body.into(), ..Default::default() };
         threads::create_thread(conn, asker.viewer(), board_id, &input).expect("thread").0.id
     };
     let thread_id = ask(conn, board.id, "question", "ทำแผนที่ความรู้ของกองอย่างไร", "เริ่ม**ตรงไหน**ดีครับ");

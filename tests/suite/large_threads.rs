@@ -54,7 +54,12 @@ fn new_thread(app: &TestApp, title: &str) -> (i64, i64) {
         &mut app.conn(),
         viewer,
         board.id,
-        &sala::threads::NewThread { kind: "experience".into(), title: title.into(), body: "เริ่ม".into() },
+        &sala::threads::NewThread {
+            kind: "experience".into(),
+            title: title.into(),
+            body: "เริ่ม".into(),
+            ..Default::default()
+        },
     )
     .unwrap();
     (thread.id, author.id)

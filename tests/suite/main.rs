@@ -34,4 +34,5 @@ mod security;
 mod similar;
 mod smtp;
 mod storage;
+mod tags;
 mod thai;

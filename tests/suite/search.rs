@@ -43,7 +43,7 @@ impl Scene {
     /// Starts a thread as `writer` (through the domain, as the API does);
     /// returns (thread id, opening post id).
     fn thread(&self, kind: &str, title: &str, body: &str) -> (i64, i64) {
-        let input = NewThread { kind: kind.into(), title: title.into(), body: body.into() };
+        let input = NewThread { kind: kind.into(), title: title.into(), body: body.into(), ..Default::default() };
         let (thread, post) =
             threads::create_thread(&mut self.app.conn(), as_viewer(&self.writer), self.board.id, &input).unwrap();
         (thread.id, post.id)
@@ -262,7 +262,10 @@ async fn filters_and_privacy(backend: Backend) {
         as_viewer(&other),
         s.board.id,
         &NewThread {
-            kind: "experience".into(), title: "ใบเสร็จกับการตรวจสอบ".into(), body: "เล่าให้ฟัง".into()
+            kind: "experience".into(),
+            title: "ใบเสร็จกับการตรวจสอบ".into(),
+            body: "เล่าให้ฟัง".into(),
+            ..Default::default()
         },
     )
     .unwrap();
@@ -294,7 +297,10 @@ async fn filters_and_privacy(backend: Backend) {
         as_viewer(&insider),
         board.id,
         &NewThread {
-            kind: "question".into(), title: "เงินเดือนใบเสร็จลับ".into(), body: "เงินเดือนลับเฉพาะ".into()
+            kind: "question".into(),
+            title: "เงินเดือนใบเสร็จลับ".into(),
+            body: "เงินเดือนลับเฉพาะ".into(),
+            ..Default::default()
         },
     )
     .unwrap();

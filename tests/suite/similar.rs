@@ -20,10 +20,12 @@ fn private_answer(app: &TestApp) -> (sala::communities::Community, i64) {
     let insider = app.user("insider", false);
     app.join_by_appointment(&insider, &hr);
     let conn = &mut app.conn();
-    let input =
-        NewThread {
-            kind: "question".into(), title: "แผนที่ความรู้ของฝ่ายบุคคลเก็บไว้ที่ไหน".into(), body: "หาไม่เจอครับ".into()
-        };
+    let input = NewThread {
+        kind: "question".into(),
+        title: "แผนที่ความรู้ของฝ่ายบุคคลเก็บไว้ที่ไหน".into(),
+        body: "หาไม่เจอครับ".into(),
+        ..Default::default()
+    };
     let thread = threads::create_thread(conn, insider.viewer(), board.id, &input).unwrap().0;
     let answer = threads::reply(conn, insider.viewer(), thread.id, None, "อยู่ในไดรฟ์กลางของฝ่าย").unwrap();
     sala::knowledge::resolve(conn, insider.viewer(), thread.id, Some(answer.id)).unwrap();

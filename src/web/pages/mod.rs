@@ -12,6 +12,7 @@ mod privacy;
 mod search;
 mod similar;
 mod sso;
+mod tags;
 pub mod thread_page;
 mod threads;
 
@@ -37,6 +38,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     search::routes(cfg);
     similar::routes(cfg);
     sso::routes(cfg);
+    tags::routes(cfg);
     threads::routes(cfg);
 }
 

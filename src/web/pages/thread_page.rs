@@ -40,12 +40,14 @@ pub struct ThreadPosts {
     knowledge_published: Vec<(i64, String, String)>,
     /// The same with drafts and items in review, for curators.
     knowledge_all: Vec<(i64, String, String)>,
+    tags: Vec<String>,
 }
 
 impl Weighed for ThreadPosts {
     fn weight(&self) -> usize {
         let titles = |items: &[(i64, String, String)]| items.iter().map(|k| k.1.len() + 24).sum::<usize>();
-        self.html.bytes() + titles(&self.knowledge_published) + titles(&self.knowledge_all)
+        let tags = self.tags.iter().map(|t| t.len() + 24).sum::<usize>();
+        self.html.bytes() + titles(&self.knowledge_published) + titles(&self.knowledge_all) + tags
     }
 }
 
@@ -103,7 +105,7 @@ async fn render_posts(
 ) -> WebResult<ThreadPosts> {
     let thread_id = ctx.thread.id;
     let standing = ctx.standing;
-    let (page, accepted, knowledge_published, knowledge_all) = state
+    let (page, accepted, knowledge_published, knowledge_all, tags) = state
         .db
         .run(move |conn| {
             let sees_hidden = |author_id| match sight {
@@ -117,7 +119,8 @@ async fn render_posts(
             };
             let published = crate::knowledge::views::for_thread(conn, thread_id, false)?;
             let all = crate::knowledge::views::for_thread(conn, thread_id, true)?;
-            Ok((page, accepted, published, all))
+            let tags = crate::tags::of_thread(conn, thread_id)?;
+            Ok((page, accepted, published, all, tags))
         })
         .await?;
     let hole = state.page_cache.hole();
@@ -138,6 +141,7 @@ async fn render_posts(
         hidden_authors: page.posts.iter().filter(|p| p.is_hidden).map(|p| p.author.id).collect(),
         knowledge_published,
         knowledge_all,
+        tags,
     })
 }
 
@@ -227,6 +231,7 @@ fn thread_html(
             "pages": posts.pages,
             "root_post_id": posts.root_post_id,
             "root_parent_id": posts.root_parent_id,
+            "tags": posts.tags,
         }),
     );
     ctx.insert("reply_form", &reply_form);

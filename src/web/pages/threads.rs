@@ -54,6 +54,9 @@ struct ThreadForm {
     title: String,
     #[serde(default)]
     body: String,
+    /// Comma-separated.
+    #[serde(default)]
+    tags: String,
     action: Option<String>,
 }
 
@@ -152,6 +155,12 @@ async fn render_ask(
     let title = form["title"].as_str().unwrap_or_default().trim().to_owned();
     if !title.is_empty() {
         let community = chosen.map(|(c, _)| c.slug.clone());
+        if let Some((_, board)) = chosen {
+            let (community_id, typed) = (board.community_id, title.clone());
+            let suggested =
+                state.db.run(move |conn| crate::tags::suggest_for_title(conn, community_id, &typed)).await?;
+            ctx.insert("suggested_tags", &suggested);
+        }
         let query = SimilarQuery { title, community };
         ctx.insert("similar_html", &super::similar::similar_html(state, session, query).await?);
     }
@@ -195,7 +204,8 @@ async fn post_thread(
         Some(board_id) => prepare_body(&state, session.viewer(), Place::Board(board_id), files, &mut form.body).await,
         None => Ok(()),
     };
-    let echo = json!({"board_id": board_id, "kind": form.kind, "title": form.title, "body": form.body});
+    let echo =
+        json!({"board_id": board_id, "kind": form.kind, "title": form.title, "body": form.body, "tags": form.tags});
     if let Err(e) = attached {
         let (status, errors) = form_failure(session.lang, e)?;
         return render_ask(&state, &session, echo, Some(errors), status, Preview::No).await;
@@ -208,7 +218,7 @@ async fn post_thread(
         let errors = std::collections::HashMap::from([("board_id".to_owned(), session.lang.t("error-required"))]);
         return render_ask(&state, &session, echo, Some(errors), StatusCode::UNPROCESSABLE_ENTITY, Preview::No).await;
     };
-    let input = NewThread { kind: form.kind, title: form.title, body: form.body };
+    let input = NewThread { kind: form.kind, title: form.title, body: form.body, tags: form.tags };
     let result = state
         .limited_write(viewer, Write::Thread, move |conn| threads::create_thread(conn, viewer, board_id, &input))
         .await;

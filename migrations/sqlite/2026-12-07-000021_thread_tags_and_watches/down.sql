@@ -1,0 +1,2 @@
+DROP TABLE watches;
+DROP TABLE thread_tags;
