@@ -28,4 +28,5 @@ pub mod tags;
 pub mod threads;
 pub mod throttle;
 pub mod vocab;
+pub mod watching;
 pub mod web;

@@ -26,6 +26,12 @@ pub const ANSWER_ACCEPTED: &str = "answer-accepted";
 pub const CITED: &str = "cited";
 /// To someone a post @mentions (see `mentions`); mailed along with replies.
 pub const MENTION: &str = "mention";
+/// What someone watches (see `watching`): a new thread where they watch, a
+/// new reply in a thread they watch. In the bell and the next digest, never
+/// mailed one by one.
+pub const WATCHED_THREAD: &str = "watched-thread";
+pub const WATCHED_REPLY: &str = "watched-reply";
+pub const ABOUT_WATCHES: [&str; 2] = [WATCHED_THREAD, WATCHED_REPLY];
 /// Moderation's news (in the app only): to a flagger, their flag was upheld
 /// or dismissed; to an author, their post was hidden, or a warning.
 pub const FLAG_UPHELD: &str = "flag-upheld";
@@ -51,7 +57,23 @@ pub fn record(
     post_id: Option<i64>,
     actor_id: i64,
 ) -> Result<()> {
-    if user_id == actor_id || has_muted(conn, user_id, actor_id)? {
+    if user_id == actor_id {
+        return Ok(());
+    }
+    record_about(conn, user_id, kind, thread_id, post_id, actor_id, None)
+}
+
+/// [`record`], with the watch that brought it (see `watching`).
+fn record_about(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    kind: &str,
+    thread_id: i64,
+    post_id: Option<i64>,
+    actor_id: i64,
+    watch: Option<Watch>,
+) -> Result<()> {
+    if has_muted(conn, user_id, actor_id)? {
         return Ok(());
     }
     diesel::insert_into(notifications::table)
@@ -62,6 +84,8 @@ pub fn record(
             notifications::post_id.eq(post_id),
             notifications::actor_id.eq(Some(actor_id)),
             notifications::created_at.eq(now()),
+            notifications::watch_kind.eq(watch.as_ref().map(|w| w.kind)),
+            notifications::watch_target.eq(watch.as_ref().map(|w| w.target)),
         ))
         .execute(conn)?;
     Ok(())
@@ -347,4 +371,97 @@ pub fn mailed_about_since(
             .filter(notifications::mailed_at.gt(since)),
     ))
     .get_result(conn)?)
+}
+
+/// The watch that brought a notification.
+pub struct Watch<'a> {
+    pub kind: &'a str,
+    pub target: &'a str,
+}
+
+/// [`record`], for something the recipient watches.
+pub fn record_watched(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    kind: &str,
+    thread_id: i64,
+    post_id: i64,
+    actor_id: i64,
+    watch: Watch,
+) -> Result<()> {
+    record_about(conn, user_id, kind, thread_id, Some(post_id), actor_id, Some(watch))
+}
+
+/// A watched event as a digest lists it.
+#[derive(Debug, Clone)]
+pub struct Watched {
+    pub kind: String,
+    pub thread_id: i64,
+    pub post_id: Option<i64>,
+    pub thread_title: String,
+    pub actor_name: String,
+    pub watch_kind: String,
+    pub watch_target: String,
+}
+
+/// Takes `user_id`'s watched events from before `until` that no digest has
+/// listed yet, marking them listed: whichever digest claims them first has
+/// them, and no other (the update is the claim, as in [`decide`]). Only
+/// those the recipient may still read are returned.
+pub fn claim_for_digest(conn: &mut AnyConnection, user_id: i64, until: NaiveDateTime) -> Result<Vec<Watched>> {
+    let claimed: Vec<i64> = diesel::update(
+        notifications::table
+            .filter(notifications::user_id.eq(user_id))
+            .filter(notifications::kind.eq_any(ABOUT_WATCHES))
+            .filter(notifications::digested_at.is_null())
+            .filter(notifications::created_at.lt(until)),
+    )
+    .set(notifications::digested_at.eq(Some(now())))
+    .returning(notifications::id)
+    .get_results(conn)?;
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
+    type Row = (String, i64, Option<i64>, String, Option<i64>, Option<String>, Option<String>);
+    let rows: Vec<Row> = readable_notifications!()
+        .filter(notifications::id.eq_any(&claimed))
+        .order(notifications::id.asc())
+        .select((
+            notifications::kind,
+            notifications::thread_id,
+            notifications::post_id,
+            threads::title,
+            notifications::actor_id,
+            notifications::watch_kind,
+            notifications::watch_target,
+        ))
+        .load(conn)?;
+    let names = display_names(conn, rows.iter().filter_map(|r| r.4))?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, thread_id, post_id, thread_title, actor, watch_kind, watch_target)| Watched {
+            kind,
+            thread_id,
+            post_id,
+            thread_title,
+            actor_name: actor.and_then(|a| names.get(&a).cloned()).unwrap_or_default(),
+            watch_kind: watch_kind.unwrap_or_default(),
+            watch_target: watch_target.unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// People with watched events no digest has listed yet and no digest
+/// subscription at all: the daily pass sends them one.
+pub fn waiting_for_a_digest(conn: &mut AnyConnection) -> Result<Vec<i64>> {
+    use crate::db::schema::subscriptions;
+    Ok(notifications::table
+        .filter(notifications::kind.eq_any(ABOUT_WATCHES))
+        .filter(notifications::digested_at.is_null())
+        .filter(diesel::dsl::not(exists(
+            subscriptions::table.filter(subscriptions::user_id.eq(notifications::user_id)),
+        )))
+        .select(notifications::user_id)
+        .distinct()
+        .load(conn)?)
 }

@@ -756,3 +756,26 @@ count-tag-uses = { $count ->
    *[other] used { $count } times
 }
 flash-tags-renamed = The tag is renamed everywhere in this community.
+
+## Watching threads, boards, communities and tags
+watch-start = Watch
+watch-stop = Stop watching
+watch-kind-thread = this thread
+watch-kind-board = this board
+watch-kind-community = this community
+watch-kind-tag = this tag
+watch-kind-all = everything you watch
+watch-stop-title = Stop watching
+watch-stop-confirm = Stop watching { $watched }? New activity there will no longer come to your notifications or digests.
+watch-stop-done = You no longer watch { $watched }.
+watches-title = What you watch
+watches-lead = New threads where you watch, and new replies in threads you watch, come to your notifications and your next digest.
+watches-empty = You watch nothing yet. Use the Watch button on a thread, a board, a community or a tag.
+settings-watches = What you watch
+digest-section-watched = In what you watch
+digest-stop-watching = Stop watching
+digest-subject-watched = New in what you watch
+digest-watched-thread = New thread by { $name } in { $watched }
+digest-watched-reply = { $name } replied
+notify-body-watched-thread = { $name } started "{ $title }" where you watch
+notify-body-watched-reply = { $name } replied in "{ $title }", which you watch

@@ -724,3 +724,26 @@ field-tag-from = แท็ก
 field-tag-to = ชื่อใหม่
 count-tag-uses = ใช้ { $count } ครั้ง
 flash-tags-renamed = เปลี่ยนชื่อแท็กทั้งชุมชนแล้ว
+
+## การติดตามกระทู้ บอร์ด ชุมชน และแท็ก
+watch-start = ติดตาม
+watch-stop = เลิกติดตาม
+watch-kind-thread = กระทู้นี้
+watch-kind-board = บอร์ดนี้
+watch-kind-community = ชุมชนนี้
+watch-kind-tag = แท็กนี้
+watch-kind-all = ทุกสิ่งที่คุณติดตาม
+watch-stop-title = เลิกติดตาม
+watch-stop-confirm = เลิกติดตาม{ $watched }หรือไม่ ความเคลื่อนไหวใหม่จะไม่มาถึงการแจ้งเตือนและสรุปทางอีเมลของคุณอีก
+watch-stop-done = คุณเลิกติดตาม{ $watched }แล้ว
+watches-title = สิ่งที่คุณติดตาม
+watches-lead = กระทู้ใหม่ในที่ที่คุณติดตาม และการตอบใหม่ในกระทู้ที่คุณติดตาม จะมาถึงการแจ้งเตือนและสรุปทางอีเมลฉบับถัดไป
+watches-empty = คุณยังไม่ได้ติดตามสิ่งใด ใช้ปุ่มติดตามที่กระทู้ บอร์ด ชุมชน หรือแท็ก
+settings-watches = สิ่งที่คุณติดตาม
+digest-section-watched = ในสิ่งที่คุณติดตาม
+digest-stop-watching = เลิกติดตาม
+digest-subject-watched = มีอะไรใหม่ในสิ่งที่คุณติดตาม
+digest-watched-thread = กระทู้ใหม่โดย { $name } ใน{ $watched }
+digest-watched-reply = { $name } ตอบแล้ว
+notify-body-watched-thread = { $name } ตั้งกระทู้ "{ $title }" ในที่ที่คุณติดตาม
+notify-body-watched-reply = { $name } ตอบในกระทู้ "{ $title }" ที่คุณติดตาม

@@ -358,6 +358,9 @@ diesel::table! {
         read_at -> Nullable<Timestamp>,
         mail_state -> Nullable<Text>,
         mailed_at -> Nullable<Timestamp>,
+        watch_kind -> Nullable<Text>,
+        watch_target -> Nullable<Text>,
+        digested_at -> Nullable<Timestamp>,
     }
 }
 

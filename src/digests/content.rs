@@ -22,28 +22,30 @@ const CAP: usize = 5;
 
 pub use crate::outbox::MailContext;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Entry {
     pub title: String,
     pub url: String,
     pub detail: String,
     /// New threads: the files their opening post attaches.
     pub files: Vec<crate::files::Mention>,
+    /// Watched events: the link that stops the watch that brought it.
+    pub stop_url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Section {
     pub entries: Vec<Entry>,
     pub more: usize,
 }
 
 impl Section {
-    fn of(mut all: Vec<Entry>) -> Section {
+    pub fn of(mut all: Vec<Entry>) -> Section {
         let more = all.len().saturating_sub(CAP);
         all.truncate(CAP);
         Section { entries: all, more }
     }
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 }
@@ -65,6 +67,8 @@ pub struct CommunityDigest {
 pub struct Digest {
     pub frequency: Frequency,
     pub communities: Vec<CommunityDigest>,
+    /// "In what you watch" (see `digests::watched`).
+    pub watched: Section,
 }
 
 fn thread_url(base: &str, id: i64) -> String {
@@ -200,7 +204,7 @@ fn build_community_digest(
         title,
         url: thread_url(base, id),
         detail,
-        files: Vec::new(),
+        ..Entry::default()
     };
     let started = new_threads(conn, &window)?;
     let thread_ids: Vec<i64> = started.iter().map(|t| t.0).collect();
@@ -217,7 +221,7 @@ fn build_community_digest(
                     title,
                     url: format!("{base}/k/{id}"),
                     detail: summary,
-                    files: Vec::new(),
+                    ..Entry::default()
                 })
                 .collect(),
         ),
@@ -275,7 +279,7 @@ pub fn gather(
             communities.push(d);
         }
     }
-    Ok((!communities.is_empty()).then_some(Digest { frequency, communities }))
+    Ok((!communities.is_empty()).then_some(Digest { frequency, communities, watched: Section::default() }))
 }
 
 pub struct Rendered {
@@ -287,14 +291,21 @@ pub struct Rendered {
 
 pub fn render(ctx: &MailContext, user: &User, digest: &Digest, subs: &[Subscription]) -> Result<Rendered> {
     let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or_default();
-    let first = digest.communities.first().map(|c| c.name.clone()).unwrap_or_default();
+    let first = digest.communities.first().map(|c| c.name.clone());
     let others = digest.communities.len() as i64 - 1;
-    let subject = lang.t_args(
-        &format!("digest-subject-{}", digest.frequency.as_str()),
-        &[("community", first.into()), ("others", others.into())],
-    );
+    let subject = match first {
+        Some(first) => lang.t_args(
+            &format!("digest-subject-{}", digest.frequency.as_str()),
+            &[("community", first.into()), ("others", others.into())],
+        ),
+        None => lang.t("digest-subject-watched"),
+    };
     let ids: Vec<i64> = subs.iter().map(|s| s.community_id).collect();
-    let unsubscribe = unsubscribe_url(ctx, user.id, &ids);
+    // Without a subscription, what the mail is from is what they watch.
+    let unsubscribe = match ids.is_empty() {
+        true => super::watched::stop_url(ctx, user.id, "all", "-"),
+        false => unsubscribe_url(ctx, user.id, &ids),
+    };
     let mut t = tera::Context::new();
     t.insert("lang", &lang);
     t.insert("user", user);
@@ -381,12 +392,18 @@ pub fn plan_users(
         for &user_id in user_ids {
             let subs = locked_subscriptions(conn, user_id, frequency)?;
             let key = format!("digest:{period}:{user_id}");
-            if subs.is_empty() || outbox::exists(conn, &key)? {
+            if outbox::exists(conn, &key)? {
                 continue;
             }
             let user = accounts::find(conn, user_id)?;
             let cutoff = cache.until;
-            let Some(digest) = gather(conn, ctx, cache, &user, &subs, frequency)? else { continue };
+            let lang = user.locale.as_deref().and_then(Lang::parse).unwrap_or_default();
+            let watched = super::watched::section(conn, ctx, user_id, cutoff, lang)?;
+            let digest = match gather(conn, ctx, cache, &user, &subs, frequency)? {
+                Some(digest) => Digest { watched, ..digest },
+                None if !watched.is_empty() => Digest { frequency, communities: Vec::new(), watched },
+                None => continue,
+            };
             let rendered = render(ctx, &user, &digest, &subs)?;
             outbox::enqueue(
                 conn,
@@ -417,13 +434,21 @@ pub fn plan_users(
 }
 
 /// The users with at least one subscription of this frequency.
+/// The daily pass also has those who subscribe to nothing but watch
+/// something that happened.
 pub fn subscribers(conn: &mut AnyConnection, frequency: Frequency) -> Result<Vec<i64>> {
     let query = subscriptions::table
         .filter(subscriptions::frequency.eq(frequency))
         .select(subscriptions::user_id)
         .distinct()
         .order(subscriptions::user_id.asc());
-    Ok(on_inner!(conn, |c| query.load(c))?)
+    let mut users: Vec<i64> = on_inner!(conn, |c| query.load(c))?;
+    if frequency == Frequency::Daily {
+        users.extend(notifications::waiting_for_a_digest(conn)?);
+        users.sort_unstable();
+        users.dedup();
+    }
+    Ok(users)
 }
 
 /// What `user_id` would get now (nothing is queued or moved).

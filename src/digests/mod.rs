@@ -15,6 +15,7 @@
 
 pub mod content;
 pub mod mail;
+pub mod watched;
 
 use crate::authz::{authorize, Action, Viewer};
 use crate::communities;

@@ -19,6 +19,7 @@ use crate::markdown;
 use crate::mentions;
 use crate::search;
 use crate::tags;
+use crate::watching;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_BODY_CHARS: usize = 50_000;
@@ -274,6 +275,10 @@ pub fn create_thread(
         tags::set_for_thread(conn, thread.id, &tag_list)?;
         let post = insert_post(conn, board.community_id, thread.id, None, author_id, &input.body)?;
         search::index::post(conn, post.id)?;
+        watching::on_post(conn, thread.id, post.id, author_id, Some(&tag_list))?;
+        if kind == ThreadKind::Question {
+            watching::watch(conn, viewer, "thread", &thread.id.to_string())?;
+        }
         diesel::update(boards::table.find(board_id))
             .set((boards::version.eq(boards::version + 1), boards::thread_count.eq(boards::thread_count + 1)))
             .execute(conn)?;
@@ -327,6 +332,7 @@ pub fn reply(
             Some(post.id),
             author_id,
         )?;
+        watching::on_post(conn, thread_id, post.id, author_id, None)?;
         Ok(post)
     })
 }

@@ -36,3 +36,4 @@ mod smtp;
 mod storage;
 mod tags;
 mod thai;
+mod watching;

@@ -81,7 +81,7 @@ async fn similar_lists_the_knowledge_item_first_and_nothing_private(backend: Bac
 }
 both_backends!(similar_lists_the_knowledge_item_first_and_nothing_private);
 
-fn urlencode(text: &str) -> String {
+pub fn urlencode(text: &str) -> String {
     serde_urlencoded::to_string([("", text)]).unwrap().trim_start_matches('=').to_owned()
 }
 

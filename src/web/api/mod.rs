@@ -11,6 +11,7 @@ mod knowledge;
 mod moderation;
 pub mod openapi;
 mod search;
+mod watches;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
@@ -20,5 +21,6 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     knowledge::routes(cfg);
     moderation::routes(cfg);
     search::routes(cfg);
+    watches::routes(cfg);
     openapi::routes(cfg);
 }

@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         (path = "/api/v1", api = super::knowledge::Doc),
         (path = "/api/v1", api = super::moderation::Doc),
         (path = "/api/v1", api = super::search::Doc),
+        (path = "/api/v1", api = super::watches::Doc),
     ),
     components(schemas(Problem, FieldMessage)),
     modifiers(&SharedConventions),
@@ -47,6 +48,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         (name = "knowledge", description = "Resolving threads and the curated knowledge base"),
         (name = "moderation", description = "Flags, decisions, warnings, suspensions and the audit log"),
         (name = "search", description = "Thai and English search"),
+        (name = "watching", description = "Threads, boards, communities and tags the caller watches"),
         (name = "meta", description = "This description"),
     ),
 )]

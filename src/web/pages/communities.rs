@@ -106,7 +106,7 @@ async fn community_page(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let slug = path.into_inner();
-    let (community, standing, boards, recent, members, member_count, moderation) = state
+    let (community, standing, boards, recent, members, member_count, moderation, watching) = state
         .db
         .run(move |conn| {
             let (community, standing) = communities::readable(conn, viewer, &slug)?;
@@ -125,7 +125,8 @@ async fn community_page(
                 }
                 _ => json!({}),
             };
-            Ok((community, standing, boards, recent, members, count, moderation))
+            let watching = crate::watching::watches(conn, viewer, "community", community.id)?;
+            Ok((community, standing, boards, recent, members, count, moderation, watching))
         })
         .await?;
     let mut ctx = tera::Context::new();
@@ -140,6 +141,7 @@ async fn community_page(
     ctx.insert("recent", &recent);
     ctx.insert("members", &members);
     ctx.insert("member_count", &member_count);
+    ctx.insert("watching", &watching);
     state.render(&session, "community.html", &mut ctx)
 }
 
@@ -523,12 +525,13 @@ async fn board_page(
     if let Some(hit) = state.cached_page(&req, &session, key.as_deref()) {
         return Ok(hit);
     }
-    let (community, standing, board) = state
+    let (community, standing, board, watching) = state
         .db
         .run(move |conn| {
             let (community, standing) = communities::readable(conn, viewer, &slug)?;
             let board = communities::board_by_slug(conn, community.id, &board_slug)?;
-            Ok((community, standing, board))
+            let watching = crate::watching::watches(conn, viewer, "board", board.id)?;
+            Ok((community, standing, board, watching))
         })
         .await?;
     let listing = board_listing(&state, session.lang, &community, &board, q.page()).await?;
@@ -540,6 +543,7 @@ async fn board_page(
     ctx.insert("community", &community);
     ctx.insert("board", &board);
     ctx.insert("listing_html", listing.as_str());
+    ctx.insert("watching", &watching);
     state.render_shared(&req, &session, key, "board.html", &mut ctx)
 }
 

@@ -15,6 +15,7 @@ mod sso;
 mod tags;
 pub mod thread_page;
 mod threads;
+mod watches;
 
 use std::collections::HashMap;
 
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     sso::routes(cfg);
     tags::routes(cfg);
     threads::routes(cfg);
+    watches::routes(cfg);
 }
 
 /// A form with nothing but its CSRF token (a button that does one thing).

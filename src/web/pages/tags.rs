@@ -24,13 +24,14 @@ async fn tag_page(state: web::Data<AppState>, session: Session, path: web::Path<
     let viewer = session.viewer();
     let tag = crate::tags::normalise(&path.into_inner()).into_iter().next().unwrap_or_default();
     let wanted = tag.clone();
-    let (threads, items) = state
+    let (threads, items, watching) = state
         .db
         .run(move |conn| {
             let filter = ListFilter { tag: Some(wanted.clone()), ..ListFilter::default() };
             Ok((
                 thread_views::tagged_threads(conn, viewer, &wanted, TAGGED_THREADS)?,
                 knowledge_views::list(conn, viewer, &filter)?,
+                crate::watching::watches(conn, viewer, "tag", &wanted)?,
             ))
         })
         .await?;
@@ -38,6 +39,7 @@ async fn tag_page(state: web::Data<AppState>, session: Session, path: web::Path<
     ctx.insert("tag", &tag);
     ctx.insert("threads", &threads);
     ctx.insert("items", &items);
+    ctx.insert("watching", &watching);
     state.render(&session, "tag.html", &mut ctx)
 }
 

@@ -60,6 +60,8 @@ pub struct ThreadView {
     /// The title the reader was about to ask, when an earlier answer's
     /// link brought them here (see `pages::similar`).
     pub asked: Option<String>,
+    /// Whether the reader watches the thread.
+    watching: bool,
 }
 
 /// Whose hidden posts a rendering shows: nobody's (the shared one), or
@@ -72,7 +74,12 @@ enum Sight {
 
 pub async fn load(state: &AppState, session: &Session, thread_id: i64, q: &PageQuery) -> WebResult<ThreadView> {
     let viewer = session.viewer();
-    let ctx = state.db.run(move |conn| views::shown(conn, viewer, thread_id)).await?;
+    let (ctx, watching) = state
+        .db
+        .run(move |conn| {
+            Ok((views::shown(conn, viewer, thread_id)?, crate::watching::watches(conn, viewer, "thread", thread_id)?))
+        })
+        .await?;
     let window = q.tree_window(&state.config);
     let key = format!(
         "thread-posts|{}|{thread_id}|{}|{:?}|{}",
@@ -93,7 +100,7 @@ pub async fn load(state: &AppState, session: &Session, thread_id: i64, q: &PageQ
     } else {
         shared
     };
-    Ok(ThreadView { ctx, posts, flagged: None, asked: None })
+    Ok(ThreadView { ctx, posts, flagged: None, asked: None, watching })
 }
 
 async fn render_posts(
@@ -195,7 +202,7 @@ fn thread_html(
     csrf: &str,
 ) -> WebResult<String> {
     let viewer = session.viewer();
-    let ThreadView { ctx: thread_ctx, posts, flagged, asked } = view;
+    let ThreadView { ctx: thread_ctx, posts, flagged, asked, watching } = view;
     let thread = &thread_ctx.thread;
     let standing = thread_ctx.standing;
     let is_question = thread.kind == crate::threads::ThreadKind::Question;
@@ -237,6 +244,7 @@ fn thread_html(
     ctx.insert("reply_form", &reply_form);
     ctx.insert("errors", &errors.unwrap_or_default());
     ctx.insert("asked", &asked);
+    ctx.insert("watching", &watching);
     let shell = state.render_html(session, "thread.html", &mut ctx, csrf)?;
     let (before, after) = shell
         .split_once(&slot)
