@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod digests;
 pub mod error;
+pub mod experts;
 pub mod files;
 pub mod health;
 pub mod i18n;

@@ -779,3 +779,16 @@ digest-watched-thread = New thread by { $name } in { $watched }
 digest-watched-reply = { $name } replied
 notify-body-watched-thread = { $name } started "{ $title }" where you watch
 notify-body-watched-reply = { $name } replied in "{ $title }", which you watch
+
+## Who knows what
+experts-heading = People who know this
+experts-none = Nobody yet: an accepted answer or a post quoted in knowledge puts a person here.
+experts-declared = Say they know it:
+expert-evidence-accepted_answer = accepted answer
+expert-evidence-cited = quoted in knowledge
+expert-evidence-helpful = found helpful
+profile-topics = Knows about
+profile-topics-declared = Says they know:
+settings-topics = Topics you know
+field-topics = Topics
+hint-topics = Up to ten tags, separated by commas. Shown on your profile apart from what your answers show.

@@ -747,3 +747,16 @@ digest-watched-thread = กระทู้ใหม่โดย { $name } ใน
 digest-watched-reply = { $name } ตอบแล้ว
 notify-body-watched-thread = { $name } ตั้งกระทู้ "{ $title }" ในที่ที่คุณติดตาม
 notify-body-watched-reply = { $name } ตอบในกระทู้ "{ $title }" ที่คุณติดตาม
+
+## ใครรู้เรื่องอะไร
+experts-heading = ผู้รู้เรื่องนี้
+experts-none = ยังไม่มี คำตอบที่ได้รับการยอมรับหรือข้อความที่ถูกอ้างในองค์ความรู้จะทำให้ชื่อปรากฏที่นี่
+experts-declared = ระบุว่ารู้เรื่องนี้:
+expert-evidence-accepted_answer = คำตอบที่ได้รับการยอมรับ
+expert-evidence-cited = ถูกอ้างในองค์ความรู้
+expert-evidence-helpful = มีผู้เห็นว่ามีประโยชน์
+profile-topics = รู้เรื่อง
+profile-topics-declared = ระบุเองว่ารู้:
+settings-topics = หัวข้อที่คุณรู้
+field-topics = หัวข้อ
+hint-topics = ไม่เกินสิบแท็ก คั่นด้วยจุลภาค แสดงในโปรไฟล์แยกจากสิ่งที่คำตอบของคุณแสดง

@@ -377,6 +377,7 @@ diesel::joinable!(knowledge_contributors -> knowledge_items (item_id));
 diesel::joinable!(knowledge_contributors -> users (user_id));
 diesel::joinable!(knowledge_tags -> knowledge_items (item_id));
 diesel::joinable!(thread_tags -> threads (thread_id));
+diesel::joinable!(user_topics -> users (user_id));
 diesel::joinable!(knowledge_suggestions -> knowledge_items (item_id));
 diesel::joinable!(knowledge_suggestions -> users (author_id));
 diesel::joinable!(knowledge_feedback -> knowledge_items (item_id));
@@ -496,6 +497,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_topics (user_id, tag) {
+        user_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    answer_invitations (id) {
+        id -> BigInt,
+        thread_id -> BigInt,
+        user_id -> BigInt,
+        invited_by -> BigInt,
+        created_at -> Timestamp,
+        reminded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     similar_answers (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -562,4 +581,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_mutes,
     thread_tags,
     watches,
+    user_topics,
+    answer_invitations,
 );

@@ -12,6 +12,7 @@ mod code_health;
 mod digests;
 mod directory;
 mod errors;
+mod experts;
 mod feeds;
 mod flags;
 mod flows;

@@ -4,6 +4,7 @@
 //! which [`openapi`] builds the API's description.
 
 mod accounts;
+mod experts;
 pub mod files;
 pub mod forum;
 mod invitations;
@@ -15,6 +16,7 @@ mod watches;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
+    experts::routes(cfg);
     files::routes(cfg);
     forum::routes(cfg);
     invitations::routes(cfg);

@@ -39,6 +39,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/lang", set_language)
         .get("/u/{username}", profile)
         .post("/u/{username}/mute", mute)
+        .post("/settings/topics", save_topics)
         .get("/people/suggest", suggest_people);
 }
 
@@ -205,8 +206,14 @@ async fn settings_page(
     q: web::Query<SettingsQuery>,
 ) -> WebResult<HttpResponse> {
     let user_id = session.require_user()?.id;
-    let avatar = state.db.run(move |conn| crate::files::avatars::of(conn, user_id)).await?;
+    let (avatar, topics) = state
+        .db
+        .run(move |conn| {
+            Ok((crate::files::avatars::of(conn, user_id)?, crate::experts::declared_topics(conn, user_id)?))
+        })
+        .await?;
     let mut ctx = tera::Context::new();
+    ctx.insert("topics", &topics.join(", "));
     ctx.insert("done", &q.done);
     ctx.insert("avatar", &avatar);
     state.render(&session, "settings.html", &mut ctx)
@@ -279,7 +286,7 @@ async fn set_language(
 async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<String>) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let username = path.into_inner();
-    let (person, posts, memberships, knowledge, avatar, muted) = state
+    let (person, posts, memberships, knowledge, avatar, muted, topics, declared) = state
         .db
         .run(move |conn| {
             let person = accounts::find_by_username(conn, &username)?;
@@ -287,15 +294,19 @@ async fn profile(state: web::Data<AppState>, session: Session, path: web::Path<S
             let memberships = community_views::memberships_of(conn, person.id)?;
             let knowledge = crate::knowledge::views::by_contributor(conn, viewer, person.id)?;
             let avatar = crate::files::avatars::of(conn, person.id)?;
+            let topics = crate::experts::topics_of(conn, viewer, person.id)?;
+            let declared = crate::experts::declared_topics(conn, person.id)?;
             let muted = match viewer.user_id {
                 Some(me) => crate::notifications::has_muted(conn, me, person.id)?,
                 None => false,
             };
-            Ok((person, posts, memberships, knowledge, avatar, muted))
+            Ok((person, posts, memberships, knowledge, avatar, muted, topics, declared))
         })
         .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("muted", &muted);
+    ctx.insert("topics", &topics);
+    ctx.insert("declared", &declared);
     ctx.insert("avatar", &avatar);
     ctx.insert("initials", &crate::files::avatars::initials(&person.display_name, &person.username));
     ctx.insert("knowledge", &knowledge);
@@ -331,6 +342,23 @@ async fn mute(
         })
         .await?;
     Ok(see_other(&back))
+}
+
+#[derive(Deserialize)]
+struct TopicsForm {
+    #[serde(default)]
+    topics: String,
+}
+
+/// The topics someone says they know, shown apart from the evidence.
+async fn save_topics(
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<TopicsForm>,
+) -> WebResult<HttpResponse> {
+    let user_id = session.require_user()?.id;
+    state.db.run(move |conn| crate::experts::set_declared_topics(conn, user_id, &form.topics)).await?;
+    Ok(see_other_with("/settings#topics", Flash::SettingsSaved))
 }
 
 #[derive(Deserialize)]

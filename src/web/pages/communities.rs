@@ -106,7 +106,7 @@ async fn community_page(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let slug = path.into_inner();
-    let (community, standing, boards, recent, members, member_count, moderation, watching) = state
+    let (community, standing, boards, recent, members, member_count, moderation, watching, experts) = state
         .db
         .run(move |conn| {
             let (community, standing) = communities::readable(conn, viewer, &slug)?;
@@ -126,7 +126,8 @@ async fn community_page(
                 _ => json!({}),
             };
             let watching = crate::watching::watches(conn, viewer, "community", community.id)?;
-            Ok((community, standing, boards, recent, members, count, moderation, watching))
+            let experts = crate::experts::experts(conn, viewer, crate::experts::Subject::Community(community.id))?;
+            Ok((community, standing, boards, recent, members, count, moderation, watching, experts))
         })
         .await?;
     let mut ctx = tera::Context::new();
@@ -142,6 +143,7 @@ async fn community_page(
     ctx.insert("members", &members);
     ctx.insert("member_count", &member_count);
     ctx.insert("watching", &watching);
+    ctx.insert("experts", &experts);
     state.render(&session, "community.html", &mut ctx)
 }
 

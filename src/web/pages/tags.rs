@@ -24,7 +24,7 @@ async fn tag_page(state: web::Data<AppState>, session: Session, path: web::Path<
     let viewer = session.viewer();
     let tag = crate::tags::normalise(&path.into_inner()).into_iter().next().unwrap_or_default();
     let wanted = tag.clone();
-    let (threads, items, watching) = state
+    let (threads, items, watching, experts) = state
         .db
         .run(move |conn| {
             let filter = ListFilter { tag: Some(wanted.clone()), ..ListFilter::default() };
@@ -32,6 +32,7 @@ async fn tag_page(state: web::Data<AppState>, session: Session, path: web::Path<
                 thread_views::tagged_threads(conn, viewer, &wanted, TAGGED_THREADS)?,
                 knowledge_views::list(conn, viewer, &filter)?,
                 crate::watching::watches(conn, viewer, "tag", &wanted)?,
+                crate::experts::experts(conn, viewer, crate::experts::Subject::Tag(&wanted))?,
             ))
         })
         .await?;
@@ -40,6 +41,7 @@ async fn tag_page(state: web::Data<AppState>, session: Session, path: web::Path<
     ctx.insert("threads", &threads);
     ctx.insert("items", &items);
     ctx.insert("watching", &watching);
+    ctx.insert("experts", &experts);
     state.render(&session, "tag.html", &mut ctx)
 }
 

@@ -1,0 +1,2 @@
+DROP TABLE answer_invitations;
+DROP TABLE user_topics;
