@@ -75,6 +75,10 @@ pub enum Action {
     ResolveThread {
         asker_id: i64,
     },
+    /// Invite someone to answer an open question.
+    InviteToAnswer {
+        asker_id: i64,
+    },
     /// Mark an experience thread ready to distill.
     MarkReady,
     /// Turn a resolved thread into a knowledge item.
@@ -135,7 +139,7 @@ pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
         Action::Reply { thread_locked } => (member || admin) && (!thread_locked || facilitator),
         Action::EditPost { author_id } => author_id == user_id || admin,
         Action::DeletePost { author_id } => author_id == user_id || facilitator,
-        Action::ResolveThread { asker_id } => asker_id == user_id || facilitator,
+        Action::ResolveThread { asker_id } | Action::InviteToAnswer { asker_id } => asker_id == user_id || facilitator,
         Action::MarkReady | Action::Distill | Action::CurateKnowledge => facilitator,
         Action::SuggestEdit => member || admin,
         Action::GiveFeedback => true,

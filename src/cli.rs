@@ -287,6 +287,7 @@ fn digest_command(db: &Db, config: &Config, command: DigestCommand) -> Result<()
         secret: &config.secret,
         templates: &templates,
         coalesce: chrono::Duration::minutes(config.notify_coalesce_minutes),
+        invite_remind_after: chrono::Duration::days(config.invite_remind_days),
     };
     match command {
         DigestCommand::Run { now } => {

@@ -44,6 +44,9 @@ pub struct Config {
     /// One notification email per recipient and thread within this time;
     /// the rest waits for the digest.
     pub notify_coalesce_minutes: i64,
+    /// `SALA_INVITE_REMIND_DAYS`: people invited to answer a question still
+    /// open after this many days are reminded once.
+    pub invite_remind_days: i64,
     pub login_max_failures_per_account: i32,
     pub login_max_failures_per_ip: i32,
     pub login_lockout_minutes: i64,
@@ -316,6 +319,7 @@ impl Config {
                 * 1024
                 * 1024,
             notify_coalesce_minutes: parse("SALA_NOTIFY_COALESCE_MINUTES")?.map(|v| v as i64).unwrap_or(60),
+            invite_remind_days: parse("SALA_INVITE_REMIND_DAYS")?.map(|v| v as i64).unwrap_or(3).max(0),
             login_max_failures_per_account: 5,
             login_max_failures_per_ip: 30,
             login_lockout_minutes: 15,

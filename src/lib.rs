@@ -2,6 +2,7 @@
 //! curated knowledge. See ARCHITECTURE.md for the map.
 
 pub mod accounts;
+pub mod answer_invitations;
 pub mod audit;
 pub mod authz;
 pub mod cli;

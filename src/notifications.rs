@@ -32,6 +32,10 @@ pub const MENTION: &str = "mention";
 pub const WATCHED_THREAD: &str = "watched-thread";
 pub const WATCHED_REPLY: &str = "watched-reply";
 pub const ABOUT_WATCHES: [&str; 2] = [WATCHED_THREAD, WATCHED_REPLY];
+/// To someone invited to answer a question, and their one reminder (see
+/// `answer_invitations`): always mailed, being addressed to them by name.
+pub const INVITED_TO_ANSWER: &str = "invited-to-answer";
+pub const INVITE_REMINDER: &str = "invite-reminder";
 /// Moderation's news (in the app only): to a flagger, their flag was upheld
 /// or dismissed; to an author, their post was hidden, or a warning.
 pub const FLAG_UPHELD: &str = "flag-upheld";
@@ -330,7 +334,10 @@ pub fn undecided_mail(conn: &mut AnyConnection) -> Result<Vec<MailGroup>> {
             groups.push(MailGroup { user_id, thread_id, community_id, events: Vec::new(), unwanted: Vec::new() });
             groups.len() - 1
         });
-        let wanted = ((kind == REPLY || kind == MENTION) && replies) || (kind == RESOLVED && resolved);
+        let wanted = ((kind == REPLY || kind == MENTION) && replies)
+            || (kind == RESOLVED && resolved)
+            || kind == INVITED_TO_ANSWER
+            || kind == INVITE_REMINDER;
         if wanted {
             let actor_name = actor_id.and_then(|a| names.get(&a).cloned()).unwrap_or_default();
             groups[slot].events.push(Event { id, kind, post_id, actor_name });

@@ -45,6 +45,9 @@ pub struct MailContext<'a> {
     pub templates: &'a tera::Tera,
     /// One notification email per recipient and thread within this time.
     pub coalesce: chrono::Duration,
+    /// People invited to answer a question still open this long after are
+    /// reminded, once.
+    pub invite_remind_after: chrono::Duration,
 }
 
 pub struct NewMail<'a> {

@@ -792,3 +792,19 @@ profile-topics-declared = Says they know:
 settings-topics = Topics you know
 field-topics = Topics
 hint-topics = Up to ten tags, separated by commas. Shown on your profile apart from what your answers show.
+
+## Inviting people to answer a question
+invited-to-answer = Invited to answer:
+invite-to-answer = Invite someone to answer
+invite-username = Username
+invite-suggested = People who know this community:
+invite-send = Invite
+notify-subject-invited-to-answer = { $name } invites you to answer "{ $title }"
+notify-body-invited-to-answer = { $name } invites you to answer "{ $title }"
+notify-subject-invite-reminder = Still open: "{ $title }"
+notify-body-invite-reminder = "{ $title }" still waits for an answer; { $name } invited you
+error-invite-open-questions-only = Only an open question takes invitations.
+error-invite-asker = The asker cannot be invited to their own question.
+error-invite-cannot-read = This person cannot read this community.
+error-invite-already = This person is already invited.
+error-invite-too-many = At most { $limit } people can be invited to one question.

@@ -760,3 +760,19 @@ profile-topics-declared = ระบุเองว่ารู้:
 settings-topics = หัวข้อที่คุณรู้
 field-topics = หัวข้อ
 hint-topics = ไม่เกินสิบแท็ก คั่นด้วยจุลภาค แสดงในโปรไฟล์แยกจากสิ่งที่คำตอบของคุณแสดง
+
+## การเชิญให้ช่วยตอบคำถาม
+invited-to-answer = เชิญให้ช่วยตอบ:
+invite-to-answer = เชิญคนที่รู้ให้ช่วยตอบ
+invite-username = ชื่อผู้ใช้
+invite-suggested = ผู้รู้ในชุมชนนี้:
+invite-send = เชิญ
+notify-subject-invited-to-answer = { $name } เชิญคุณช่วยตอบ "{ $title }"
+notify-body-invited-to-answer = { $name } เชิญคุณช่วยตอบ "{ $title }"
+notify-subject-invite-reminder = ยังไม่มีคำตอบ: "{ $title }"
+notify-body-invite-reminder = "{ $title }" ยังรอคำตอบ { $name } เชิญคุณไว้
+error-invite-open-questions-only = เชิญได้เฉพาะคำถามที่ยังไม่มีคำตอบ
+error-invite-asker = เชิญผู้ถามให้ตอบคำถามของตนเองไม่ได้
+error-invite-cannot-read = บุคคลนี้อ่านชุมชนนี้ไม่ได้
+error-invite-already = เชิญบุคคลนี้ไปแล้ว
+error-invite-too-many = เชิญได้ไม่เกิน { $limit } คนต่อคำถาม

@@ -378,6 +378,7 @@ diesel::joinable!(knowledge_contributors -> users (user_id));
 diesel::joinable!(knowledge_tags -> knowledge_items (item_id));
 diesel::joinable!(thread_tags -> threads (thread_id));
 diesel::joinable!(user_topics -> users (user_id));
+diesel::joinable!(answer_invitations -> threads (thread_id));
 diesel::joinable!(knowledge_suggestions -> knowledge_items (item_id));
 diesel::joinable!(knowledge_suggestions -> users (author_id));
 diesel::joinable!(knowledge_feedback -> knowledge_items (item_id));

@@ -193,6 +193,7 @@ pub fn run_pass(
                         planned += content::plan_users(&mut *db.conn()?, ctx, &mut cache, group, *frequency, period)?;
                     }
                 }
+                crate::answer_invitations::remind(&mut *db.conn()?, ctx.invite_remind_after)?;
                 planned += content::plan_notifications(&mut *db.conn()?, ctx)?;
                 Ok(planned)
             })();

@@ -82,6 +82,7 @@ impl AppState {
             secret: &self.config.secret,
             templates: &self.templates,
             coalesce: chrono::Duration::minutes(self.config.notify_coalesce_minutes),
+            invite_remind_after: chrono::Duration::days(self.config.invite_remind_days),
         }
     }
 

@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod answer_invitations;
 mod api_parity;
 mod attachments;
 mod browser;

@@ -4,6 +4,7 @@
 //! which [`openapi`] builds the API's description.
 
 mod accounts;
+mod answer_invitations;
 mod experts;
 pub mod files;
 pub mod forum;
@@ -16,6 +17,7 @@ mod watches;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
+    answer_invitations::routes(cfg);
     experts::routes(cfg);
     files::routes(cfg);
     forum::routes(cfg);

@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     paths(openapi_json),
     nest(
         (path = "/api/v1", api = super::accounts::Doc),
+        (path = "/api/v1", api = super::answer_invitations::Doc),
         (path = "/api/v1", api = super::experts::Doc),
         (path = "/api/v1", api = super::files::Doc),
         (path = "/api/v1", api = super::forum::Doc),

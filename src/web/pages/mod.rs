@@ -1,6 +1,7 @@
 //! HTML pages. Each handler extracts, calls the domain, renders a template.
 
 mod accounts;
+mod answer_invitations;
 mod api_docs;
 mod communities;
 pub mod files;
@@ -28,6 +29,7 @@ use crate::i18n::Lang;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     accounts::routes(cfg);
+    answer_invitations::routes(cfg);
     api_docs::routes(cfg);
     communities::routes(cfg);
     files::routes(cfg);

@@ -41,12 +41,15 @@ pub struct ThreadPosts {
     /// The same with drafts and items in review, for curators.
     knowledge_all: Vec<(i64, String, String)>,
     tags: Vec<String>,
+    /// People invited to answer (see `answer_invitations`).
+    invited: Vec<crate::answer_invitations::Invited>,
 }
 
 impl Weighed for ThreadPosts {
     fn weight(&self) -> usize {
         let titles = |items: &[(i64, String, String)]| items.iter().map(|k| k.1.len() + 24).sum::<usize>();
-        let tags = self.tags.iter().map(|t| t.len() + 24).sum::<usize>();
+        let tags = self.tags.iter().map(|t| t.len() + 24).sum::<usize>()
+            + self.invited.iter().map(|i| i.username.len() + i.display_name.len() + 48).sum::<usize>();
         self.html.bytes() + titles(&self.knowledge_published) + titles(&self.knowledge_all) + tags
     }
 }
@@ -62,6 +65,9 @@ pub struct ThreadView {
     pub asked: Option<String>,
     /// Whether the reader watches the thread.
     watching: bool,
+    /// Whom to invite to answer, for a reader who may invite (see
+    /// `answer_invitations`); `None` for everyone else.
+    invite_suggestions: Option<Vec<crate::experts::Expert>>,
 }
 
 /// Whose hidden posts a rendering shows: nobody's (the shared one), or
@@ -74,10 +80,35 @@ enum Sight {
 
 pub async fn load(state: &AppState, session: &Session, thread_id: i64, q: &PageQuery) -> WebResult<ThreadView> {
     let viewer = session.viewer();
-    let (ctx, watching) = state
+    let (ctx, watching, invite_suggestions) = state
         .db
         .run(move |conn| {
-            Ok((views::shown(conn, viewer, thread_id)?, crate::watching::watches(conn, viewer, "thread", thread_id)?))
+            let shown = views::shown(conn, viewer, thread_id)?;
+            let watching = crate::watching::watches(conn, viewer, "thread", thread_id)?;
+            let thread = &shown.thread;
+            let may_invite = thread.kind == crate::threads::ThreadKind::Question
+                && !crate::knowledge::is_resolved(thread)
+                && can(viewer, shown.standing, Action::InviteToAnswer { asker_id: thread.author_id });
+            let suggestions = match may_invite {
+                true => {
+                    let asker = crate::accounts::find(conn, thread.author_id)?.username;
+                    let invited: Vec<String> = crate::answer_invitations::invited_to(conn, thread_id)?
+                        .into_iter()
+                        .map(|i| i.username)
+                        .collect();
+                    let subject = crate::experts::Subject::Community(shown.community.id);
+                    let found = crate::experts::experts(conn, viewer, subject)?.experts;
+                    Some(
+                        found
+                            .into_iter()
+                            .filter(|e| e.username != asker && !invited.contains(&e.username))
+                            .take(5)
+                            .collect(),
+                    )
+                }
+                false => None,
+            };
+            Ok((shown, watching, suggestions))
         })
         .await?;
     let window = q.tree_window(&state.config);
@@ -100,7 +131,7 @@ pub async fn load(state: &AppState, session: &Session, thread_id: i64, q: &PageQ
     } else {
         shared
     };
-    Ok(ThreadView { ctx, posts, flagged: None, asked: None, watching })
+    Ok(ThreadView { ctx, posts, flagged: None, asked: None, watching, invite_suggestions })
 }
 
 async fn render_posts(
@@ -112,7 +143,7 @@ async fn render_posts(
 ) -> WebResult<ThreadPosts> {
     let thread_id = ctx.thread.id;
     let standing = ctx.standing;
-    let (page, accepted, knowledge_published, knowledge_all, tags) = state
+    let (page, accepted, knowledge_published, knowledge_all, tags, invited) = state
         .db
         .run(move |conn| {
             let sees_hidden = |author_id| match sight {
@@ -127,7 +158,8 @@ async fn render_posts(
             let published = crate::knowledge::views::for_thread(conn, thread_id, false)?;
             let all = crate::knowledge::views::for_thread(conn, thread_id, true)?;
             let tags = crate::tags::of_thread(conn, thread_id)?;
-            Ok((page, accepted, published, all, tags))
+            let invited = crate::answer_invitations::invited_to(conn, thread_id)?;
+            Ok((page, accepted, published, all, tags, invited))
         })
         .await?;
     let hole = state.page_cache.hole();
@@ -149,6 +181,7 @@ async fn render_posts(
         knowledge_published,
         knowledge_all,
         tags,
+        invited,
     })
 }
 
@@ -202,7 +235,7 @@ fn thread_html(
     csrf: &str,
 ) -> WebResult<String> {
     let viewer = session.viewer();
-    let ThreadView { ctx: thread_ctx, posts, flagged, asked, watching } = view;
+    let ThreadView { ctx: thread_ctx, posts, flagged, asked, watching, invite_suggestions } = view;
     let thread = &thread_ctx.thread;
     let standing = thread_ctx.standing;
     let is_question = thread.kind == crate::threads::ThreadKind::Question;
@@ -239,12 +272,15 @@ fn thread_html(
             "root_post_id": posts.root_post_id,
             "root_parent_id": posts.root_parent_id,
             "tags": posts.tags,
+            "invited": posts.invited,
         }),
     );
     ctx.insert("reply_form", &reply_form);
     ctx.insert("errors", &errors.unwrap_or_default());
     ctx.insert("asked", &asked);
     ctx.insert("watching", &watching);
+    ctx.insert("can_invite", &invite_suggestions.is_some());
+    ctx.insert("invite_suggestions", &invite_suggestions.unwrap_or_default());
     let shell = state.render_html(session, "thread.html", &mut ctx, csrf)?;
     let (before, after) = shell
         .split_once(&slot)
