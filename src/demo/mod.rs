@@ -81,6 +81,7 @@ struct DemoThread {
     author: &'static str,
     title: &'static str,
     body: &'static str,
+    tags: &'static str,
     replies: &'static [DemoReply],
 }
 
@@ -92,6 +93,7 @@ const THREADS: &[DemoThread] = &[
         author: "somchai",
         title: "จะเริ่มบ่งชี้ความรู้ที่จำเป็นของหน่วยงานอย่างไรดีครับ",
         body: "หน่วยงานผมเพิ่งได้รับมอบหมายให้ทำแผน KM ปีนี้ครับ\n\nอยากทราบว่าขั้นตอน **การบ่งชี้ความรู้** ควรเริ่มจากอะไร ระหว่าง\n\n1. เริ่มจากยุทธศาสตร์ขององค์กร\n2. เริ่มจากปัญหาหน้างานที่เจอบ่อย\n\nใครเคยทำมาแล้วช่วยแนะนำด้วยครับ",
+        tags: "บ่งชี้ความรู้, km",
         replies: &[
             (None, "malee", "แนะนำให้เริ่มจาก **ประเด็นยุทธศาสตร์** ก่อนค่ะ แล้วถามว่า \"ถ้าจะทำให้สำเร็จ เราต้องรู้อะไร\" จากนั้นค่อยไล่ดูว่าความรู้นั้นอยู่กับใคร อยู่ในเอกสารหรืออยู่ในตัวคน"),
             (Some(0), "somchai", "ถ้าความรู้ส่วนใหญ่อยู่ในตัวคน (tacit) ควรเก็บออกมาอย่างไรครับ"),
@@ -108,6 +110,7 @@ const THREADS: &[DemoThread] = &[
         author: "wichai",
         title: "บทเรียนจากการถอดความรู้ผู้เกษียณอายุราชการ",
         body: "ปีที่แล้วหัวหน้างานพัสดุของเราเกษียณ เราใช้เวลา 3 เดือนก่อนเกษียณถอดความรู้ออกมา\n\n- สัมภาษณ์สัปดาห์ละครั้ง ครั้งละไม่เกิน 1 ชั่วโมง\n- ให้ท่านเล่ากรณีที่ยากที่สุด ไม่ใช่ขั้นตอนปกติ\n- ~~เขียนคู่มือหนา ๆ~~ ทำเป็นบันทึกสั้นหลายเรื่องแทน\n\nผลคือน้องใหม่ทำงานแทนได้เร็วขึ้นมาก",
+        tags: "ถอดความรู้, km",
         replies: &[
             (None, "malee", "ชอบข้อที่ให้เล่ากรณีที่ยากที่สุดมากค่ะ เพราะความรู้ฝังลึกมักซ่อนอยู่ตรงนั้น"),
             (Some(0), "somchai", "แล้วบันทึกสั้น ๆ เหล่านั้นเก็บไว้ที่ไหนครับ ค้นหายากไหม"),
@@ -121,6 +124,7 @@ const THREADS: &[DemoThread] = &[
         author: "nipa",
         title: "เครื่องพิมพ์ส่วนกลางพิมพ์ภาษาไทยเป็นสี่เหลี่ยม",
         body: "พิมพ์เอกสารจากระบบสารบรรณแล้วตัวอักษรไทยกลายเป็น □□□ ทั้งหมดค่ะ ภาษาอังกฤษปกติ\n\nใครเคยเจอบ้างคะ",
+        tags: "ฟอนต์ไทย, เครื่องพิมพ์",
         replies: &[
             (None, "wichai", "น่าจะเป็นเรื่องฟอนต์ครับ ลองตั้งค่าให้ฝังฟอนต์ (embed fonts) ตอนส่งออก PDF ก่อนพิมพ์ แล้วเลือกฟอนต์ TH Sarabun New"),
             (Some(0), "nipa", "ได้ผลแล้วค่ะ ขอบคุณมากค่ะ 🙏"),
@@ -134,6 +138,7 @@ const THREADS: &[DemoThread] = &[
         author: "nipa",
         title: "Think-Pair-Share ในห้องเรียน 120 คน",
         body: "ลองใช้ Think-Pair-Share กับวิชาพื้นฐานที่มีนักศึกษา 120 คน ได้ผลดีกว่าที่คิดค่ะ\n\n- [x] ให้คิดคนเดียว 1 นาที\n- [x] จับคู่คุย 3 นาที\n- [ ] สุ่มคู่มานำเสนอ (รอบหน้าจะลอง)\n\nรายละเอียดอ่านต่อได้ที่ https://example.org/active-learning",
+        tags: "การสอน, active learning",
         replies: &[
             (None, "john", "I tried the same with 80 students. A visible countdown timer helped a lot."),
             (Some(0), "malee", "ใช้ตัวจับเวลาบนจอด้วยเหมือนกันค่ะ นักศึกษาตื่นตัวขึ้นมาก"),
@@ -216,7 +221,7 @@ pub fn load(conn: &mut AnyConnection) -> Result<()> {
             conn,
             as_viewer(t.author),
             board.id,
-            &NewThread { kind: t.kind.into(), title: t.title.into(), body: t.body.into(), ..Default::default() },
+            &NewThread { kind: t.kind.into(), title: t.title.into(), body: t.body.into(), tags: t.tags.into() },
         )?;
         let mut reply_ids: Vec<i64> = Vec::new();
         for (parent, author, body) in t.replies {
