@@ -14,11 +14,12 @@ use crate::harness::{json, km_fixture, Backend, TestApp, PASSWORD};
 /// ("ทำแผนที่ความรู้ของกองอย่างไร"), worded differently from both.
 const TITLE: &str = "อยากเริ่มทำแผนที่ความรู้ในหน่วยงานต้องทำอย่างไรครับ";
 
-/// A private community's resolved question on the same topic.
+/// A private community's resolved question on the same topic, distilled
+/// into a published knowledge item there.
 fn private_answer(app: &TestApp) -> (sala::communities::Community, i64) {
     let (hr, board) = app.private_community("hr");
     let insider = app.user("insider", false);
-    app.join_by_appointment(&insider, &hr);
+    app.make_facilitator(&insider, &hr);
     let conn = &mut app.conn();
     let input = NewThread {
         kind: "question".into(),
@@ -29,6 +30,16 @@ fn private_answer(app: &TestApp) -> (sala::communities::Community, i64) {
     let thread = threads::create_thread(conn, insider.viewer(), board.id, &input).unwrap().0;
     let answer = threads::reply(conn, insider.viewer(), thread.id, None, "อยู่ในไดรฟ์กลางของฝ่าย").unwrap();
     sala::knowledge::resolve(conn, insider.viewer(), thread.id, Some(answer.id)).unwrap();
+    let sections = sala::knowledge::Sections {
+        title: "แผนที่ความรู้ฝ่ายบุคคล".into(),
+        summary: "เก็บไว้ในไดรฟ์กลางของฝ่าย".into(),
+        context: "บริบท".into(),
+        solution: "ทางแก้".into(),
+        ..Default::default()
+    };
+    let input = sala::knowledge::DistillInput { sections, cite: vec![answer.id] };
+    let item = sala::knowledge::distill(conn, insider.viewer(), thread.id, &input).unwrap();
+    sala::knowledge::publish(conn, insider.viewer(), item.id).unwrap();
     (hr, thread.id)
 }
 
@@ -58,7 +69,7 @@ async fn similar_lists_the_knowledge_item_first_and_nothing_private(backend: Bac
     assert_eq!(thread["id"], km.thread_id);
     assert!(thread["answer"].as_str().unwrap().starts_with("เริ่มจากยุทธศาสตร์"), "its accepted answer: {thread}");
     assert!(found.len() <= 5);
-    assert!(!body.to_string().contains("ฝ่ายบุคคล"), "nothing from a private community: {body}");
+    assert!(!body.to_string().contains("ฝ่ายบุคคล"), "no thread or item from a private community: {body}");
     assert!(!found.iter().any(|s| s["id"] == private_thread && s["type"] == "thread"));
     // The same words unrelated to anything answered find nothing.
     let unrelated = app.api().get(app.url("/api/v1/similar")).query(&[("title", "ขอถามหน่อยได้ไหมครับ")]);
@@ -70,6 +81,7 @@ async fn similar_lists_the_knowledge_item_first_and_nothing_private(backend: Bac
     let found = body["similar"].as_array().unwrap();
     assert_eq!(found[0]["id"], km.item_id, "{body}");
     assert!(found.iter().any(|s| s["id"] == private_thread && s["type"] == "thread"), "{body}");
+    assert!(found.iter().any(|s| s["type"] == "knowledge" && s["community_slug"] == "hr"), "their item: {body}");
 
     // Without a script, the ask form lists them when the title is given.
     let browser = app.browser();
