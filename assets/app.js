@@ -57,6 +57,15 @@ document.addEventListener("DOMContentLoaded", () => {
     timer = setTimeout(refresh, 300);
   });
   board.addEventListener("change", () => { asked = ""; refresh(); });
+  // A suggested tag, clicked, joins the tags field.
+  similar.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-add-tag]");
+    const field = form.querySelector("input[name=tags]");
+    if (!button || !field) return;
+    const tags = field.value.split(",").map((t) => t.trim()).filter((t) => t);
+    if (!tags.includes(button.dataset.addTag)) tags.push(button.dataset.addTag);
+    field.value = tags.join(", ");
+  });
 });
 // "Reply" under a post opens the reply form right there instead of going
 // to the reply page; the form posts to that page's address, so a preview

@@ -163,6 +163,10 @@ async fn typing_a_title_shows_the_similar_knowledge_item_in_chromium() {
         .expect("the knowledge item appears while typing");
     assert_eq!(link.text().await.unwrap(), "แผนที่ความรู้ฉบับย่อ");
     crate::browser::screenshot(&c, "ask-similar").await;
+    // The community's tag the title contains is suggested; a click adds it.
+    c.find(Locator::Css("[data-add-tag='แผนที่ความรู้']")).await.expect("the tag is suggested").click().await.unwrap();
+    let tags = c.find(Locator::Id("tags")).await.unwrap().prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(tags, "แผนที่ความรู้");
     link.click().await.unwrap();
     c.wait().for_element(Locator::Css("form.answered-box")).await.expect("asked whether it answered");
     c.close().await.unwrap();

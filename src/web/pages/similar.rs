@@ -19,9 +19,24 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
 pub async fn similar_html(state: &AppState, session: &Session, query: SimilarQuery) -> WebResult<String> {
     let viewer = session.viewer();
     let title = query.title.clone();
-    let found = state.db.run(move |conn| similar::similar(conn, viewer, &query)).await?;
+    let (found, tags) = state
+        .db
+        .run(move |conn| {
+            let found = similar::similar(conn, viewer, &query)?;
+            // Tags of the community being asked in that the title contains.
+            let tags = match query.community.as_deref().filter(|s| !s.is_empty()) {
+                Some(slug) => {
+                    let (community, _) = crate::communities::readable(conn, viewer, slug)?;
+                    crate::tags::suggest_for_title(conn, community.id, &query.title)?
+                }
+                None => Vec::new(),
+            };
+            Ok((found, tags))
+        })
+        .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("lang", &session.lang);
+    ctx.insert("suggested_tags", &tags);
     ctx.insert("similar", &found);
     ctx.insert("asked", &title);
     state.render_fragment("similar.html", &ctx)

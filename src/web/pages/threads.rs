@@ -150,17 +150,11 @@ async fn render_ask(
         add_preview(state, &mut form).await?;
     }
     let mut ctx = tera::Context::new();
-    // Earlier answers to the title, for whoever has no script to fetch them
-    // as they type (a title given in the link, or a preview).
+    // Earlier answers and tags for the title, for whoever has no script to
+    // fetch them as they type (a title given in the link, or a preview).
     let title = form["title"].as_str().unwrap_or_default().trim().to_owned();
     if !title.is_empty() {
         let community = chosen.map(|(c, _)| c.slug.clone());
-        if let Some((_, board)) = chosen {
-            let (community_id, typed) = (board.community_id, title.clone());
-            let suggested =
-                state.db.run(move |conn| crate::tags::suggest_for_title(conn, community_id, &typed)).await?;
-            ctx.insert("suggested_tags", &suggested);
-        }
         let query = SimilarQuery { title, community };
         ctx.insert("similar_html", &super::similar::similar_html(state, session, query).await?);
     }
