@@ -205,6 +205,14 @@ async fn settings_page(
     session: Session,
     q: web::Query<SettingsQuery>,
 ) -> WebResult<HttpResponse> {
+    let mut ctx = settings_context(&state, &session).await?;
+    ctx.insert("done", &q.done);
+    state.render(&session, "settings.html", &mut ctx)
+}
+
+/// What the settings page shows besides the account itself: the picture
+/// and the declared topics (for the page and for its forms' errors).
+pub(super) async fn settings_context(state: &AppState, session: &Session) -> WebResult<tera::Context> {
     let user_id = session.require_user()?.id;
     let (avatar, topics) = state
         .db
@@ -214,9 +222,9 @@ async fn settings_page(
         .await?;
     let mut ctx = tera::Context::new();
     ctx.insert("topics", &topics.join(", "));
-    ctx.insert("done", &q.done);
     ctx.insert("avatar", &avatar);
-    state.render(&session, "settings.html", &mut ctx)
+    ctx.insert("done", &None::<String>);
+    Ok(ctx)
 }
 
 #[derive(Deserialize)]
@@ -240,13 +248,7 @@ async fn change_password(
     match result {
         // Every older session is now void; this browser gets a fresh one.
         Ok(user) => start_session(&state, &user, "/settings?done=password", None).await,
-        Err(e) => {
-            let (status, errors) = form_failure(session.lang, e)?;
-            let mut ctx = tera::Context::new();
-            ctx.insert("errors", &errors);
-            ctx.insert("done", &None::<String>);
-            state.render_with_status(&session, "settings.html", &mut ctx, status)
-        }
+        Err(e) => super::privacy::settings_with_errors(&state, &session, e, serde_json::json!({})).await,
     }
 }
 

@@ -11,7 +11,6 @@ use crate::files::{self, avatars};
 use crate::web::api::files::Uploaded;
 use crate::web::errors::{AppError, WebResult};
 use crate::web::flash::{see_other_with, Flash};
-use crate::web::pages::form_failure;
 use crate::web::session::{MaybeApiUser, Session};
 use crate::web::uploads::CsrfUpload;
 use crate::web::uploads::{community_of, Place};
@@ -102,14 +101,7 @@ async fn set_avatar(
     };
     match result {
         Ok(()) => Ok(see_other_with("/settings#avatar", Flash::SettingsSaved)),
-        Err(e) => {
-            let (status, errors) = form_failure(session.lang, e)?;
-            let mut ctx = tera::Context::new();
-            ctx.insert("errors", &errors);
-            ctx.insert("done", &None::<String>);
-            ctx.insert("avatar", &state.db.run(move |conn| avatars::of(conn, user_id)).await?);
-            state.render_with_status(&session, "settings.html", &mut ctx, status)
-        }
+        Err(e) => super::privacy::settings_with_errors(&state, &session, e, serde_json::json!({})).await,
     }
 }
 

@@ -25,17 +25,16 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
 }
 
 /// The settings page again, with what went wrong in one of its forms.
-fn settings_with_errors(
+pub(super) async fn settings_with_errors(
     state: &AppState,
     session: &Session,
     error: Error,
     echo: serde_json::Value,
 ) -> WebResult<HttpResponse> {
     let (status, errors) = form_failure(session.lang, error)?;
-    let mut ctx = tera::Context::new();
+    let mut ctx = super::accounts::settings_context(state, session).await?;
     ctx.insert("errors", &errors);
     ctx.insert("echo", &echo);
-    ctx.insert("done", &None::<String>);
     state.render_with_status(session, "settings.html", &mut ctx, status)
 }
 
@@ -63,7 +62,7 @@ async fn save_profile(
     };
     match state.db.run(move |conn| profile::update_profile(conn, user_id, &change)).await {
         Ok(_) => Ok(see_other_with("/settings#profile", Flash::ProfileSaved)),
-        Err(e) => settings_with_errors(&state, &session, e, echo),
+        Err(e) => settings_with_errors(&state, &session, e, echo).await,
     }
 }
 
@@ -89,7 +88,7 @@ async fn request_email_change(
         .await;
     match result {
         Ok(()) => Ok(see_other_with("/settings#email", Flash::EmailChangeSent)),
-        Err(e) => settings_with_errors(&state, &session, e, echo),
+        Err(e) => settings_with_errors(&state, &session, e, echo).await,
     }
 }
 
@@ -150,7 +149,7 @@ async fn close_account(
             res.add_cookie(&expired_session_cookie(&state)).context("cannot set a cookie")?;
             Ok(res)
         }
-        Err(e) => settings_with_errors(&state, &session, e, serde_json::json!({})),
+        Err(e) => settings_with_errors(&state, &session, e, serde_json::json!({})).await,
     }
 }
 
