@@ -4,12 +4,10 @@
 
 use std::collections::HashMap;
 
-use diesel::dsl::exists;
 use diesel::prelude::*;
 
-use crate::authz::Viewer;
 use crate::communities;
-use crate::db::schema::{notifications, users};
+use crate::db::schema::users;
 use crate::db::AnyConnection;
 use crate::error::Result;
 
@@ -84,20 +82,8 @@ pub fn notify(
     }
     let community = communities::by_id(conn, community_id)?;
     for person in mentioned.iter().filter(|m| m.user_id != author_id) {
-        let (wants, is_admin): (bool, bool) =
-            users::table.find(person.user_id).select((users::notify_mentions, users::is_admin)).first(conn)?;
-        let viewer = Viewer::user(person.user_id, is_admin);
-        let standing = communities::standing(conn, viewer, community_id)?;
-        if !wants || communities::may_enter(viewer, standing, &community).is_err() {
-            continue;
-        }
-        let heard: bool = diesel::select(exists(
-            notifications::table
-                .filter(notifications::user_id.eq(person.user_id))
-                .filter(notifications::post_id.eq(post_id)),
-        ))
-        .get_result(conn)?;
-        if !heard {
+        let wants: bool = users::table.find(person.user_id).select(users::notify_mentions).first(conn)?;
+        if wants && crate::notifications::may_hear_of(conn, person.user_id, &community, post_id)? {
             crate::notifications::record(
                 conn,
                 person.user_id,

@@ -95,6 +95,26 @@ fn record_about(
     Ok(())
 }
 
+/// Whether `user_id` is to hear of `post_id` in `community` (mentions and
+/// watches ask before recording): they may read there, and nothing has
+/// told them of this post yet (a reply to them, an earlier mention).
+pub fn may_hear_of(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    community: &crate::communities::Community,
+    post_id: i64,
+) -> Result<bool> {
+    let is_admin: bool = users::table.find(user_id).select(users::is_admin).first(conn)?;
+    if !crate::communities::may_read(conn, crate::authz::Viewer::user(user_id, is_admin), community)? {
+        return Ok(false);
+    }
+    let heard = diesel::select(exists(
+        notifications::table.filter(notifications::user_id.eq(user_id)).filter(notifications::post_id.eq(post_id)),
+    ))
+    .get_result::<bool>(conn)?;
+    Ok(!heard)
+}
+
 /// Whether `user_id` muted `other_id`.
 pub fn has_muted(conn: &mut AnyConnection, user_id: i64, other_id: i64) -> Result<bool> {
     Ok(diesel::select(exists(user_mutes::table.find((user_id, other_id)))).get_result(conn)?)

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::authz::Viewer;
 use crate::communities;
-use crate::db::schema::{boards, notifications, threads, users, watches};
+use crate::db::schema::{boards, threads, watches};
 use crate::db::{now, AnyConnection};
 use crate::error::{Error, FieldError, Result};
 
@@ -191,17 +191,7 @@ pub fn on_post(
         if user_id == author_id {
             continue;
         }
-        let is_admin: bool = users::table.find(user_id).select(users::is_admin).first(conn)?;
-        let viewer = Viewer::user(user_id, is_admin);
-        let standing = communities::standing(conn, viewer, community_id)?;
-        if communities::may_enter(viewer, standing, &community).is_err() {
-            continue;
-        }
-        let heard: bool = diesel::select(diesel::dsl::exists(
-            notifications::table.filter(notifications::user_id.eq(user_id)).filter(notifications::post_id.eq(post_id)),
-        ))
-        .get_result(conn)?;
-        if !heard {
+        if crate::notifications::may_hear_of(conn, user_id, &community, post_id)? {
             let watch = crate::notifications::Watch { kind: &watch_kind, target: &target };
             crate::notifications::record_watched(conn, user_id, kind, thread_id, post_id, author_id, watch)?;
         }

@@ -125,8 +125,7 @@ pub fn standing(conn: &mut AnyConnection, viewer: Viewer, community_id: i64) -> 
 
 /// Whether `user` may read `community` now (for mail, which has no request
 /// to ask [`readable`] from).
-pub fn may_read(conn: &mut AnyConnection, user: &crate::accounts::User, community: &Community) -> Result<bool> {
-    let viewer = Viewer::user(user.id, user.is_admin);
+pub fn may_read(conn: &mut AnyConnection, viewer: Viewer, community: &Community) -> Result<bool> {
     let standing = standing(conn, viewer, community.id)?;
     Ok(crate::authz::can(viewer, standing, Action::ReadCommunity { is_public: community.is_public }))
 }

@@ -135,7 +135,7 @@ fn still_allowed(conn: &mut crate::db::AnyConnection, row: &OutboxRow) -> Result
     let Some(community_id) = row.community_id else { return Ok(true) };
     let user = crate::accounts::find(conn, row.user_id)?;
     let community = crate::communities::by_id(conn, community_id)?;
-    crate::communities::may_read(conn, &user, &community)
+    crate::communities::may_read(conn, crate::authz::Viewer::user(user.id, user.is_admin), &community)
 }
 
 fn deliver(db: &Db, mailer: &Mailer, settings: &MailSettings, rows: &[OutboxRow]) -> Result<usize> {
