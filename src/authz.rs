@@ -101,6 +101,8 @@ pub enum Action {
     Moderate,
     /// Suspend an account everywhere, and see the site-wide queue and log.
     SuspendAccounts,
+    /// See a community's KM insights: its figures, gaps and searches.
+    ViewInsights,
 }
 
 /// Actions that add words for others to read: they wait until the account's
@@ -145,7 +147,7 @@ pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
         Action::GiveFeedback => true,
         Action::FlagPost { author_id } => member && author_id != user_id,
         Action::SeeHidden { author_id } => author_id == user_id || facilitator,
-        Action::Moderate => facilitator,
+        Action::Moderate | Action::ViewInsights => facilitator,
         Action::SuspendAccounts => admin,
     }
 }

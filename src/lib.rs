@@ -16,6 +16,7 @@ pub mod experts;
 pub mod files;
 pub mod health;
 pub mod i18n;
+pub mod insights;
 pub mod knowledge;
 pub mod markdown;
 pub mod memberships;

@@ -147,6 +147,18 @@ text_enum! {
 }
 
 text_enum! {
+    /// What the review of a knowledge item decided (`knowledge_reviews.outcome`).
+    ReviewOutcome {
+        /// Still right: trusted until the next review.
+        Confirmed = "confirmed",
+        /// Brought up to date with a new revision.
+        Revised = "revised",
+        /// No longer needed.
+        Archived = "archived",
+    }
+}
+
+text_enum! {
     /// Where a suggested edit is (`knowledge_suggestions.status`).
     SuggestionStatus {
         Pending = "pending",

@@ -808,3 +808,8 @@ error-invite-asker = The asker cannot be invited to their own question.
 error-invite-cannot-read = This person cannot read this community.
 error-invite-already = This person is already invited.
 error-invite-too-many = At most { $limit } people can be invited to one question.
+
+## Insights (KM figures, gaps)
+error-out-of-range = Must be between 0 and { $limit }
+error-period-order = The last day comes before the first
+error-period-too-long = A report covers at most { $limit } days

@@ -776,3 +776,8 @@ error-invite-asker = เชิญผู้ถามให้ตอบคำถ�
 error-invite-cannot-read = บุคคลนี้อ่านชุมชนนี้ไม่ได้
 error-invite-already = เชิญบุคคลนี้ไปแล้ว
 error-invite-too-many = เชิญได้ไม่เกิน { $limit } คนต่อคำถาม
+
+## Insights (KM figures, gaps)
+error-out-of-range = ต้องอยู่ระหว่าง 0 ถึง { $limit }
+error-period-order = วันสุดท้ายอยู่ก่อนวันแรก
+error-period-too-long = รายงานครอบคลุมได้ไม่เกิน { $limit } วัน

@@ -95,6 +95,9 @@ pub struct User {
     /// Tell me when someone @mentions me (in the bell; by email along with
     /// replies, see `notify_replies`).
     pub notify_mentions: bool,
+    /// Keep me out of public rankings (recognition pages); my own
+    /// certificate and export still show my contributions.
+    pub hide_from_rankings: bool,
 }
 
 impl User {

@@ -32,6 +32,9 @@ pub struct Community {
     pub version: i32,
     pub thread_count: i32,
     pub member_count: i32,
+    /// How many months a published knowledge item stays trusted before its
+    /// owner is asked to review it.
+    pub review_months: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]

@@ -24,6 +24,7 @@ diesel::table! {
         deactivated_at -> Nullable<Timestamp>,
         break_glass -> Bool,
         notify_mentions -> Bool,
+        hide_from_rankings -> Bool,
     }
 }
 
@@ -85,6 +86,7 @@ diesel::table! {
         version -> Integer,
         thread_count -> Integer,
         member_count -> Integer,
+        review_months -> Integer,
     }
 }
 
@@ -232,6 +234,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
+        owner_id -> Nullable<BigInt>,
+        review_reminded_on -> Nullable<Date>,
     }
 }
 
@@ -528,6 +532,47 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Searches without who made them (see `search::log`).
+    search_log (id) {
+        id -> BigInt,
+        query -> Text,
+        community_id -> Nullable<BigInt>,
+        result_count -> Integer,
+        searched_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    knowledge_applied (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        user_id -> BigInt,
+        minutes_saved -> Nullable<Integer>,
+        story -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    knowledge_reviews (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        reviewer_id -> BigInt,
+        outcome -> Text,
+        due_on -> Nullable<Date>,
+        reviewed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    knowledge_reads (item_id, user_id, read_on) {
+        item_id -> BigInt,
+        user_id -> BigInt,
+        read_on -> Date,
+    }
+}
+
+diesel::table! {
     post_attachments (post_id, attachment_id) {
         post_id -> BigInt,
         attachment_id -> BigInt,
@@ -579,6 +624,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     search_documents,
     similar_answers,
+    search_log,
+    knowledge_applied,
+    knowledge_reads,
+    knowledge_reviews,
     user_mutes,
     thread_tags,
     watches,

@@ -14,7 +14,7 @@ pub mod views;
 pub use crate::vocab::{ContributorRole, FeedbackKind, SuggestionStatus};
 pub use distilling::{distill, distill_draft, Candidate, DistillDraft, DistillInput};
 pub use resolution::{is_resolved, mark_ready, resolve};
-pub use review::{give_feedback, reconfirm};
+pub use review::{give_feedback, open_item, reconfirm, report_applied, MAX_MINUTES_SAVED};
 pub use revising::{archive, change_status, compare, publish, restore, revise, revision};
 pub use suggesting::{accept_suggestion, decline_suggestion, suggest};
 
@@ -67,6 +67,12 @@ pub struct Item {
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
     pub published_at: Option<chrono::NaiveDateTime>,
+    /// Who keeps the item right: reminded when its review is due. The
+    /// distiller, until a facilitator hands it on.
+    pub owner_id: Option<i64>,
+    /// The due date a reminder was sent for (one reminder per due date).
+    #[serde(skip)]
+    pub review_reminded_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]

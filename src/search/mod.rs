@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::authz::Viewer;
 use crate::communities::views::list_communities;
-use crate::db::schema::{knowledge_items as items, knowledge_revisions as revisions, posts, users};
+use crate::db::schema::{knowledge_items as items, knowledge_revisions as revisions, posts, search_log, users};
 use crate::db::AnyConnection;
 use crate::error::{FieldError, Result, Validator};
 use crate::markdown;
@@ -115,7 +115,50 @@ pub fn search(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams) -
     let started = std::time::Instant::now();
     let found = search_uninstrumented(conn, viewer, params);
     metrics::histogram!("sala_search_duration_seconds").record(started.elapsed().as_secs_f64());
+    if let Ok(results) = &found {
+        log(conn, viewer, params, results);
+    }
     found
+}
+
+/// How a logged query is written: one search, however it was typed.
+pub fn log_form(query: &str) -> String {
+    text::normalise(query).to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Records a search for the insights (how much people search, what they
+/// did not find) without who searched: the first page of a query only, so
+/// paging is not counted again; narrowed to one community, it is that
+/// community's. A failure to record is logged and the results still go out.
+fn log(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams, results: &SearchResults) {
+    if results.notice.is_some() || results.page > 1 {
+        return;
+    }
+    let recorded = (|| -> Result<()> {
+        let community_id = match params.community.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(slug) => {
+                let found = list_communities(conn, viewer)?.into_iter().find(|c| c.slug == slug).map(|c| c.id);
+                match found {
+                    Some(id) => Some(id),
+                    // Not a community they may read: nothing to learn from it.
+                    None => return Ok(()),
+                }
+            }
+            None => None,
+        };
+        diesel::insert_into(search_log::table)
+            .values((
+                search_log::query.eq(log_form(&params.q)),
+                search_log::community_id.eq(community_id),
+                search_log::result_count.eq(results.total.min(i32::MAX as i64) as i32),
+                search_log::searched_at.eq(crate::db::now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })();
+    if let Err(e) = recorded {
+        tracing::warn!(error = %e, "could not record a search for the insights");
+    }
 }
 
 fn search_uninstrumented(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams) -> Result<SearchResults> {

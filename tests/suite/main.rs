@@ -18,6 +18,7 @@ mod feeds;
 mod flags;
 mod flows;
 mod hardening;
+mod insights;
 mod invitations;
 mod knowledge;
 mod large_threads;

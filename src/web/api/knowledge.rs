@@ -11,7 +11,7 @@ use crate::knowledge::views::{self, ItemPage, ItemRow, ListFilter, RevisionRow, 
 use crate::knowledge::{self, DistillDraft, DistillInput, FeedbackKind, Item, Revision, Sections, Suggestion};
 use crate::threads::Thread;
 use crate::throttle::Write;
-use crate::web::errors::WebResult;
+use crate::web::errors::{Problem, WebResult};
 use crate::web::session::{ApiUser, MaybeApiUser};
 use crate::web::AppState;
 
@@ -34,6 +34,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .get("/knowledge/{id}/suggestions", suggestions)
         .post("/knowledge/{id}/suggestions", suggest)
         .post("/knowledge/{id}/feedback", feedback)
+        .post("/knowledge/{id}/applied", applied)
         .post("/knowledge/{id}/reconfirm", reconfirm)
         .get("/communities/{slug}/review-queue", review_queue)
         .get("/communities/{slug}/distill-queue", distill_queue);
@@ -59,6 +60,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     suggestions,
     suggest,
     feedback,
+    applied,
     reconfirm,
     review_queue,
     distill_queue,
@@ -215,7 +217,7 @@ async fn list(state: web::Data<AppState>, caller: MaybeApiUser, q: web::Query<Li
 async fn get_item(state: web::Data<AppState>, caller: MaybeApiUser, path: web::Path<i64>) -> WebResult<HttpResponse> {
     let viewer = caller.viewer();
     let item_id = path.into_inner();
-    let page = state.db.run(move |conn| views::item_page(conn, viewer, item_id)).await?;
+    let page = state.db.run(move |conn| knowledge::open_item(conn, viewer, item_id)).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -467,6 +469,39 @@ async fn feedback(
     let item_id = path.into_inner();
     let FeedbackBody { kind, comment } = body.into_inner();
     state.db.run(move |conn| knowledge::give_feedback(conn, viewer, item_id, kind, &comment)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+struct AppliedBody {
+    /// Minutes the item saved, if the reader can tell.
+    #[serde(default)]
+    minutes_saved: Option<i32>,
+    /// How it was used, in a few lines.
+    #[serde(default)]
+    story: String,
+}
+
+/// "I applied this": the caller used the item in their work. One report
+/// per person and item; another replaces it.
+#[utoipa::path(
+    post, path = "/knowledge/{id}/applied", tag = "knowledge",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The knowledge item's id")),
+    request_body = AppliedBody,
+    responses((status = 204, description = "Recorded"),
+        (status = 422, description = "Minutes out of range or story too long", content_type = "application/problem+json", body = Problem)),
+)]
+async fn applied(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<AppliedBody>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let item_id = path.into_inner();
+    let AppliedBody { minutes_saved, story } = body.into_inner();
+    state.db.run(move |conn| knowledge::report_applied(conn, viewer, item_id, minutes_saved, &story)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

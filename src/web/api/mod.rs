@@ -8,6 +8,7 @@ mod answer_invitations;
 mod experts;
 pub mod files;
 pub mod forum;
+mod insights;
 mod invitations;
 mod knowledge;
 mod moderation;
@@ -21,6 +22,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     experts::routes(cfg);
     files::routes(cfg);
     forum::routes(cfg);
+    insights::routes(cfg);
     invitations::routes(cfg);
     knowledge::routes(cfg);
     moderation::routes(cfg);

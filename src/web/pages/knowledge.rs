@@ -211,7 +211,7 @@ async fn item_page(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let item_id = path.into_inner();
-    let page = state.db.run(move |conn| views::item_page(conn, viewer, item_id)).await?;
+    let page = state.db.run(move |conn| knowledge::open_item(conn, viewer, item_id)).await?;
     let mut ctx = tera::Context::new();
     ctx.insert("can_feedback", &(session.user.is_some() && can(viewer, page.standing, Action::GiveFeedback)));
     ctx.insert("page", &page);

@@ -1,0 +1,243 @@
+//! KM insights: figures at three levels for a Thai fiscal year (Bangkok
+//! time), the gaps (searches that found nothing, knowledge at risk), and
+//! who may see them.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use sala::accounts::User;
+use sala::db::schema::{knowledge_applied, knowledge_feedback, knowledge_items, posts, threads};
+use sala::knowledge::{self, DistillInput, FeedbackKind, Sections};
+use sala::threads::{self as forum, NewThread};
+
+use crate::both_backends;
+use crate::harness::{json, Backend, TestApp};
+
+/// Bangkok wall-clock time, as the UTC the database keeps.
+fn bangkok(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap() - chrono::Duration::hours(7)
+}
+
+fn ask(app: &TestApp, board_id: i64, asker: &User, title: &str, tags: &str, at: NaiveDateTime) -> i64 {
+    let conn = &mut app.conn();
+    let input = NewThread {
+        kind: "question".into(), title: title.into(), body: "ถามครับ".into(), tags: tags.into()
+    };
+    let thread = forum::create_thread(conn, asker.viewer(), board_id, &input).unwrap().0;
+    diesel::update(threads::table.find(thread.id))
+        .set((threads::created_at.eq(at), threads::last_activity_at.eq(at)))
+        .execute(conn)
+        .unwrap();
+    diesel::update(posts::table.filter(posts::thread_id.eq(thread.id)))
+        .set(posts::created_at.eq(at))
+        .execute(conn)
+        .unwrap();
+    thread.id
+}
+
+/// A reply at `at`, accepted at `accepted_at` when given; the answer's id.
+fn answer(
+    app: &TestApp,
+    thread_id: i64,
+    asker: &User,
+    who: &User,
+    at: NaiveDateTime,
+    accepted_at: Option<NaiveDateTime>,
+) -> i64 {
+    let conn = &mut app.conn();
+    let reply = forum::reply(conn, who.viewer(), thread_id, None, "ทำแบบนี้ครับ").unwrap();
+    diesel::update(posts::table.find(reply.id)).set(posts::created_at.eq(at)).execute(conn).unwrap();
+    if let Some(accepted_at) = accepted_at {
+        knowledge::resolve(conn, asker.viewer(), thread_id, Some(reply.id)).unwrap();
+        diesel::update(threads::table.find(thread_id)).set(threads::resolved_at.eq(accepted_at)).execute(conn).unwrap();
+    }
+    reply.id
+}
+
+async fn get(app: &TestApp, path: &str, user: Option<&User>) -> (u16, serde_json::Value) {
+    let mut req = app.api().get(app.url(path));
+    if let Some(user) = user {
+        req = req.bearer_auth(app.token(user));
+    }
+    json(req.send().await.unwrap()).await
+}
+
+async fn search(app: &TestApp, user: &User, q: &str, community: &str) -> u64 {
+    let path = format!("/api/v1/search?q={}&community={community}", crate::similar::urlencode(q));
+    let (status, found) = get(app, &path, Some(user)).await;
+    assert_eq!(status, 200, "{found}");
+    found["total"].as_u64().unwrap()
+}
+
+async fn figures_follow_the_thai_fiscal_year_in_bangkok_time(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let [asker, helper, reader, facilitator] = ["asker", "helper", "reader", "facil"].map(|n| app.user(n, false));
+    for u in [&asker, &helper, &reader] {
+        app.join(u, &km);
+    }
+    app.make_facilitator(&facilitator, &km);
+
+    // 30 Sep 2026 in Bangkok: fiscal year 2569.
+    let last_year = ask(&app, board.id, &asker, "ปิดงบปีเก่าอย่างไร", "", bangkok(2026, 9, 30, 23, 30));
+    answer(&app, last_year, &asker, &helper, bangkok(2026, 9, 30, 23, 45), None);
+    // 00:30 on 1 Oct 2026 in Bangkok is still 30 Sep in UTC: fiscal year 2570.
+    let asked_at = bangkok(2026, 10, 1, 0, 30);
+    let answered = ask(&app, board.id, &asker, "เริ่มปีงบใหม่ต้องทำอะไรบ้าง", "", asked_at);
+    let accepted =
+        answer(&app, answered, &asker, &helper, bangkok(2026, 10, 1, 2, 30), Some(bangkok(2026, 10, 1, 6, 30)));
+    ask(&app, board.id, &asker, "แบบฟอร์มขอใช้รถอยู่ที่ไหน", "", bangkok(2026, 11, 2, 9, 0));
+
+    let item_id = {
+        let conn = &mut app.conn();
+        let sections = Sections {
+            title: "เริ่มปีงบประมาณใหม่".into(),
+            summary: "สิ่งที่ต้องทำในเดือนตุลาคม".into(),
+            context: "ทุกกองถามซ้ำทุกปี".into(),
+            solution: "ทำตามรายการนี้".into(),
+            ..Sections::default()
+        };
+        let item =
+            knowledge::distill(conn, facilitator.viewer(), answered, &DistillInput { sections, cite: vec![accepted] })
+                .unwrap();
+        knowledge::publish(conn, facilitator.viewer(), item.id).unwrap();
+        knowledge::give_feedback(conn, reader.viewer(), item.id, FeedbackKind::Helpful, "").unwrap();
+        let published = bangkok(2026, 10, 5, 10, 0);
+        diesel::update(knowledge_items::table.find(item.id))
+            .set((knowledge_items::created_at.eq(published), knowledge_items::published_at.eq(published)))
+            .execute(conn)
+            .unwrap();
+        diesel::update(knowledge_feedback::table)
+            .set(knowledge_feedback::created_at.eq(published))
+            .execute(conn)
+            .unwrap();
+        item.id
+    };
+    let reader_token = app.token(&reader);
+    let res = app
+        .api()
+        .post(app.url(&format!("/api/v1/knowledge/{item_id}/applied")))
+        .bearer_auth(&reader_token)
+        .json(&serde_json::json!({"minutes_saved": 45, "story": "ใช้ตอนเปิดปีงบ ไม่ต้องถามใคร"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    diesel::update(knowledge_applied::table)
+        .set(knowledge_applied::created_at.eq(bangkok(2026, 10, 20, 10, 0)))
+        .execute(&mut app.conn())
+        .unwrap();
+    let res = app
+        .api()
+        .post(app.url(&format!("/api/v1/knowledge/{item_id}/applied")))
+        .bearer_auth(&reader_token)
+        .json(&serde_json::json!({"minutes_saved": -5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422, "minutes saved cannot be negative");
+
+    let (status, fy2570) =
+        get(&app, "/api/v1/insights?community=km&from=2026-10-01&to=2027-09-30", Some(&facilitator)).await;
+    assert_eq!(status, 200, "{fy2570}");
+    assert_eq!(fy2570["fiscal_year"], 2570, "{fy2570}");
+    let output = &fy2570["output"];
+    assert_eq!(output["questions_asked"], 2, "{output}");
+    assert_eq!(output["questions_answered"], 1, "{output}");
+    assert_eq!(output["answer_rate"], 0.5);
+    assert_eq!(output["median_hours_to_first_reply"], 2.0);
+    assert_eq!(output["median_hours_to_accepted_answer"], 6.0);
+    assert_eq!(output["knowledge_published"], 1);
+    assert_eq!(fy2570["system"]["active_members"], 3, "asker, helper and reader in FY 2570: {fy2570}");
+    assert_eq!(fy2570["system"]["threads"], 2);
+    assert_eq!(fy2570["outcome"]["applied_reports"], 1);
+    assert_eq!(fy2570["outcome"]["minutes_saved"], 45);
+    assert_eq!(fy2570["outcome"]["helpful_feedback"], 1);
+    // The period before is fiscal year 2569, with the one question of 30 September.
+    assert_eq!(fy2570["previous_period"]["from"], "2025-10-01");
+    assert_eq!(fy2570["previous"]["output"]["questions_asked"], 1, "{fy2570}");
+    assert_eq!(fy2570["previous"]["system"]["active_members"], 2, "asker and helper on 30 Sep");
+
+    let (_, by_fy) = get(&app, "/api/v1/insights?community=km&fy=2569", Some(&facilitator)).await;
+    assert_eq!(by_fy["output"]["questions_asked"], 1, "{by_fy}");
+    assert_eq!(by_fy["output"]["questions_answered"], 0);
+    let (_, october) = get(&app, "/api/v1/insights?community=km&month=2026-10", Some(&facilitator)).await;
+    assert_eq!(october["output"]["questions_asked"], 1, "only the 1 October question: {october}");
+    let (status, bad) =
+        get(&app, "/api/v1/insights?community=km&from=2027-01-01&to=2026-01-01", Some(&facilitator)).await;
+    assert_eq!(status, 422, "{bad}");
+}
+both_backends!(figures_follow_the_thai_fiscal_year_in_bangkok_time);
+
+async fn searches_that_found_nothing_are_gaps_counted_without_names(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let (hr, _) = app.private_community("hr");
+    let [somchai, malee, km_facilitator, hr_facilitator, admin] =
+        ["somchai", "malee", "kmfacil", "hrfacil", "admin"].map(|n| app.user(n, n == "admin"));
+    for u in [&somchai, &malee] {
+        app.join(u, &km);
+        app.join_by_appointment(u, &hr);
+    }
+    app.make_facilitator(&km_facilitator, &km);
+    app.make_facilitator(&hr_facilitator, &hr);
+    ask(&app, board.id, &somchai, "ระเบียบการลาศึกษาต่อ", "", sala::db::now());
+
+    assert_eq!(search(&app, &somchai, "ค่าเช่าบ้านข้าราชการ", "km").await, 0);
+    assert_eq!(search(&app, &malee, "  ค่าเช่าบ้านข้าราชการ ", "km").await, 0);
+    assert!(search(&app, &malee, "ลาศึกษาต่อ", "km").await > 0);
+    assert_eq!(search(&app, &malee, "เงินเดือนลับ", "hr").await, 0);
+
+    let (status, km_view) = get(&app, "/api/v1/insights?community=km", Some(&km_facilitator)).await;
+    assert_eq!(status, 200, "{km_view}");
+    let gaps = &km_view["gaps"]["no_result_searches"];
+    assert_eq!(gaps.as_array().unwrap().len(), 1, "{gaps}");
+    assert_eq!(gaps[0]["query"], "ค่าเช่าบ้านข้าราชการ");
+    assert_eq!(gaps[0]["count"], 2, "two people, counted twice");
+    assert_eq!(km_view["system"]["searches"], 3);
+    let text = km_view.to_string();
+    assert!(!text.contains("somchai") && !text.contains("malee"), "nobody's name: {text}");
+    assert!(!text.contains("เงินเดือนลับ"), "a private community's search stays with it");
+
+    let (_, hr_view) = get(&app, "/api/v1/insights?community=hr", Some(&hr_facilitator)).await;
+    assert_eq!(hr_view["gaps"]["no_result_searches"][0]["query"], "เงินเดือนลับ", "{hr_view}");
+    let (_, site) = get(&app, "/api/v1/insights", Some(&admin)).await;
+    assert_eq!(site["community"], serde_json::Value::Null);
+    assert_eq!(site["system"]["searches"], 4, "{site}");
+
+    // Who may see what.
+    assert_eq!(get(&app, "/api/v1/insights?community=km", Some(&somchai)).await.0, 403, "members may not");
+    assert_eq!(get(&app, "/api/v1/insights?community=hr", Some(&km_facilitator)).await.0, 404, "not their community");
+    assert_eq!(get(&app, "/api/v1/insights?community=km", Some(&hr_facilitator)).await.0, 403);
+    assert_eq!(get(&app, "/api/v1/insights", Some(&km_facilitator)).await.0, 403, "site-wide is for admins");
+    assert_eq!(get(&app, "/api/v1/insights?community=km", None).await.0, 401);
+}
+both_backends!(searches_that_found_nothing_are_gaps_counted_without_names);
+
+async fn knowledge_one_person_holds_alone_is_at_risk(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let [asker, sole, first, second, facilitator] =
+        ["asker", "sole", "first", "second", "facil"].map(|n| app.user(n, false));
+    for u in [&asker, &sole, &first, &second] {
+        app.join(u, &km);
+    }
+    app.make_facilitator(&facilitator, &km);
+    let now = sala::db::now();
+    for title in ["เบิกพัสดุอย่างไร", "ตรวจรับพัสดุใครลงนาม"]
+    {
+        let t = ask(&app, board.id, &asker, title, "พัสดุ", now);
+        answer(&app, t, &asker, &sole, now, Some(now));
+    }
+    for (title, who) in [("ขอตั้งงบประมาณเพิ่ม", &first), ("โอนงบประมาณข้ามหมวด", &second)]
+    {
+        let t = ask(&app, board.id, &asker, title, "งบประมาณ", now);
+        answer(&app, t, &asker, who, now, Some(now));
+    }
+    let (status, found) = get(&app, "/api/v1/insights?community=km", Some(&facilitator)).await;
+    assert_eq!(status, 200, "{found}");
+    let at_risk = found["gaps"]["knowledge_at_risk"].as_array().unwrap();
+    let pairs: Vec<(&str, &str)> =
+        at_risk.iter().map(|r| (r["tag"].as_str().unwrap(), r["username"].as_str().unwrap())).collect();
+    assert_eq!(pairs, vec![("พัสดุ", "sole")], "{found}");
+}
+both_backends!(knowledge_one_person_holds_alone_is_at_risk);
