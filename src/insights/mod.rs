@@ -8,6 +8,7 @@
 pub mod figures;
 pub mod gaps;
 pub mod period;
+pub mod recognition;
 
 use diesel::prelude::*;
 use serde::Serialize;
@@ -43,6 +44,16 @@ impl Scope {
             None if viewer.is_admin => Ok(Scope::Site),
             None if viewer.user_id.is_none() => Err(Error::Unauthenticated),
             None => Err(Error::Forbidden),
+        }
+    }
+
+    /// The scope of a recognition page: a community's to those who may read
+    /// it, the site's to anyone signed in.
+    pub fn for_reader(conn: &mut AnyConnection, viewer: Viewer, community: Option<&str>) -> Result<Scope> {
+        match community.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(slug) => Ok(Scope::Community(communities::readable(conn, viewer, slug)?.0)),
+            None if viewer.user_id.is_none() => Err(Error::Unauthenticated),
+            None => Ok(Scope::Site),
         }
     }
 

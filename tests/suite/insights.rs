@@ -241,3 +241,73 @@ async fn knowledge_one_person_holds_alone_is_at_risk(backend: Backend) {
     assert_eq!(pairs, vec![("พัสดุ", "sole")], "{found}");
 }
 both_backends!(knowledge_one_person_holds_alone_is_at_risk);
+
+fn points_of(list: &serde_json::Value, username: &str) -> Option<i64> {
+    list.as_array().unwrap().iter().find(|p| p["username"] == username).map(|p| p["points"].as_i64().unwrap())
+}
+
+async fn credit_follows_provenance(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let [asker, expert, reader, facilitator] = ["asker", "expert", "reader", "facil"].map(|n| app.user(n, false));
+    for u in [&asker, &expert, &reader] {
+        app.join(u, &km);
+    }
+    app.make_facilitator(&facilitator, &km);
+    let now = sala::db::now();
+    let thread = ask(&app, board.id, &asker, "ขอเบิกค่าอบรมต้องแนบอะไร", "", now);
+    let accepted = answer(&app, thread, &asker, &expert, now, Some(now));
+    let item_id = {
+        let conn = &mut app.conn();
+        let sections = Sections {
+            title: "เอกสารเบิกค่าอบรม".into(),
+            summary: "แนบใบเสร็จและหนังสืออนุมัติ".into(),
+            context: "ถามกันบ่อย".into(),
+            solution: "แนบใบเสร็จ หนังสืออนุมัติ และรายงานผล".into(),
+            ..Sections::default()
+        };
+        let item =
+            knowledge::distill(conn, facilitator.viewer(), thread, &DistillInput { sections, cite: vec![accepted] })
+                .unwrap();
+        knowledge::publish(conn, facilitator.viewer(), item.id).unwrap();
+        item.id
+    };
+    let before: serde_json::Value = get(&app, "/api/v1/recognition?community=km", None).await.1;
+    let alone = points_of(&before, "expert").expect("the expert is ranked");
+    assert_eq!(alone, 1 + 10 + 15, "a reply, an accepted answer, a citation: {before}");
+    let badges = &before[0]["badges"];
+    assert_eq!(before[0]["username"], "expert", "best first: {before}");
+    assert!(
+        badges.to_string().contains("first_accepted_answer") && badges.to_string().contains("knowledge_contributor")
+    );
+
+    // Their own report and the distiller's credit nobody; a reader's does.
+    for who in [&expert, &facilitator, &reader] {
+        let res = app
+            .api()
+            .post(app.url(&format!("/api/v1/knowledge/{item_id}/applied")))
+            .bearer_auth(app.token(who))
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 204);
+    }
+    let after = get(&app, "/api/v1/recognition?community=km", Some(&asker)).await.1;
+    assert_eq!(points_of(&after, "expert"), Some(alone + 5), "only the reader's report counts: {after}");
+
+    // Archiving the item takes the citation's credit and its reuse back.
+    knowledge::archive(&mut app.conn(), facilitator.viewer(), item_id).unwrap();
+    let archived = get(&app, "/api/v1/recognition?community=km", None).await.1;
+    assert_eq!(points_of(&archived, "expert"), Some(1 + 10), "{archived}");
+
+    // Someone who keeps out of rankings is not listed.
+    diesel::update(sala::db::schema::users::table.find(expert.id))
+        .set(sala::db::schema::users::hide_from_rankings.eq(true))
+        .execute(&mut app.conn())
+        .unwrap();
+    let hidden = get(&app, "/api/v1/recognition?community=km", None).await.1;
+    assert_eq!(points_of(&hidden, "expert"), None, "{hidden}");
+    assert_eq!(get(&app, "/api/v1/recognition", None).await.0, 401, "site-wide needs a sign-in");
+}
+both_backends!(credit_follows_provenance);
