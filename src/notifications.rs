@@ -36,6 +36,8 @@ pub const ABOUT_WATCHES: [&str; 2] = [WATCHED_THREAD, WATCHED_REPLY];
 /// `answer_invitations`): always mailed, being addressed to them by name.
 pub const INVITED_TO_ANSWER: &str = "invited-to-answer";
 pub const INVITE_REMINDER: &str = "invite-reminder";
+/// A knowledge item the recipient owns is due for review.
+pub const REVIEW_DUE: &str = "review-due";
 /// Moderation's news (in the app only): to a flagger, their flag was upheld
 /// or dismissed; to an author, their post was hidden, or a warning.
 pub const FLAG_UPHELD: &str = "flag-upheld";
@@ -65,6 +67,11 @@ pub fn record(
         return Ok(());
     }
     record_about(conn, user_id, kind, thread_id, post_id, actor_id, None)
+}
+
+/// A reminder the schedule sends, with nobody behind it but the recipient.
+pub fn remind(conn: &mut AnyConnection, user_id: i64, kind: &str, thread_id: i64) -> Result<()> {
+    record_about(conn, user_id, kind, thread_id, None, user_id, None)
 }
 
 /// [`record`], with the watch that brought it (see `watching`).
@@ -357,7 +364,8 @@ pub fn undecided_mail(conn: &mut AnyConnection) -> Result<Vec<MailGroup>> {
         let wanted = ((kind == REPLY || kind == MENTION) && replies)
             || (kind == RESOLVED && resolved)
             || kind == INVITED_TO_ANSWER
-            || kind == INVITE_REMINDER;
+            || kind == INVITE_REMINDER
+            || kind == REVIEW_DUE;
         if wanted {
             let actor_name = actor_id.and_then(|a| names.get(&a).cloned()).unwrap_or_default();
             groups[slot].events.push(Event { id, kind, post_id, actor_name });

@@ -194,6 +194,7 @@ pub fn run_pass(
                     }
                 }
                 crate::answer_invitations::remind(&mut *db.conn()?, ctx.invite_remind_after)?;
+                crate::knowledge::schedule::remind_due(&mut *db.conn()?)?;
                 planned += content::plan_notifications(&mut *db.conn()?, ctx)?;
                 Ok(planned)
             })();

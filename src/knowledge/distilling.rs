@@ -65,7 +65,7 @@ pub fn distill_draft(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64) -
         solution: accepted_md,
         lessons: String::new(),
         tags: String::new(),
-        review_on: Some(today() + chrono::Duration::days(DEFAULT_REVIEW_DAYS)),
+        review_on: Some(super::schedule::next_review_on(conn, community_id)?),
     };
     Ok(DistillDraft { thread, community_id, sections, candidates })
 }
@@ -109,6 +109,7 @@ pub fn distill(conn: &mut AnyConnection, viewer: Viewer, thread_id: i64, input: 
                 items::review_on.eq(input.sections.review_on),
                 items::current_revision.eq(0),
                 items::created_by.eq(distiller),
+                items::owner_id.eq(Some(distiller)),
                 items::created_at.eq(at),
                 items::updated_at.eq(at),
             ))

@@ -8,6 +8,7 @@ mod distilling;
 mod resolution;
 mod review;
 mod revising;
+pub mod schedule;
 mod suggesting;
 pub mod views;
 
@@ -44,8 +45,6 @@ pub const MAX_SUMMARY_CHARS: usize = 300;
 const MAX_NOTE_CHARS: usize = 2_000;
 pub const MAX_SECTION_CHARS: usize = 50_000;
 const MAX_TAGS: usize = 10;
-/// How long a published item stays trusted before it is due for review.
-const DEFAULT_REVIEW_DAYS: i64 = 180;
 
 pub use crate::vocab::ItemStatus as Status;
 

@@ -2,7 +2,7 @@
 //! item until its next review date.
 
 use super::*;
-use crate::db::schema::{knowledge_applied as applied, knowledge_reads as reads};
+use crate::db::schema::{knowledge_applied as applied, knowledge_reads as reads, knowledge_reviews as reviews};
 
 /// A published item a reader may give a verdict on, and who they are.
 fn published_for_reader(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Result<(Item, i64)> {
@@ -69,7 +69,17 @@ pub fn reconfirm(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, review_
         Status::NeedsReview => Status::Published,
         other => other,
     };
+    let reviewer = viewer.user_id.ok_or(Error::Unauthenticated)?;
     write_tx(conn, |conn| {
+        diesel::insert_into(reviews::table)
+            .values((
+                reviews::item_id.eq(item_id),
+                reviews::reviewer_id.eq(reviewer),
+                reviews::outcome.eq(crate::vocab::ReviewOutcome::Confirmed),
+                reviews::due_on.eq(item.review_on),
+                reviews::reviewed_at.eq(now()),
+            ))
+            .execute(conn)?;
         diesel::update(items::table.find(item_id))
             .set((
                 items::status.eq(status),

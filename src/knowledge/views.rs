@@ -64,6 +64,9 @@ pub struct ItemPage {
     pub can_curate: bool,
     pub can_suggest: bool,
     pub review_due: bool,
+    /// Past its review date by more than the grace period, unconfirmed:
+    /// readers are told not to rely on it without checking.
+    pub unverified: bool,
 }
 
 fn author(conn: &mut AnyConnection, user_id: i64) -> Result<AuthorRef> {
@@ -114,6 +117,7 @@ pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
         .load(conn)?;
     let can_curate = can(viewer, standing, Action::CurateKnowledge);
     let pending_suggestions = if can_curate { pending_suggestions(conn, item_id)? } else { Vec::new() };
+    let unverified = super::schedule::is_unverified(&item);
     let review_due = item.review_on.is_some_and(|d| d <= chrono::Utc::now().date_naive());
     Ok(ItemPage {
         status: item.status,
@@ -133,6 +137,7 @@ pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
         pending_suggestions,
         can_curate,
         review_due,
+        unverified,
     })
 }
 

@@ -311,3 +311,47 @@ async fn credit_follows_provenance(backend: Backend) {
     assert_eq!(get(&app, "/api/v1/recognition", None).await.0, 401, "site-wide needs a sign-in");
 }
 both_backends!(credit_follows_provenance);
+
+async fn a_due_review_reminds_the_owner_once_and_confirming_clears_unverified(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let smtp = crate::smtp::SmtpSink::start();
+    let fixture = crate::harness::km_fixture(&app);
+    let item = fixture.item_id;
+    let today = sala::insights::period::bangkok_today();
+    diesel::update(knowledge_items::table.find(item))
+        .set(knowledge_items::review_on.eq(Some(today - chrono::Duration::days(40))))
+        .execute(&mut app.conn())
+        .unwrap();
+    let unverified = "ยังไม่ได้ทบทวน";
+    let visitor = app.browser();
+    assert!(visitor.get(&format!("/k/{item}")).await.body.contains(unverified), "past the grace period");
+
+    let now = [("SALA_NOTIFY_COALESCE_MINUTES", "0")];
+    assert!(crate::smtp::digest_run(&app, &smtp, &now).status.success());
+    assert!(crate::smtp::digest_run(&app, &smtp, &now).status.success());
+    let reminders =
+        crate::smtp::subjects(&smtp, "facil@example.org").into_iter().filter(|s| s.contains("ถึงกำหนดทบทวน")).count();
+    assert_eq!(reminders, 1, "the owner is reminded once");
+    let token = app.token(&fixture.facilitator);
+    let res = app.api().get(app.url("/api/v1/notifications")).bearer_auth(&token).send().await.unwrap();
+    let (_, bell) = json(res).await;
+    let due = bell["notifications"].as_array().unwrap().iter().filter(|n| n["kind"] == "review-due").count();
+    assert_eq!(due, 1, "{bell}");
+
+    let next = today + chrono::Duration::days(365);
+    let res = app
+        .api()
+        .post(app.url(&format!("/api/v1/knowledge/{item}/reconfirm")))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"review_on": next.to_string()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(!visitor.get(&format!("/k/{item}")).await.body.contains(unverified), "confirming clears it");
+    let (_, figures) = get(&app, "/api/v1/insights?community=km", Some(&fixture.facilitator)).await;
+    assert_eq!(figures["output"]["knowledge_reviewed"], 1, "{figures}");
+    assert_eq!(figures["output"]["reviews_on_time"], 0, "40 days late");
+    assert!(figures["gaps"]["overdue_reviews"].as_array().unwrap().is_empty());
+}
+both_backends!(a_due_review_reminds_the_owner_once_and_confirming_clears_unverified);

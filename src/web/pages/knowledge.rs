@@ -40,6 +40,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .get("/k/{id}/suggest", suggest_page)
         .post("/k/{id}/suggest", suggest)
         .post("/k/{id}/feedback", give_feedback)
+        .post("/k/{id}/applied", report_applied)
         .post("/k/{id}/reconfirm", reconfirm)
         .post("/k/suggestions/{sid}/accept", accept_suggestion)
         .post("/k/suggestions/{sid}/decline", decline_suggestion);
@@ -443,6 +444,37 @@ async fn give_feedback(
     let item_id = path.into_inner();
     state.db.run(move |conn| knowledge::give_feedback(conn, viewer, item_id, form.kind, &form.comment)).await?;
     Ok(see_other(&format!("/k/{item_id}?thanks=1")))
+}
+
+#[derive(Deserialize)]
+struct AppliedForm {
+    #[serde(default)]
+    minutes_saved: String,
+    #[serde(default)]
+    story: String,
+}
+
+/// "I applied this", from the item page.
+async fn report_applied(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<AppliedForm>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let item_id = path.into_inner();
+    let minutes = match form.minutes_saved.trim() {
+        "" => None,
+        typed => Some(typed.parse::<i32>().map_err(|_| {
+            AppError(Error::Invalid(vec![crate::error::FieldError::with_limit(
+                "minutes_saved",
+                "error-out-of-range",
+                knowledge::MAX_MINUTES_SAVED as i64,
+            )]))
+        })?),
+    };
+    state.db.run(move |conn| knowledge::report_applied(conn, viewer, item_id, minutes, &form.story)).await?;
+    Ok(see_other(&format!("/k/{item_id}?applied=1")))
 }
 
 #[derive(Deserialize)]
