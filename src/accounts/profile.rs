@@ -175,3 +175,9 @@ pub fn close_account(conn: &mut AnyConnection, user_id: i64, password: &str) -> 
         Ok(())
     })
 }
+
+/// Keep (or stop keeping) the person out of public rankings.
+pub fn set_hide_from_rankings(conn: &mut AnyConnection, user_id: i64, hide: bool) -> Result<()> {
+    diesel::update(users::table.find(user_id)).set(users::hide_from_rankings.eq(hide)).execute(conn)?;
+    Ok(())
+}

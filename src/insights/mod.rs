@@ -3,8 +3,10 @@
 //! or site-wide (admins), for a period (`period`), each figure beside the
 //! period before. Everything is counted from what Sala already holds;
 //! nothing here writes. The figures are in [`figures`], the gaps in
-//! [`gaps`],.
+//! [`gaps`], recognition in [`recognition`], charts and spreadsheets in
+//! [`export`].
 
+pub mod export;
 pub mod figures;
 pub mod gaps;
 pub mod period;
@@ -123,4 +125,101 @@ pub fn insights(conn: &mut AnyConnection, scope: &Scope, period: Period) -> Resu
         previous_period,
         previous,
     })
+}
+
+/// Charts cover at most this many months.
+const MAX_CHART_MONTHS: usize = 24;
+
+/// The figures month by month (for the charts); none for long periods.
+pub fn monthly(conn: &mut AnyConnection, scope: &Scope, period: Period) -> Result<Vec<(Period, Levels)>> {
+    let months = period.months();
+    if months.len() > MAX_CHART_MONTHS {
+        return Ok(Vec::new());
+    }
+    let communities = scope.community_ids(conn)?;
+    months.into_iter().map(|month| Ok((month, figures::levels(conn, scope, &communities, month)?))).collect()
+}
+
+/// The order a report lists the figures in, by the API's field names.
+pub const REPORT_ORDER: &[(&str, &[&str])] = &[
+    ("system", &["active_members", "new_members", "threads", "replies", "searches", "knowledge_views", "digests_sent"]),
+    (
+        "output",
+        &[
+            "questions_asked",
+            "questions_answered",
+            "answer_rate",
+            "median_hours_to_first_reply",
+            "median_hours_to_accepted_answer",
+            "knowledge_distilled",
+            "knowledge_published",
+            "knowledge_revised",
+            "knowledge_reviewed",
+            "reviews_on_time",
+        ],
+    ),
+    (
+        "outcome",
+        &[
+            "applied_reports",
+            "minutes_saved",
+            "stories",
+            "answered_by_knowledge",
+            "questions_not_asked",
+            "helpful_feedback",
+            "outdated_feedback",
+        ],
+    ),
+];
+
+/// One figure of a report.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureRow {
+    pub level: &'static str,
+    pub name: &'static str,
+    pub current: Option<f64>,
+    pub previous: Option<f64>,
+}
+
+/// The figures in [`REPORT_ORDER`], this period beside the one before.
+pub fn figure_rows(insights: &Insights) -> Vec<FigureRow> {
+    let levels = [
+        (serde_json::to_value(&insights.system), serde_json::to_value(&insights.previous.system)),
+        (serde_json::to_value(&insights.output), serde_json::to_value(&insights.previous.output)),
+        (serde_json::to_value(&insights.outcome), serde_json::to_value(&insights.previous.outcome)),
+    ];
+    let mut rows = Vec::new();
+    for ((level, names), (current, previous)) in REPORT_ORDER.iter().zip(levels) {
+        let (Ok(current), Ok(previous)) = (current, previous) else { continue };
+        for name in names.iter() {
+            let current = current.get(name).and_then(serde_json::Value::as_f64);
+            let previous = previous.get(name).and_then(serde_json::Value::as_f64);
+            rows.push(FigureRow { level, name, current, previous });
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_lists_every_figure_once() {
+        let listed = |level: &str| -> Vec<String> {
+            let mut names: Vec<String> = REPORT_ORDER
+                .iter()
+                .find(|(l, _)| *l == level)
+                .map(|(_, names)| names.iter().map(|n| n.to_string()).collect())
+                .unwrap_or_default();
+            names.sort();
+            names
+        };
+        let fields = |value: serde_json::Value| -> Vec<String> {
+            value.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+        };
+        assert_eq!(listed("system"), fields(serde_json::to_value(System::default()).unwrap()));
+        assert_eq!(listed("output"), fields(serde_json::to_value(Output::default()).unwrap()));
+        assert_eq!(listed("outcome"), fields(serde_json::to_value(Outcome::default()).unwrap()));
+    }
 }

@@ -264,7 +264,7 @@ async fn a_reader_finds_a_thai_word_from_the_header_search_box_in_chromium() {
 }
 
 /// Signs `username` in through the login form.
-async fn log_in(c: &fantoccini::Client, app: &TestApp, username: &str) {
+pub async fn log_in(c: &fantoccini::Client, app: &TestApp, username: &str) {
     c.goto(&app.url("/login")).await.unwrap();
     c.find(Locator::Id("login")).await.unwrap().send_keys(username).await.unwrap();
     c.find(Locator::Id("password")).await.unwrap().send_keys(crate::harness::PASSWORD).await.unwrap();

@@ -355,3 +355,61 @@ async fn a_due_review_reminds_the_owner_once_and_confirming_clears_unverified(ba
     assert!(figures["gaps"]["overdue_reviews"].as_array().unwrap().is_empty());
 }
 both_backends!(a_due_review_reminds_the_owner_once_and_confirming_clears_unverified);
+
+/// Every inline `<svg>…</svg>` of a page.
+fn svgs(page: &str) -> Vec<&str> {
+    page.match_indices("<svg")
+        .filter_map(|(at, _)| page[at..].find("</svg>").map(|end| &page[at..at + end + 6]))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_insights_page_draws_thai_charts_and_downloads_csv_for_excel() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let fixture = crate::harness::km_fixture(&app);
+    let member = app.user("member", false);
+    app.join(&member, &fixture.community);
+    assert_eq!(search(&app, &member, "ค่าเบี้ยเลี้ยงเดินทาง", "km").await, 0);
+
+    let facilitator = app.signed_in(&fixture.facilitator).await;
+    let page = facilitator.get("/c/km/insights").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("ผลผลิต") && page.body.contains("คำถามที่ได้คำตอบ"), "Thai labels");
+    let charts: Vec<&str> = svgs(&page.body).into_iter().filter(|s| s.contains("คำถามต่อเดือน")).collect();
+    assert_eq!(charts.len(), 1, "the questions chart");
+    for svg in svgs(&page.body).into_iter().filter(|s| s.contains("xmlns")) {
+        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("an SVG chart is not valid XML: {e}"));
+        let texts: String = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
+        assert!(texts.contains("ต.ค."), "Thai month labels as text: {texts}");
+    }
+
+    let csv = facilitator.get("/c/km/insights?download=searches").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.body.starts_with('\u{feff}'), "UTF-8 with a byte-order mark, for Excel");
+    assert!(csv.body.contains("ค่าเบี้ยเลี้ยงเดินทาง,1"), "{}", csv.body);
+    let figures = facilitator.get("/c/km/insights?fy=2570&download=figures").await;
+    assert!(figures.body.starts_with('\u{feff}') && figures.body.contains("คำถาม"), "{}", figures.body);
+
+    // Members see neither the page nor its downloads.
+    let as_member = app.signed_in(&member).await;
+    assert_eq!(as_member.get("/c/km/insights").await.status, 403);
+    assert_eq!(as_member.get("/c/km/insights?download=searches").await.status, 403);
+    assert!(!as_member.get("/c/km").await.body.contains("/c/km/insights"), "no link for members");
+
+    // Chromium draws the charts with their Thai text laid out.
+    let Some((_driver, c, _profile)) = crate::browser::chromium().await else { return };
+    crate::browser::log_in(&c, &app, "facil").await;
+    c.goto(&app.url("/c/km/insights")).await.unwrap();
+    let width = c
+        .execute(
+            "const t = [...document.querySelectorAll('figure.chart svg text')].find(e => e.textContent.includes('คำถามต่อเดือน'));\
+             return t ? t.getComputedTextLength() : 0;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(width.as_f64().unwrap_or(0.0) > 40.0, "the chart's Thai title is drawn: {width}");
+    c.execute("document.querySelector('figure.chart').scrollIntoView()", vec![]).await.unwrap();
+    crate::browser::screenshot(&c, "insights-charts").await;
+    c.close().await.unwrap();
+}

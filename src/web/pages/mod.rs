@@ -5,6 +5,7 @@ mod answer_invitations;
 mod api_docs;
 mod communities;
 pub mod files;
+mod insights;
 mod invitations;
 mod knowledge;
 mod mail;
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     api_docs::routes(cfg);
     communities::routes(cfg);
     files::routes(cfg);
+    insights::routes(cfg);
     invitations::routes(cfg);
     knowledge::routes(cfg);
     mail::routes(cfg);
