@@ -62,7 +62,16 @@ pub struct CommunityInput {
     pub description: String,
     #[serde(default = "default_true")]
     pub is_public: bool,
+    /// Months a published knowledge item stays trusted before its owner is
+    /// asked to review it (1–60; 12 when a new community leaves it out,
+    /// unchanged when an edit does).
+    #[serde(default)]
+    pub review_months: Option<i32>,
 }
+
+/// A new community's review interval, in months.
+pub const DEFAULT_REVIEW_MONTHS: i32 = 12;
+const MAX_REVIEW_MONTHS: i32 = 60;
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct BoardInput {
@@ -93,11 +102,15 @@ fn valid_slug(slug: &str) -> bool {
         && !slug.ends_with('-')
 }
 
-fn validate_slug_and_name(slug: &str, name: &str, description: &str) -> Result<()> {
+fn validate_community(slug: &str, input: &CommunityInput) -> Result<()> {
     let mut v = Validator::default();
     v.check(valid_slug(slug), FieldError::new("slug", "error-slug-format"));
-    v.line("name", name, 120);
-    v.optional_text("description", description, 20_000);
+    v.line("name", &input.name, 120);
+    v.optional_text("description", &input.description, 20_000);
+    v.check(
+        input.review_months.is_none_or(|m| (1..=MAX_REVIEW_MONTHS).contains(&m)),
+        FieldError::with_limit("review_months", "error-review-months", MAX_REVIEW_MONTHS as i64),
+    );
     v.finish()
 }
 
@@ -163,7 +176,7 @@ pub fn may_enter(viewer: Viewer, standing: Standing, community: &Community) -> R
 pub fn create(conn: &mut AnyConnection, viewer: Viewer, input: &CommunityInput) -> Result<Community> {
     authorize(viewer, Standing::Outsider, Action::CreateCommunity)?;
     let slug = input.slug.trim().to_lowercase();
-    validate_slug_and_name(&slug, &input.name, &input.description)?;
+    validate_community(&slug, input)?;
     let description_html = markdown::render(&input.description);
     write_tx(conn, |conn| {
         diesel::insert_into(communities::table)
@@ -173,6 +186,7 @@ pub fn create(conn: &mut AnyConnection, viewer: Viewer, input: &CommunityInput) 
                 communities::description_md.eq(&input.description),
                 communities::description_html.eq(&description_html),
                 communities::is_public.eq(input.is_public),
+                communities::review_months.eq(input.review_months.unwrap_or(DEFAULT_REVIEW_MONTHS)),
                 communities::created_at.eq(now()),
             ))
             .returning(communities::all_columns)
@@ -190,7 +204,7 @@ pub fn update(
     let standing = standing(conn, viewer, community_id)?;
     authorize(viewer, standing, Action::EditCommunity)?;
     let slug = input.slug.trim().to_lowercase();
-    validate_slug_and_name(&slug, &input.name, &input.description)?;
+    validate_community(&slug, input)?;
     let description_html = markdown::render(&input.description);
     let before = by_id(conn, community_id)?;
     write_tx(conn, |conn| {
@@ -205,6 +219,7 @@ pub fn update(
                 communities::description_md.eq(&input.description),
                 communities::description_html.eq(&description_html),
                 communities::is_public.eq(input.is_public),
+                communities::review_months.eq(input.review_months.unwrap_or(before.review_months)),
                 communities::version.eq(communities::version + 1),
             ))
             .returning(communities::all_columns)

@@ -192,6 +192,7 @@ pub fn load(conn: &mut AnyConnection) -> Result<()> {
                 name: c.name.into(),
                 description: c.description.into(),
                 is_public: true,
+                review_months: None,
             },
         )?;
         communities::set_facilitator(conn, admin, community.id, find_user(&users, c.facilitator).id, true)?;

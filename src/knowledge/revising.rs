@@ -134,10 +134,21 @@ fn set_status(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, status: St
         Status::Published => item.published_at.or(Some(now())),
         _ => item.published_at,
     };
+    // Published knowledge always has a review date: the community's interval
+    // from today when the curator set none.
+    let review_on = match (status, item.review_on) {
+        (Status::Published, None) => Some(super::schedule::next_review_on(conn, item.community_id)?),
+        (_, set) => set,
+    };
     write_tx(conn, |conn| {
         touch_source_thread(conn, &item)?;
         diesel::update(items::table.find(item_id))
-            .set((items::status.eq(status), items::published_at.eq(published_at), items::updated_at.eq(now())))
+            .set((
+                items::status.eq(status),
+                items::published_at.eq(published_at),
+                items::review_on.eq(review_on),
+                items::updated_at.eq(now()),
+            ))
             .execute(conn)?;
         search::index::item(conn, item_id)?;
         let action = match status {

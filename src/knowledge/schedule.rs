@@ -62,3 +62,24 @@ pub fn remind_due(conn: &mut AnyConnection) -> Result<usize> {
     }
     Ok(reminded)
 }
+
+/// Hands an item to another owner, who will be reminded of its reviews: a
+/// member (or facilitator) of its community, chosen by a curator.
+pub fn set_owner(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, username: &str) -> Result<Item> {
+    let item = curated(conn, viewer, item_id)?;
+    let owner = crate::accounts::find_by_username(conn, username.trim()).ok();
+    let member = match &owner {
+        Some(person) => communities::standing(conn, person.viewer(), item.community_id)? >= Standing::Member,
+        None => false,
+    };
+    let owner = match owner {
+        Some(person) if member => person,
+        _ => return Err(Error::invalid("username", "error-owner-not-member")),
+    };
+    write_tx(conn, |conn| {
+        Ok(diesel::update(items::table.find(item_id))
+            .set(items::owner_id.eq(Some(owner.id)))
+            .returning(items::all_columns)
+            .get_result(conn)?)
+    })
+}

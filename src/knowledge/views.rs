@@ -67,6 +67,8 @@ pub struct ItemPage {
     /// Past its review date by more than the grace period, unconfirmed:
     /// readers are told not to rely on it without checking.
     pub unverified: bool,
+    /// Who is reminded when the item is due for review.
+    pub owner: Option<AuthorRef>,
 }
 
 fn author(conn: &mut AnyConnection, user_id: i64) -> Result<AuthorRef> {
@@ -118,6 +120,7 @@ pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
     let can_curate = can(viewer, standing, Action::CurateKnowledge);
     let pending_suggestions = if can_curate { pending_suggestions(conn, item_id)? } else { Vec::new() };
     let unverified = super::schedule::is_unverified(&item);
+    let owner = Some(author(conn, item.owner_id.unwrap_or(item.created_by))?);
     let review_due = item.review_on.is_some_and(|d| d <= chrono::Utc::now().date_naive());
     Ok(ItemPage {
         status: item.status,
@@ -138,6 +141,7 @@ pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
         can_curate,
         review_due,
         unverified,
+        owner,
     })
 }
 

@@ -214,7 +214,11 @@ impl TestApp {
             conn,
             viewer,
             &CommunityInput {
-                slug: slug.into(), name: format!("ชุมชน {slug}"), description: String::new(), is_public
+                slug: slug.into(),
+                name: format!("ชุมชน {slug}"),
+                description: String::new(),
+                is_public,
+                review_months: None,
             },
         )
         .expect("community");

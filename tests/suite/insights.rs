@@ -413,3 +413,70 @@ async fn the_insights_page_draws_thai_charts_and_downloads_csv_for_excel() {
     crate::browser::screenshot(&c, "insights-charts").await;
     c.close().await.unwrap();
 }
+
+async fn the_review_interval_is_the_communitys_and_owners_can_be_handed_over(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let [asker, helper, facilitator, outsider] = ["asker", "helper", "facil", "outsider"].map(|n| app.user(n, false));
+    for u in [&asker, &helper] {
+        app.join(u, &km);
+    }
+    app.make_facilitator(&facilitator, &km);
+    let admin = app.user("admin", true);
+    let input = sala::communities::CommunityInput {
+        slug: "km".into(),
+        name: km.name.clone(),
+        description: String::new(),
+        is_public: true,
+        review_months: Some(3),
+    };
+    sala::communities::update(&mut app.conn(), admin.viewer(), km.id, &input).unwrap();
+    let bad = sala::communities::CommunityInput { review_months: Some(0), ..input };
+    assert!(sala::communities::update(&mut app.conn(), admin.viewer(), km.id, &bad).is_err(), "at least a month");
+
+    let now = sala::db::now();
+    let thread = ask(&app, board.id, &asker, "ตั้งเบิกค่าล่วงเวลาอย่างไร", "", now);
+    let accepted = answer(&app, thread, &asker, &helper, now, Some(now));
+    let item = {
+        let conn = &mut app.conn();
+        let sections = Sections {
+            title: "เบิกค่าล่วงเวลา".into(),
+            summary: "ขั้นตอนย่อ".into(),
+            context: "ถามกันบ่อย".into(),
+            solution: "ขออนุมัติก่อนทำงาน".into(),
+            ..Sections::default()
+        };
+        let item =
+            knowledge::distill(conn, facilitator.viewer(), thread, &DistillInput { sections, cite: vec![accepted] })
+                .unwrap();
+        knowledge::publish(conn, facilitator.viewer(), item.id).unwrap()
+    };
+    let expected = sala::insights::period::bangkok_today() + chrono::Months::new(3);
+    assert_eq!(item.review_on, Some(expected), "published with the community's interval");
+    assert_eq!(item.owner_id, Some(facilitator.id), "the distiller owns it");
+
+    let token = app.token(&facilitator);
+    let hand_over = |username: &str| {
+        app.api()
+            .put(app.url(&format!("/api/v1/knowledge/{}/owner", item.id)))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "username": username }))
+            .send()
+    };
+    assert_eq!(hand_over("outsider").await.unwrap().status(), 422, "{} is not a member", outsider.username);
+    let (status, updated) = json(hand_over("helper").await.unwrap()).await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["owner_id"], helper.id);
+    let res = app
+        .api()
+        .put(app.url(&format!("/api/v1/knowledge/{}/owner", item.id)))
+        .bearer_auth(app.token(&asker))
+        .json(&serde_json::json!({ "username": "asker" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403, "only curators hand items over");
+    let page = app.browser().get(&format!("/k/{}", item.id)).await.body;
+    assert!(page.contains("ผู้ดูแล") && page.contains(r#"href="/u/helper""#), "the owner is shown");
+}
+both_backends!(the_review_interval_is_the_communitys_and_owners_can_be_handed_over);

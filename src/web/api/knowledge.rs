@@ -35,6 +35,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/knowledge/{id}/suggestions", suggest)
         .post("/knowledge/{id}/feedback", feedback)
         .post("/knowledge/{id}/applied", applied)
+        .put("/knowledge/{id}/owner", set_owner)
         .post("/knowledge/{id}/reconfirm", reconfirm)
         .get("/communities/{slug}/review-queue", review_queue)
         .get("/communities/{slug}/distill-queue", distill_queue);
@@ -61,6 +62,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     suggest,
     feedback,
     applied,
+    set_owner,
     reconfirm,
     review_queue,
     distill_queue,
@@ -503,6 +505,35 @@ async fn applied(
     let AppliedBody { minutes_saved, story } = body.into_inner();
     state.db.run(move |conn| knowledge::report_applied(conn, viewer, item_id, minutes_saved, &story)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, ToSchema)]
+struct OwnerBody {
+    /// The new owner: a member of the item's community.
+    username: String,
+}
+
+/// Hands an item to another owner, who is reminded when its review is due
+/// (facilitators).
+#[utoipa::path(
+    put, path = "/knowledge/{id}/owner", tag = "knowledge",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The knowledge item's id")),
+    request_body = OwnerBody,
+    responses((status = 200, description = "The item", body = Item),
+        (status = 422, description = "Not a member of the item's community", content_type = "application/problem+json", body = Problem)),
+)]
+async fn set_owner(
+    state: web::Data<AppState>,
+    caller: ApiUser,
+    path: web::Path<i64>,
+    body: web::Json<OwnerBody>,
+) -> WebResult<HttpResponse> {
+    let viewer = caller.viewer();
+    let item_id = path.into_inner();
+    let username = body.into_inner().username;
+    let item = state.db.run(move |conn| knowledge::schedule::set_owner(conn, viewer, item_id, &username)).await?;
+    Ok(HttpResponse::Ok().json(item))
 }
 
 #[derive(Deserialize, ToSchema)]

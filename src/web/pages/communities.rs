@@ -157,6 +157,8 @@ struct CommunityForm {
     description: String,
     /// A checkbox: present ("on") when ticked.
     is_public: Option<String>,
+    #[serde(default)]
+    review_months: String,
 }
 
 impl CommunityForm {
@@ -166,6 +168,11 @@ impl CommunityForm {
             name: self.name.clone(),
             description: self.description.clone(),
             is_public: self.is_public.is_some(),
+            // Not a number is out of range: the domain says so beside the field.
+            review_months: match self.review_months.trim() {
+                "" => None,
+                typed => Some(typed.parse().unwrap_or(0)),
+            },
         }
     }
 }
@@ -179,7 +186,8 @@ fn community_form_ctx(form: serde_json::Value, action: &str) -> tera::Context {
 
 async fn new_community_page(state: web::Data<AppState>, session: Session) -> WebResult<HttpResponse> {
     crate::authz::authorize(session.viewer(), Standing::Outsider, Action::CreateCommunity)?;
-    let mut ctx = community_form_ctx(json!({"is_public": true}), "/c/new");
+    let mut ctx =
+        community_form_ctx(json!({"is_public": true, "review_months": communities::DEFAULT_REVIEW_MONTHS}), "/c/new");
     state.render(&session, "community_form.html", &mut ctx)
 }
 
@@ -208,7 +216,7 @@ async fn save_community(
             let (status, errors) = form_failure(session.lang, e)?;
             let action = existing.map_or_else(|| "/c/new".to_owned(), |s| format!("/c/{s}/edit"));
             let mut ctx = community_form_ctx(
-                json!({"slug": form.slug, "name": form.name, "description": form.description, "is_public": form.is_public.is_some()}),
+                json!({"slug": form.slug, "name": form.name, "description": form.description, "is_public": form.is_public.is_some(), "review_months": form.review_months}),
                 &action,
             );
             ctx.insert("errors", &errors);
@@ -241,7 +249,7 @@ async fn edit_community_page(
         })
         .await?;
     let mut ctx = community_form_ctx(
-        json!({"slug": community.slug, "name": community.name, "description": community.description_md, "is_public": community.is_public}),
+        json!({"slug": community.slug, "name": community.name, "description": community.description_md, "is_public": community.is_public, "review_months": community.review_months}),
         &format!("/c/{}/edit", community.slug),
     );
     ctx.insert("editing", &true);

@@ -324,11 +324,14 @@ async fn render_recognition(
 ) -> WebResult<HttpResponse> {
     let viewer = session.viewer();
     let period = Period::from_query(&query)?;
+    // The appraisal export an admin downloads lists everyone; rankings
+    // shown to people leave out those who asked to stay out.
+    let public = !(viewer.is_admin && download.is_some());
     let (scope, people) = state
         .db
         .run(move |conn| {
             let scope = Scope::for_reader(conn, viewer, slug.as_deref())?;
-            let people = recognition::recognition(conn, &scope, period, true)?;
+            let people = recognition::recognition(conn, &scope, period, public)?;
             Ok((scope, people))
         })
         .await?;

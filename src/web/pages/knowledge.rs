@@ -41,6 +41,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         .post("/k/{id}/suggest", suggest)
         .post("/k/{id}/feedback", give_feedback)
         .post("/k/{id}/applied", report_applied)
+        .post("/k/{id}/owner", set_owner)
         .post("/k/{id}/reconfirm", reconfirm)
         .post("/k/suggestions/{sid}/accept", accept_suggestion)
         .post("/k/suggestions/{sid}/decline", decline_suggestion);
@@ -475,6 +476,25 @@ async fn report_applied(
     };
     state.db.run(move |conn| knowledge::report_applied(conn, viewer, item_id, minutes, &form.story)).await?;
     Ok(see_other(&format!("/k/{item_id}?applied=1")))
+}
+
+#[derive(Deserialize)]
+struct OwnerForm {
+    #[serde(default)]
+    username: String,
+}
+
+/// A facilitator hands the item to another owner.
+async fn set_owner(
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<OwnerForm>,
+) -> WebResult<HttpResponse> {
+    let viewer = session.viewer();
+    let item_id = path.into_inner();
+    state.db.run(move |conn| knowledge::schedule::set_owner(conn, viewer, item_id, &form.username)).await?;
+    Ok(see_other(&format!("/k/{item_id}")))
 }
 
 #[derive(Deserialize)]
