@@ -136,7 +136,8 @@ pub struct Sections {
 }
 
 impl Sections {
-    fn of_revision(r: &Revision) -> Sections {
+    /// A revision's content, as the editor holds it.
+    pub fn of_revision(r: &Revision) -> Sections {
         Sections {
             title: r.title.clone(),
             summary: r.summary.clone(),

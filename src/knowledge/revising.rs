@@ -89,6 +89,7 @@ pub fn revise(
         let revision = write_revision(conn, &item, item.current_revision + 1, author, note, sections, &tag_list)?;
         add_contributor(conn, item.id, author, ContributorRole::Editor)?;
         touch_source_thread(conn, &item)?;
+        super::schedule::answered_by(conn, &item, author, crate::vocab::ReviewOutcome::Revised)?;
         Ok(revision)
     })
 }
@@ -161,6 +162,9 @@ fn set_status(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, status: St
         }
         if status == Status::Published && item.published_at.is_none() {
             credit_cited_authors(conn, viewer, &item)?;
+        }
+        if let (Status::Archived, Some(reviewer)) = (status, viewer.user_id) {
+            super::schedule::answered_by(conn, &item, reviewer, crate::vocab::ReviewOutcome::Archived)?;
         }
         Ok(items::table.find(item_id).select(Item::as_select()).first(conn)?)
     })

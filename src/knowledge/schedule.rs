@@ -5,6 +5,7 @@
 //! confirms it.
 
 use super::*;
+use crate::db::schema::knowledge_reviews as reviews;
 use crate::insights::period::bangkok_today;
 use crate::notifications;
 
@@ -82,4 +83,43 @@ pub fn set_owner(conn: &mut AnyConnection, viewer: Viewer, item_id: i64, usernam
             .returning(items::all_columns)
             .get_result(conn)?)
     })
+}
+
+/// Whether the item waits for its review now.
+fn is_due(item: &Item) -> bool {
+    matches!(item.status, Status::Published | Status::NeedsReview)
+        && item.review_on.is_some_and(|d| d <= bangkok_today())
+}
+
+/// A review answered by revising or archiving a due item is recorded like a
+/// confirmation; a revision that left the past date moves it on by the
+/// community's interval.
+pub(super) fn answered_by(
+    conn: &mut AnyConnection,
+    item: &Item,
+    reviewer: i64,
+    outcome: crate::vocab::ReviewOutcome,
+) -> Result<()> {
+    if !is_due(item) {
+        return Ok(());
+    }
+    diesel::insert_into(reviews::table)
+        .values((
+            reviews::item_id.eq(item.id),
+            reviews::reviewer_id.eq(reviewer),
+            reviews::outcome.eq(outcome),
+            reviews::due_on.eq(item.review_on),
+            reviews::reviewed_at.eq(now()),
+        ))
+        .execute(conn)?;
+    if outcome == crate::vocab::ReviewOutcome::Revised {
+        let review_on: Option<NaiveDate> = items::table.find(item.id).select(items::review_on).first(conn)?;
+        if review_on.is_none_or(|d| d <= bangkok_today()) {
+            let next = next_review_on(conn, item.community_id)?;
+            diesel::update(items::table.find(item.id))
+                .set((items::review_on.eq(Some(next)), items::last_reviewed_at.eq(Some(now()))))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
 }

@@ -528,6 +528,8 @@ impl KmFixture {
             format!("/t/{t}/distill"),
             format!("/c/{c}/review"),
             format!("/c/{c}/distill"),
+            format!("/c/{c}/insights"),
+            format!("/c/{c}/recognition"),
             "/settings".into(),
             "/settings/subscriptions".into(),
             "/notifications".into(),

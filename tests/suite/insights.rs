@@ -353,6 +353,24 @@ async fn a_due_review_reminds_the_owner_once_and_confirming_clears_unverified(ba
     assert_eq!(figures["output"]["knowledge_reviewed"], 1, "{figures}");
     assert_eq!(figures["output"]["reviews_on_time"], 0, "40 days late");
     assert!(figures["gaps"]["overdue_reviews"].as_array().unwrap().is_empty());
+
+    // Revising a due item answers its review too, and moves the date on.
+    diesel::update(knowledge_items::table.find(item))
+        .set(knowledge_items::review_on.eq(Some(today - chrono::Duration::days(1))))
+        .execute(&mut app.conn())
+        .unwrap();
+    let (_, overdue) = get(&app, "/api/v1/insights?community=km", Some(&fixture.facilitator)).await;
+    assert_eq!(overdue["gaps"]["overdue_reviews"][0]["item_id"], item, "{overdue}");
+    {
+        let conn = &mut app.conn();
+        let current = knowledge::views::item_page(conn, fixture.facilitator.viewer(), item).unwrap().revision;
+        let sections = Sections { review_on: None, ..Sections::of_revision(&current) };
+        knowledge::revise(conn, fixture.facilitator.viewer(), item, &sections, "ปรับให้ทันสมัย").unwrap();
+    }
+    let (_, after) = get(&app, "/api/v1/insights?community=km", Some(&fixture.facilitator)).await;
+    assert_eq!(after["output"]["knowledge_reviewed"], 2, "{after}");
+    assert_eq!(after["output"]["reviews_on_time"], 0);
+    assert!(after["gaps"]["overdue_reviews"].as_array().unwrap().is_empty(), "the date moved on: {after}");
 }
 both_backends!(a_due_review_reminds_the_owner_once_and_confirming_clears_unverified);
 
