@@ -498,3 +498,40 @@ async fn the_review_interval_is_the_communitys_and_owners_can_be_handed_over(bac
     assert!(page.contains("ผู้ดูแล") && page.contains(r#"href="/u/helper""#), "the owner is shown");
 }
 both_backends!(the_review_interval_is_the_communitys_and_owners_can_be_handed_over);
+
+async fn recognition_pages_certificates_and_staying_out_of_rankings(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (km, board) = app.community("km");
+    let [asker, expert] = ["asker", "expert"].map(|n| app.user(n, false));
+    let admin = app.user("admin", true);
+    for u in [&asker, &expert] {
+        app.join(u, &km);
+    }
+    let now = sala::db::now();
+    let thread = ask(&app, board.id, &asker, "ขอเบิกค่าเดินทางไปอบรม", "", now);
+    answer(&app, thread, &asker, &expert, now, Some(now));
+    let fy = sala::insights::period::fiscal_year_of(sala::insights::period::bangkok_today());
+
+    let visitor = app.browser();
+    let ranking = visitor.get("/c/km/recognition").await;
+    assert_eq!(ranking.status, 200);
+    assert!(ranking.body.contains(r#"href="/u/expert""#) && ranking.body.contains("คำตอบแรกที่ได้รับการยอมรับ"));
+
+    let as_expert = app.signed_in(&expert).await;
+    let certificate = as_expert.get(&format!("/u/expert/certificate?fy={fy}")).await;
+    assert_eq!(certificate.status, 200);
+    for words in ["เกียรติบัตรการแบ่งปันความรู้", "Certificate of knowledge sharing", "expert display"] {
+        assert!(certificate.body.contains(words), "bilingual, for the person: {words}");
+    }
+    assert!(certificate.body.contains(&format!("ปีงบประมาณ {fy}")), "the Buddhist-era fiscal year");
+    let as_asker = app.signed_in(&asker).await;
+    assert_eq!(as_asker.get("/u/expert/certificate").await.status, 403, "someone else's certificate");
+
+    assert_eq!(as_expert.submit("/settings/rankings", &[("hide_from_rankings", "on")]).await.status, 303);
+    assert!(!visitor.get("/c/km/recognition").await.body.contains(r#"href="/u/expert""#), "out of the ranking");
+    assert!(as_expert.get(&format!("/u/expert/certificate?fy={fy}")).await.body.contains("ได้รับการยอมรับ"));
+    let as_admin = app.signed_in(&admin).await;
+    let appraisal = as_admin.get("/c/km/recognition?download=csv").await;
+    assert!(appraisal.body.starts_with('\u{feff}') && appraisal.body.contains("expert"), "{}", appraisal.body);
+}
+both_backends!(recognition_pages_certificates_and_staying_out_of_rankings);
