@@ -520,7 +520,8 @@ async fn recognition_pages_certificates_and_staying_out_of_rankings(backend: Bac
     let as_expert = app.signed_in(&expert).await;
     let certificate = as_expert.get(&format!("/u/expert/certificate?fy={fy}")).await;
     assert_eq!(certificate.status, 200);
-    for words in ["เกียรติบัตรการแบ่งปันความรู้", "Certificate of knowledge sharing", "expert display"] {
+    for words in ["เกียรติบัตรการแบ่งปันความรู้", "Certificate of knowledge sharing", "expert display"]
+    {
         assert!(certificate.body.contains(words), "bilingual, for the person: {words}");
     }
     assert!(certificate.body.contains(&format!("ปีงบประมาณ {fy}")), "the Buddhist-era fiscal year");
