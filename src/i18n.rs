@@ -85,8 +85,7 @@ impl Lang {
     /// A date and time as people in Thailand read it: Bangkok time, and for
     /// Thai the Buddhist era (2026 → 2569) with Thai month names.
     pub fn datetime(self, utc: NaiveDateTime) -> String {
-        let bangkok = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-        let local = utc.and_utc().with_timezone(&bangkok);
+        let local = utc.and_utc().with_timezone(&bangkok());
         let month = self.t(&format!("month-short-{}", local.month()));
         let year = match self {
             Lang::Th => local.year() + 543,
@@ -96,7 +95,7 @@ impl Lang {
     }
 
     /// The year as this language counts it: Buddhist era in Thai.
-    fn year(self, western: i32) -> i32 {
+    pub fn year(self, western: i32) -> i32 {
         match self {
             Lang::Th => western + BUDDHIST_ERA_OFFSET,
             Lang::En => western,
@@ -121,6 +120,22 @@ impl Lang {
 }
 
 pub const BUDDHIST_ERA_OFFSET: i32 = 543;
+/// Thailand is UTC+7 all year (no daylight saving).
+pub const BANGKOK_OFFSET_HOURS: i64 = 7;
+
+fn bangkok() -> FixedOffset {
+    FixedOffset::east_opt((BANGKOK_OFFSET_HOURS * 3600) as i32).expect("UTC+7 is a valid offset")
+}
+
+/// Today in Bangkok (review dates, fiscal years, reading days).
+pub fn bangkok_today() -> NaiveDate {
+    chrono::Utc::now().with_timezone(&bangkok()).date_naive()
+}
+
+/// The Bangkok day an instant (stored as UTC) falls on.
+pub fn bangkok_day(utc: NaiveDateTime) -> NaiveDate {
+    utc.and_utc().with_timezone(&bangkok()).date_naive()
+}
 
 /// Reads a date typed into a form: ISO `2026-11-27`, or day/month/year with
 /// `/`, `-` or `.` between, where a year from 2400 on is Buddhist era

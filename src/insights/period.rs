@@ -3,33 +3,20 @@
 //! a month, or any span of days. Days are Bangkok days; the database keeps
 //! UTC, so a period becomes a half-open range of UTC instants.
 
-use chrono::{Datelike, Duration, FixedOffset, Months, NaiveDate, NaiveDateTime, Utc};
+use chrono::{Datelike, Duration, Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, Result, Validator};
+pub use crate::i18n::{bangkok_day, bangkok_today};
+use crate::i18n::{BANGKOK_OFFSET_HOURS, BUDDHIST_ERA_OFFSET};
 
-/// Thailand is UTC+7 all year (no daylight saving).
-const BANGKOK_OFFSET_HOURS: i64 = 7;
-/// Buddhist era = common era + 543.
-const BE_OFFSET: i32 = 543;
 /// The longest span a report covers.
 const MAX_DAYS: i64 = 5 * 366;
-
-/// Today in Bangkok.
-pub fn bangkok_today() -> NaiveDate {
-    let offset = FixedOffset::east_opt((BANGKOK_OFFSET_HOURS * 3600) as i32).expect("UTC+7 is a valid offset");
-    Utc::now().with_timezone(&offset).date_naive()
-}
-
-/// The Bangkok day an instant (stored as UTC) falls on.
-pub fn bangkok_day(utc: NaiveDateTime) -> NaiveDate {
-    (utc + Duration::hours(BANGKOK_OFFSET_HOURS)).date()
-}
 
 /// The fiscal year (Buddhist era) a day falls in.
 pub fn fiscal_year_of(day: NaiveDate) -> i32 {
     let ends_in = if day.month() >= 10 { day.year() + 1 } else { day.year() };
-    ends_in + BE_OFFSET
+    ends_in + BUDDHIST_ERA_OFFSET
 }
 
 /// Days from `from` to `to`, both included, in Bangkok time.
@@ -65,7 +52,7 @@ fn given(raw: &Option<String>) -> Option<&str> {
 impl Period {
     /// The fiscal year named `be` (Buddhist era).
     pub fn fiscal_year(be: i32) -> Period {
-        let ends = be - BE_OFFSET;
+        let ends = be - BUDDHIST_ERA_OFFSET;
         Period { from: ymd(ends - 1, 10, 1), to: ymd(ends, 9, 30) }
     }
 

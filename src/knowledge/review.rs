@@ -142,7 +142,7 @@ pub fn open_item(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
 /// insights' knowledge views). The anonymous are not counted.
 fn record_read(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Result<()> {
     let Some(user_id) = viewer.user_id else { return Ok(()) };
-    let today = crate::insights::period::bangkok_today();
+    let today = crate::i18n::bangkok_today();
     let key = (item_id, user_id, today);
     let seen: i64 = reads::table.find(key).count().get_result(conn)?;
     if seen == 0 {

@@ -6,7 +6,7 @@
 
 use super::*;
 use crate::db::schema::knowledge_reviews as reviews;
-use crate::insights::period::bangkok_today;
+use crate::i18n::bangkok_today;
 use crate::notifications;
 
 /// Days past the review date before readers are told the item is unverified.

@@ -121,7 +121,7 @@ pub fn item_page(conn: &mut AnyConnection, viewer: Viewer, item_id: i64) -> Resu
     let pending_suggestions = if can_curate { pending_suggestions(conn, item_id)? } else { Vec::new() };
     let unverified = super::schedule::is_unverified(&item);
     let owner = Some(author(conn, item.owner_id.unwrap_or(item.created_by))?);
-    let review_due = item.review_on.is_some_and(|d| d <= chrono::Utc::now().date_naive());
+    let review_due = item.review_on.is_some_and(|d| d <= crate::i18n::bangkok_today());
     Ok(ItemPage {
         status: item.status,
         can_suggest: can(viewer, standing, Action::SuggestEdit)

@@ -395,7 +395,9 @@ async fn the_insights_page_draws_thai_charts_and_downloads_csv_for_excel() {
     assert!(page.body.contains("ผลผลิต") && page.body.contains("คำถามที่ได้คำตอบ"), "Thai labels");
     let charts: Vec<&str> = svgs(&page.body).into_iter().filter(|s| s.contains("คำถามต่อเดือน")).collect();
     assert_eq!(charts.len(), 1, "the questions chart");
-    for svg in svgs(&page.body).into_iter().filter(|s| s.contains("xmlns")) {
+    let drawn: Vec<&str> = svgs(&page.body).into_iter().filter(|s| s.contains("xmlns")).collect();
+    assert_eq!(drawn.len(), 3, "three charts, each checked below");
+    for svg in drawn {
         let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("an SVG chart is not valid XML: {e}"));
         let texts: String = doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).collect();
         assert!(texts.contains("ต.ค."), "Thai month labels as text: {texts}");

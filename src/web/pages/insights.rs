@@ -167,11 +167,11 @@ fn charts(lang: Lang, monthly: &[(Period, insights::Levels)]) -> WebResult<Vec<S
     let labels: Vec<String> = monthly
         .iter()
         .map(|(month, _)| {
-            let year = match lang {
-                Lang::Th => month.from.year() + crate::i18n::BUDDHIST_ERA_OFFSET,
-                Lang::En => month.from.year(),
-            };
-            format!("{} {:02}", lang.t(&format!("month-short-{}", month.from.month())), year % 100)
+            format!(
+                "{} {:02}",
+                lang.t(&format!("month-short-{}", month.from.month())),
+                lang.year(month.from.year()) % 100
+            )
         })
         .collect();
     type Pick = fn(&insights::Levels) -> i64;
