@@ -103,6 +103,8 @@ pub enum Action {
     SuspendAccounts,
     /// See a community's KM insights: its figures, gaps and searches.
     ViewInsights,
+    /// Keep a community's words in the search dictionary.
+    ManageSearchWords,
 }
 
 /// Actions that add words for others to read: they wait until the account's
@@ -147,7 +149,7 @@ pub fn can(viewer: Viewer, standing: Standing, action: Action) -> bool {
         Action::GiveFeedback => true,
         Action::FlagPost { author_id } => member && author_id != user_id,
         Action::SeeHidden { author_id } => author_id == user_id || facilitator,
-        Action::Moderate | Action::ViewInsights => facilitator,
+        Action::Moderate | Action::ViewInsights | Action::ManageSearchWords => facilitator,
         Action::SuspendAccounts => admin,
     }
 }

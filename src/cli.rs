@@ -465,6 +465,9 @@ fn start_scheduler(state: web::Data<AppState>) -> Result<()> {
                         Ok(_) => {}
                         Err(e) => tracing::error!(error = %e, "digest pass failed"),
                     }
+                    if let Err(e) = crate::search::rebuild::run_pending(&state.db) {
+                        tracing::error!(error = %e, "search index rebuild failed");
+                    }
                     if let Err(e) = state.db.conn().and_then(|mut c| accounts::sessions::prune(&mut c)) {
                         tracing::error!(error = %e, "pruning sessions failed");
                     }

@@ -920,3 +920,33 @@ community-review-months = Review knowledge every (months)
 error-owner-not-member = Not a member of this community
 knowledge-owner = Owner
 knowledge-set-owner = Hand over
+search-did-you-mean-lead = Did you mean
+search-did-you-mean-end = ?
+search-words-title = Search dictionary
+search-words-lead = Words that search must keep whole (unit and project names, abbreviations), and words that mean the same, so a search for one finds the others. Every entry applies to all of Sala's text.
+search-words-rebuilds = Updating the search index
+search-words-rebuild-all = All text
+search-words-rebuild-done = done ({ $count } documents)
+search-words-rebuild-running = { $done } of { $total } documents
+search-words-rebuild-refresh = Refresh to see the progress
+search-words-add = Add to the dictionary
+search-words-entries = Entries, one per line
+search-words-entries-hint = A word on its own line stays whole. Words joined by = find each other, e.g. KM = การจัดการความรู้. Lines starting with # are skipped.
+search-words-file = Or a dictionary file (.txt)
+search-words-export = Download the dictionary as a text file
+search-words-entries-title = { $count ->
+    [one] One entry
+   *[other] { $count } entries
+}
+search-words-kind = Kind
+search-words-words = Words
+search-words-kind-keep = Kept whole
+search-words-kind-synonyms = Same meaning
+search-words-remove = Remove
+search-words-none = No entries yet.
+flash-search-words-changed = The search dictionary is saved. Text holding the words is being indexed again.
+error-search-word-space = A word kept whole has no spaces: add each word on its own line
+error-search-word-empty = Has no letters or digits to search for
+error-search-synonyms-count = A group holds two to { $limit } words
+error-search-words-full = A dictionary holds at most { $limit } entries
+error-search-words-file = The file could not be read as text (UTF-8, at most 1 MB)

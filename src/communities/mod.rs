@@ -163,6 +163,27 @@ pub fn readable(conn: &mut AnyConnection, viewer: Viewer, slug: &str) -> Result<
     Ok((community, standing))
 }
 
+/// What a page about one community or the whole site works on: `Some`
+/// community when a slug is given and the viewer may take `action` there,
+/// `None` (the site) for admins when none is.
+pub fn community_or_site(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    slug: Option<&str>,
+    action: Action,
+) -> Result<Option<Community>> {
+    match slug.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(slug) => {
+            let (community, standing) = readable(conn, viewer, slug)?;
+            authorize(viewer, standing, action)?;
+            Ok(Some(community))
+        }
+        None if viewer.is_admin => Ok(None),
+        None if viewer.user_id.is_none() => Err(Error::Unauthenticated),
+        None => Err(Error::Forbidden),
+    }
+}
+
 /// Whether a viewer of this standing may read the community at all.
 pub fn may_enter(viewer: Viewer, standing: Standing, community: &Community) -> Result<()> {
     authorize(viewer, standing, Action::ReadCommunity { is_public: community.is_public }).map_err(|e| match e {

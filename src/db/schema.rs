@@ -532,6 +532,45 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The organisation's search dictionary (see `search::dictionary`).
+    search_words (id) {
+        id -> BigInt,
+        community_id -> Nullable<BigInt>,
+        kind -> Text,
+        words -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    search_meta (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Background index rebuilds (see `search::rebuild`).
+    search_rebuilds (id) {
+        id -> BigInt,
+        words -> Text,
+        done -> BigInt,
+        total -> BigInt,
+        claimed_by -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    search_vocabulary (term) {
+        term -> Text,
+    }
+}
+
+diesel::table! {
     /// Searches without who made them (see `search::log`).
     search_log (id) {
         id -> BigInt,
@@ -625,6 +664,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     search_documents,
     similar_answers,
     search_log,
+    search_words,
+    search_meta,
+    search_rebuilds,
+    search_vocabulary,
     knowledge_applied,
     knowledge_reads,
     knowledge_reviews,

@@ -15,7 +15,7 @@ pub mod recognition;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::authz::{authorize, Action, Viewer};
+use crate::authz::{Action, Viewer};
 use crate::communities::{self, Community};
 use crate::db::schema::communities as communities_t;
 use crate::db::AnyConnection;
@@ -37,16 +37,10 @@ impl Scope {
     /// facilitators (and admins), the site's to admins. A private community
     /// is missing to outsiders, as everywhere.
     pub fn for_viewer(conn: &mut AnyConnection, viewer: Viewer, community: Option<&str>) -> Result<Scope> {
-        match community.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(slug) => {
-                let (community, standing) = communities::readable(conn, viewer, slug)?;
-                authorize(viewer, standing, Action::ViewInsights)?;
-                Ok(Scope::Community(community))
-            }
-            None if viewer.is_admin => Ok(Scope::Site),
-            None if viewer.user_id.is_none() => Err(Error::Unauthenticated),
-            None => Err(Error::Forbidden),
-        }
+        Ok(match communities::community_or_site(conn, viewer, community, Action::ViewInsights)? {
+            Some(community) => Scope::Community(community),
+            None => Scope::Site,
+        })
     }
 
     /// The scope of a recognition page: a community's to those who may read

@@ -6,7 +6,8 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
-use super::text::{self, ParsedQuery};
+use super::query::{tsquery_lexeme, ParsedQuery};
+use super::text::Analysed;
 use crate::db::schema::search_documents as docs;
 use crate::db::AnyConnection;
 use crate::error::Result;
@@ -14,6 +15,9 @@ use crate::error::Result;
 /// How much a title match outweighs a body match (bm25 column weight; on
 /// PostgreSQL, weight A against D gives the same ratio).
 const TITLE_WEIGHT: f64 = 10.0;
+/// How much a word found only inside a compound counts against a whole
+/// word of the body (weight C against D on PostgreSQL).
+const PART_WEIGHT: f64 = 0.3;
 
 /// A document as the indexer hands it over.
 pub struct NewDocument<'a> {
@@ -23,8 +27,8 @@ pub struct NewDocument<'a> {
     pub thread_id: Option<i64>,
     pub author_id: i64,
     pub title: &'a str,
-    pub title_terms: Vec<String>,
-    pub body_terms: Vec<String>,
+    pub title_terms: Analysed,
+    pub body_terms: Analysed,
     pub resolved: bool,
     pub status: &'a str,
     pub boost: f64,
@@ -34,7 +38,38 @@ pub struct NewDocument<'a> {
 /// Writes (or rewrites) a document and its terms.
 pub fn upsert(conn: &mut AnyConnection, doc: &NewDocument) -> Result<()> {
     let id = write_row(conn, doc)?;
-    write_terms(conn, id, doc)
+    write_terms(conn, id, doc)?;
+    remember_words(conn, std::slice::from_ref(doc))
+}
+
+/// Adds the documents' words to the vocabulary "did you mean" draws on
+/// (sorted, so concurrent writers take their row locks in one order).
+fn remember_words(conn: &mut AnyConnection, docs: &[NewDocument]) -> Result<()> {
+    let mut words: Vec<&str> = docs
+        .iter()
+        .flat_map(|d| d.title_terms.terms.iter().chain(&d.body_terms.terms))
+        .map(String::as_str)
+        .filter(|t| super::suggest::suggestible(t))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    if words.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            let json = serde_json::to_string(&words).map_err(|e| crate::error::Error::internal(e.to_string()))?;
+            diesel::sql_query("INSERT OR IGNORE INTO search_vocabulary (term) SELECT value FROM json_each(?)")
+                .bind::<Text, _>(json)
+                .execute(c)?;
+        }
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query("INSERT INTO search_vocabulary (term) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING")
+                .bind::<diesel::sql_types::Array<Text>, _>(&words)
+                .execute(c)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes many documents: all rows first, then all terms. On SQLite a
@@ -66,13 +101,14 @@ pub fn upsert_many(conn: &mut AnyConnection, docs: &[NewDocument]) -> Result<()>
         .bind::<Array<Double>, _>(docs.iter().map(|d| d.boost).collect::<Vec<_>>())
         .bind::<Array<Timestamp>, _>(docs.iter().map(|d| d.created_at).collect::<Vec<_>>())
         .bind::<Array<Text>, _>(
-            docs.iter().map(|d| text::to_tsvector(&d.title_terms, &d.body_terms)).collect::<Vec<_>>(),
+            docs.iter().map(|d| to_tsvector(&d.title_terms, &d.body_terms)).collect::<Vec<_>>(),
         )
         .execute(c)?;
-        return Ok(());
+        return remember_words(conn, docs);
     }
     let ids = docs.iter().map(|doc| write_row(conn, doc)).collect::<Result<Vec<i64>>>()?;
-    ids.into_iter().zip(docs).try_for_each(|(id, doc)| write_terms(conn, id, doc))
+    ids.into_iter().zip(docs).try_for_each(|(id, doc)| write_terms(conn, id, doc))?;
+    remember_words(conn, docs)
 }
 
 /// The document's row, new or updated (its old terms deleted); its id.
@@ -120,21 +156,49 @@ fn write_row(conn: &mut AnyConnection, doc: &NewDocument) -> Result<i64> {
 fn write_terms(conn: &mut AnyConnection, id: i64, doc: &NewDocument) -> Result<()> {
     match conn {
         AnyConnection::Sqlite(c) => {
-            diesel::sql_query("INSERT INTO search_terms (rowid, title, body, kind) VALUES (?, ?, ?, ?)")
+            let parts: Vec<&str> =
+                doc.title_terms.parts.iter().chain(&doc.body_terms.parts).map(|(_, part)| part.as_str()).collect();
+            diesel::sql_query("INSERT INTO search_terms (rowid, title, body, parts, kind) VALUES (?, ?, ?, ?, ?)")
                 .bind::<BigInt, _>(id)
-                .bind::<Text, _>(doc.title_terms.join(" "))
-                .bind::<Text, _>(doc.body_terms.join(" "))
+                .bind::<Text, _>(doc.title_terms.terms.join(" "))
+                .bind::<Text, _>(doc.body_terms.terms.join(" "))
+                .bind::<Text, _>(parts.join(" "))
                 .bind::<Text, _>(doc.kind)
                 .execute(c)?;
         }
         AnyConnection::Postgresql(c) => {
             diesel::sql_query("UPDATE search_documents SET terms = $1::tsvector WHERE id = $2")
-                .bind::<Text, _>(text::to_tsvector(&doc.title_terms, &doc.body_terms))
+                .bind::<Text, _>(to_tsvector(&doc.title_terms, &doc.body_terms))
                 .bind::<BigInt, _>(id)
                 .execute(c)?;
         }
     }
     Ok(())
+}
+
+/// A `tsvector` literal for a document: title terms weighted A, body terms
+/// D, the words inside compounds C at their compound's position; positions
+/// count on from the title's (PostgreSQL caps them at 16383).
+pub fn to_tsvector(title: &Analysed, body: &Analysed) -> String {
+    let mut out = String::new();
+    let mut push = |term: &str, position: usize, weight: &str| {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&tsquery_lexeme(term));
+        out.push(':');
+        out.push_str(&(position + 1).min(16_383).to_string());
+        out.push_str(weight);
+    };
+    for (analysed, offset, weight) in [(title, 0, "A"), (body, title.terms.len(), "")] {
+        for (index, term) in analysed.terms.iter().enumerate() {
+            push(term, offset + index, weight);
+        }
+        for (index, part) in &analysed.parts {
+            push(part, offset + index, "C");
+        }
+    }
+    out
 }
 
 /// Removes a document and its terms, if it is indexed.
@@ -268,7 +332,7 @@ fn dense(c: &mut diesel::PgConnection, query: &ParsedQuery, conditions: &Conditi
     {
         return Ok(false);
     }
-    let terms: Vec<String> = query.all_terms().cloned().collect();
+    let terms: Vec<String> = query.typed_terms().cloned().collect();
     let shares: Vec<Share> = diesel::sql_query(
         "SELECT s.share FROM pg_stats p, \
          LATERAL unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) AS s(elem, share) \
@@ -337,7 +401,7 @@ fn sqlite_candidates(
     let filter = conditions.sql();
     let branch = |fts: &str| {
         format!(
-            "SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0, 0.0) * d.boost AS score \
+            "SELECT d.id AS id, -bm25(search_terms, {TITLE_WEIGHT}, 1.0, {PART_WEIGHT}, 0.0) * d.boost AS score \
              FROM search_terms JOIN search_documents d ON d.id = search_terms.rowid \
              WHERE search_terms MATCH {fts}{filter} ORDER BY search_terms.rowid DESC LIMIT {CANDIDATES}"
         )
@@ -372,10 +436,11 @@ fn postgres_candidates(
     let ranked = |posts: &str| {
         format!(
             "WITH c AS ({posts} UNION {}) SELECT d.id AS id, \
-             (ts_rank_cd('{{{body}, 0.1, 0.1, 1.0}}'::float4[], d.terms, CAST($1 AS tsquery), 1) * d.boost)::float8 AS score \
+             (ts_rank_cd('{{{body}, {part}, 0.1, 1.0}}'::float4[], d.terms, CAST($1 AS tsquery), 1) * d.boost)::float8 AS score \
              FROM c JOIN search_documents d ON d.id = c.id",
             branch(&format!(" AND d.kind = '{}'", super::index::KIND_KNOWLEDGE)),
-            body = 1.0 / TITLE_WEIGHT
+            body = 1.0 / TITLE_WEIGHT,
+            part = PART_WEIGHT / TITLE_WEIGHT
         )
     };
     let tsquery = query.to_tsquery();

@@ -84,8 +84,8 @@ fn post_document(source: &PostSource) -> NewDocument<'_> {
         thread_id: Some(source.thread_id),
         author_id: source.author_id,
         title: &source.title,
-        title_terms: if kind == KIND_THREAD { text::terms(&source.title) } else { Vec::new() },
-        body_terms: text::terms(&markdown::plain_text(&source.body_md)),
+        title_terms: if kind == KIND_THREAD { text::analyse(&source.title) } else { text::Analysed::default() },
+        body_terms: text::analyse(&markdown::plain_text(&source.body_md)),
         resolved: source.accepted_post_id.is_some() || source.ready_to_distill,
         status: "",
         boost: if accepted { BOOST_ACCEPTED } else { BOOST_PLAIN },
@@ -95,12 +95,29 @@ fn post_document(source: &PostSource) -> NewDocument<'_> {
 
 /// Indexes a post as it now is (a deleted post leaves the index).
 pub fn post(conn: &mut AnyConnection, post_id: i64) -> Result<()> {
+    super::dictionary::refresh(conn)?;
     let source: PostSource = posts::table
         .inner_join(threads::table.inner_join(boards::table))
         .filter(posts::id.eq(post_id))
         .select(PostSource::as_select())
         .first(conn)?;
     write_post(conn, &source)
+}
+
+/// Indexes many posts as they now are, segmented on every core and
+/// written together (a rebuild's batch).
+pub fn posts(conn: &mut AnyConnection, post_ids: &[i64]) -> Result<()> {
+    let sources: Vec<PostSource> = posts::table
+        .inner_join(threads::table.inner_join(boards::table))
+        .filter(posts::id.eq_any(post_ids))
+        .select(PostSource::as_select())
+        .load(conn)?;
+    let (gone, shown): (Vec<PostSource>, Vec<PostSource>) =
+        sources.into_iter().partition(|s| s.is_deleted || s.hidden_at.is_some() || s.thread_hidden);
+    for source in &gone {
+        engine::remove(conn, post_kind(source), source.post_id)?;
+    }
+    engine::upsert_many(conn, &post_documents(&shown))
 }
 
 /// Indexes every post of a thread again (after the thread was hidden or
@@ -147,6 +164,7 @@ struct ItemSource {
 
 /// Indexes a knowledge item's current revision and status.
 pub fn item(conn: &mut AnyConnection, item_id: i64) -> Result<()> {
+    super::dictionary::refresh(conn)?;
     let source: ItemSource = items::table.find(item_id).select(ItemSource::as_select()).first(conn)?;
     write_item(conn, source)
 }
@@ -182,8 +200,8 @@ fn write_item(conn: &mut AnyConnection, item: ItemSource) -> Result<()> {
             thread_id: None,
             author_id: created_by,
             title: &title,
-            title_terms: text::terms(&title),
-            body_terms: text::terms(&body),
+            title_terms: text::analyse(&title),
+            body_terms: text::analyse(&body),
             resolved: true,
             status: status.as_str(),
             boost,
@@ -211,6 +229,7 @@ fn post_documents(rows: &[PostSource]) -> Vec<NewDocument<'_>> {
 /// transaction; `progress` hears how many documents are done after each.
 pub fn reindex(conn: &mut AnyConnection, mut progress: impl FnMut(u64)) -> Result<u64> {
     const BATCH: i64 = 2_000;
+    super::dictionary::refresh(conn)?;
     write_tx(conn, engine::clear)?;
     let mut done = 0u64;
     let mut after = 0i64;
@@ -239,5 +258,6 @@ pub fn reindex(conn: &mut AnyConnection, mut progress: impl FnMut(u64)) -> Resul
         done += chunk.len() as u64;
         progress(done);
     }
+    super::dictionary::set_meta(conn, super::dictionary::search_meta_names::TEXT, super::rebuild::TEXT_VERSION)?;
     Ok(done)
 }

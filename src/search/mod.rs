@@ -4,9 +4,15 @@
 //! in step with every write, [`engine`] holds the per-engine SQL, and
 //! [`search`] here answers a query for one viewer.
 
+pub mod dictionary;
 pub mod engine;
 pub mod index;
+pub mod lexicon;
+pub mod query;
+pub mod rebuild;
+pub mod suggest;
 pub mod text;
+pub mod words;
 
 use std::collections::HashMap;
 
@@ -22,7 +28,7 @@ use crate::error::{FieldError, Result, Validator};
 use crate::markdown;
 use engine::Conditions;
 use index::{KIND_KNOWLEDGE, KIND_REPLY, KIND_THREAD};
-pub use text::ParsedQuery;
+pub use query::ParsedQuery;
 
 pub const PER_PAGE: i64 = 20;
 /// Deep pages cost the engine a full ranking for little use; beyond this a
@@ -91,6 +97,9 @@ pub struct SearchResults {
     /// A translation key when there was nothing to search for (an empty or
     /// punctuation-only query): shown in place of results, not as an error.
     pub notice: Option<&'static str>,
+    /// When the query found nothing or little: the same query with one
+    /// word spelled as the index knows it, which finds more.
+    pub did_you_mean: Option<String>,
 }
 
 fn parse_date(v: &mut Validator, field: &str, raw: Option<&str>) -> Option<NaiveDate> {
@@ -113,7 +122,15 @@ fn parse_kind(raw: Option<&str>) -> std::result::Result<Option<&'static str>, ()
 /// Answers a query for a viewer: only what they may read, best first.
 pub fn search(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams) -> Result<SearchResults> {
     let started = std::time::Instant::now();
-    let found = search_uninstrumented(conn, viewer, params);
+    let found = search_uninstrumented(conn, viewer, params).and_then(|mut results| {
+        if results.notice.is_none() && results.page == 1 && results.total < suggest::FEW {
+            results.did_you_mean = suggest::suggestion(conn, &params.q, results.total, |conn, q| {
+                let corrected = SearchParams { q: q.to_string(), page: None, ..params.clone() };
+                Ok(search_uninstrumented(conn, viewer, &corrected)?.total)
+            })?;
+        }
+        Ok(results)
+    });
     metrics::histogram!("sala_search_duration_seconds").record(started.elapsed().as_secs_f64());
     if let Ok(results) = &found {
         log(conn, viewer, params, results);
@@ -176,6 +193,7 @@ fn search_uninstrumented(conn: &mut AnyConnection, viewer: Viewer, params: &Sear
     let from = parse_date(&mut v, "from", params.from.as_deref());
     let to = parse_date(&mut v, "to", params.to.as_deref());
     v.finish()?;
+    dictionary::refresh(conn)?;
     let page = params.page.unwrap_or(1).clamp(1, MAX_PAGE);
     let mut results = SearchResults {
         query: params.q.clone(),
@@ -186,6 +204,7 @@ fn search_uninstrumented(conn: &mut AnyConnection, viewer: Viewer, params: &Sear
         pages: 0,
         results: Vec::new(),
         notice: None,
+        did_you_mean: None,
     };
     let query = ParsedQuery::parse(&params.q);
     if query.is_empty() {

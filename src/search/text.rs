@@ -12,6 +12,10 @@ use icu_normalizer::ComposingNormalizerBorrowed;
 use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 
+use super::lexicon::{self, Lexicon};
+use super::query::ParsedQuery;
+use super::words;
+
 /// At most this many terms of a query are used; the rest are ignored.
 pub const MAX_QUERY_TERMS: usize = 16;
 /// Longer "words" (long numbers, URLs cut oddly) are not useful terms.
@@ -20,8 +24,49 @@ const MAX_TERM_CHARS: usize = 60;
 static SEGMENTER: LazyLock<WordSegmenterBorrowed<'static>> =
     LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
 
+/// NFC, then the Thai spellings that look alike but are encoded apart made
+/// one: sara am typed as nikhahit and sara aa (with the tone mark on either
+/// side of the nikhahit), sara ae typed as two sara e; a Thai letter typed
+/// three times or more for emphasis counts once (มากกกก is มาก); invisible
+/// joiners and zero-width spaces dropped. What reads the same searches the
+/// same.
 pub fn normalise(text: &str) -> String {
-    ComposingNormalizerBorrowed::new_nfc().normalize(text).into_owned()
+    let nfc = ComposingNormalizerBorrowed::new_nfc().normalize(text);
+    if !nfc.chars().any(|c| matches!(c, '\u{0E01}'..='\u{0E4E}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')) {
+        return nfc.into_owned();
+    }
+    let chars: Vec<char> = nfc.chars().collect();
+    let mut out = String::with_capacity(nfc.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let at = |k: usize| chars.get(i + k).copied();
+        match (chars[i], at(1), at(2)) {
+            ('\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}', _, _) => i += 1,
+            (c @ '\u{0E01}'..='\u{0E4E}', Some(b), Some(d)) if b == c && d == c => {
+                out.push(c);
+                i += chars[i..].iter().take_while(|x| **x == c).count();
+            }
+            ('\u{0E40}', Some('\u{0E40}'), _) => {
+                out.push('\u{0E41}');
+                i += 2;
+            }
+            ('\u{0E4D}', Some('\u{0E32}'), _) => {
+                out.push('\u{0E33}');
+                i += 2;
+            }
+            ('\u{0E4D}', Some(tone @ '\u{0E48}'..='\u{0E4B}'), Some('\u{0E32}'))
+            | (tone @ '\u{0E48}'..='\u{0E4B}', Some('\u{0E4D}'), Some('\u{0E32}')) => {
+                out.push(tone);
+                out.push('\u{0E33}');
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// Whether a segment is a word worth indexing: it has a letter or digit.
@@ -41,19 +86,67 @@ fn is_letter_or_digit(c: char) -> bool {
     }
 }
 
-/// The words of `text` (already NFC) with their byte ranges, in order.
+/// The words of `text` (already normalised) with their byte ranges, in
+/// order: the organisation's words kept whole where they occur, the rest
+/// cut by the segmenter.
 pub fn word_ranges(text: &str) -> Vec<Range<usize>> {
-    let breaks: Vec<usize> = SEGMENTER.segment_str(text).collect();
-    breaks.windows(2).map(|w| w[0]..w[1]).filter(|r| is_word(&text[r.clone()])).collect()
+    word_ranges_with(&lexicon::current(), text)
+}
+
+fn word_ranges_with(lexicon: &Lexicon, text: &str) -> Vec<Range<usize>> {
+    let mut words = Vec::new();
+    let mut at = 0;
+    for kept in lexicon.kept_ranges(text) {
+        segment_into(&mut words, text, at..kept.start);
+        words.push(kept.clone());
+        at = kept.end;
+    }
+    segment_into(&mut words, text, at..text.len());
+    words
+}
+
+/// The words of one stretch of text: ICU's word breaks, except that each
+/// run of Thai letters is cut again by maximal matching over the same
+/// dictionary (`words::segment_thai`), which ICU's greedy match gets wrong
+/// often enough to miss words.
+fn segment_into(words: &mut Vec<Range<usize>>, text: &str, span: Range<usize>) {
+    let part = &text[span.clone()];
+    let breaks: Vec<usize> = SEGMENTER.segment_str(part).collect();
+    let mut thai_from: Option<usize> = None;
+    let flush = |words: &mut Vec<Range<usize>>, from: Option<usize>, to: usize| {
+        if let Some(from) = from {
+            let run = &part[from..to];
+            words.extend(
+                words::segment_thai(run).into_iter().map(|r| span.start + from + r.start..span.start + from + r.end),
+            );
+        }
+    };
+    for w in breaks.windows(2) {
+        let segment = &part[w[0]..w[1]];
+        if segment.chars().all(words::is_thai_letter) {
+            thai_from.get_or_insert(w[0]);
+            continue;
+        }
+        flush(words, thai_from.take(), w[0]);
+        if is_word(segment) {
+            words.push(span.start + w[0]..span.start + w[1]);
+        }
+    }
+    flush(words, thai_from.take(), part.len());
 }
 
 /// One search term: lower case, and only characters that both engines'
 /// tokenizers keep inside a word (so a term is never split again).
+/// Thai digits become Arabic ones (๒๕๖๙ finds 2569).
 fn term_of(word: &str) -> Option<String> {
     let term: String = word
         .chars()
         .flat_map(char::to_lowercase)
         .filter(|c| if c.is_ascii() { c.is_ascii_alphanumeric() } else { !c.is_whitespace() && !is_punctuation(*c) })
+        .map(|c| match c {
+            '\u{0E50}'..='\u{0E59}' => char::from(b'0' + (u32::from(c) - 0x0E50) as u8),
+            c => c,
+        })
         .collect();
     (is_word(&term) && term.chars().count() <= MAX_TERM_CHARS).then_some(term)
 }
@@ -71,204 +164,39 @@ pub fn terms(text: &str) -> Vec<String> {
     word_ranges(&text).into_iter().filter_map(|r| term_of(&text[r])).collect()
 }
 
-/// What a search box's text asks for: terms that must all appear, and
-/// quoted phrases whose terms must appear in order, side by side.
+/// A text as the index keeps it: its terms in order, and the words inside
+/// its compounds (each with the position of its compound among the terms),
+/// which match with a lower weight.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ParsedQuery {
+pub struct Analysed {
     pub terms: Vec<String>,
-    pub phrases: Vec<Vec<String>>,
-    /// Match documents with any of the terms rather than all (ranking then
-    /// prefers those with more of them, and with the rarer ones).
-    pub any: bool,
+    pub parts: Vec<(usize, String)>,
 }
 
-/// Words that carry no topic in a question's title: Thai particles,
-/// question words and connectives, and their English counterparts. Dropped
-/// from titles matched against what was already asked.
-const TITLE_FILLER: &[&str] = &[
-    "ครับ",
-    "ค่ะ",
-    "คะ",
-    "ค่า",
-    "นะ",
-    "จ้า",
-    "จ๊ะ",
-    "หน่อย",
-    "ด้วย",
-    "ไหม",
-    "มั้ย",
-    "หรือ",
-    "หรือไม่",
-    "อย่างไร",
-    "ยังไง",
-    "อะไร",
-    "ทำไม",
-    "ที่ไหน",
-    "เมื่อไร",
-    "เมื่อไหร่",
-    "ใคร",
-    "ไหน",
-    "บ้าง",
-    "ได้",
-    "ไม่",
-    "มี",
-    "เป็น",
-    "คือ",
-    "ที่",
-    "ซึ่ง",
-    "และ",
-    "กับ",
-    "ของ",
-    "ใน",
-    "จาก",
-    "ให้",
-    "แล้ว",
-    "จะ",
-    "ก็",
-    "ว่า",
-    "การ",
-    "ความ",
-    "เรา",
-    "ผม",
-    "ดิฉัน",
-    "ฉัน",
-    "หนู",
-    "ท่าน",
-    "ขอ",
-    "สอบถาม",
-    "ถาม",
-    "เรื่อง",
-    "วิธี",
-    "ต้อง",
-    "ควร",
-    "ยัง",
-    "อยู่",
-    "แบบ",
-    "นี้",
-    "นั้น",
-    "the",
-    "a",
-    "an",
-    "of",
-    "to",
-    "in",
-    "on",
-    "for",
-    "and",
-    "or",
-    "is",
-    "are",
-    "do",
-    "does",
-    "how",
-    "what",
-    "why",
-    "when",
-    "where",
-    "who",
-    "which",
-    "can",
-    "i",
-    "we",
-    "my",
-    "our",
-    "should",
-    "with",
-    "about",
-];
+pub fn analyse(text: &str) -> Analysed {
+    analyse_with(&lexicon::current(), text)
+}
 
-impl ParsedQuery {
-    /// A question's title as a query for what was already asked or
-    /// written down: its topic words (no particles or question words),
-    /// any of which may match.
-    pub fn from_title(title: &str) -> ParsedQuery {
-        let mut terms: Vec<String> = Vec::new();
-        for term in self::terms(title) {
-            let useful = !TITLE_FILLER.contains(&term.as_str()) && (term.chars().count() > 1 || term.is_ascii());
-            if useful && !terms.contains(&term) {
-                terms.push(term);
+pub fn analyse_with(lexicon: &Lexicon, text: &str) -> Analysed {
+    let text = normalise(text);
+    let mut analysed = Analysed::default();
+    for range in word_ranges_with(lexicon, &text) {
+        let Some(term) = term_of(&text[range]) else { continue };
+        if !lexicon.is_kept(&term) {
+            if let Some(compound) = words::compound(&term) {
+                let position = analysed.terms.len();
+                analysed.parts.extend(compound.parts.into_iter().map(|part| (position, part)));
             }
         }
-        terms.truncate(MAX_QUERY_TERMS);
-        ParsedQuery { terms, phrases: Vec::new(), any: true }
+        analysed.terms.push(term);
     }
+    analysed
 }
 
-impl ParsedQuery {
-    pub fn parse(input: &str) -> ParsedQuery {
-        let mut parsed = ParsedQuery::default();
-        let mut budget = MAX_QUERY_TERMS;
-        // Outside quotes at even indices, inside at odd ones; an unclosed
-        // quote simply runs to the end.
-        for (index, part) in input.split('"').enumerate() {
-            let mut found = terms(part);
-            found.truncate(budget);
-            budget -= found.len();
-            if index % 2 == 1 && found.len() > 1 {
-                parsed.phrases.push(found);
-            } else {
-                for term in found {
-                    if !parsed.terms.contains(&term) {
-                        parsed.terms.push(term);
-                    }
-                }
-            }
-        }
-        parsed
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.phrases.is_empty()
-    }
-
-    /// Every term asked for, phrase terms included (what snippets mark).
-    pub fn all_terms(&self) -> impl Iterator<Item = &String> {
-        self.terms.iter().chain(self.phrases.iter().flatten())
-    }
-
-    /// The query in FTS5's syntax. Each term is a quoted string, so nothing a
-    /// user types is read as an FTS5 operator.
-    pub fn to_fts5(&self) -> String {
-        let quote = |t: &String| format!("\"{}\"", t.replace('"', "\"\""));
-        let mut parts: Vec<String> = self.terms.iter().map(quote).collect();
-        parts.extend(self.phrases.iter().map(|p| format!("\"{}\"", p.join(" ").replace('"', "\"\""))));
-        parts.join(if self.any { " OR " } else { " AND " })
-    }
-
-    /// The query as a PostgreSQL `tsquery` literal: terms joined by `&`,
-    /// phrase terms by `<->`.
-    pub fn to_tsquery(&self) -> String {
-        let mut parts: Vec<String> = self.terms.iter().map(|t| tsquery_lexeme(t)).collect();
-        parts.extend(
-            self.phrases
-                .iter()
-                .map(|p| format!("({})", p.iter().map(|t| tsquery_lexeme(t)).collect::<Vec<_>>().join(" <-> "))),
-        );
-        parts.join(if self.any { " | " } else { " & " })
-    }
-}
-
-/// A lexeme quoted for a `tsvector`/`tsquery` literal.
-fn tsquery_lexeme(term: &str) -> String {
-    format!("'{}'", term.replace('\\', "\\\\").replace('\'', "''"))
-}
-
-/// A `tsvector` literal for a document: title terms weighted A, body terms
-/// D, positions counting on from the title's (PostgreSQL caps them at 16383).
-pub fn to_tsvector(title_terms: &[String], body_terms: &[String]) -> String {
-    let mut out = String::new();
-    let weighted = title_terms.iter().map(|t| (t, "A")).chain(body_terms.iter().map(|t| (t, "")));
-    for (index, (term, weight)) in weighted.enumerate() {
-        let position = (index + 1).min(16_383);
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&tsquery_lexeme(term));
-        out.push(':');
-        out.push_str(&position.to_string());
-        out.push_str(weight);
-    }
-    out
+/// The search term of a word as written (a dictionary entry, a word from
+/// the index's vocabulary).
+pub fn term(word: &str) -> Option<String> {
+    term_of(&normalise(word))
 }
 
 /// The part of `text` around the first matched word, HTML-escaped, with
@@ -369,29 +297,13 @@ mod tests {
     }
 
     #[test]
-    fn a_titles_query_keeps_its_topic_words_and_matches_any() {
-        let query = ParsedQuery::from_title("อยากเริ่มทำแผนที่ความรู้ต้องทำอย่างไรครับ");
-        assert!(query.terms.contains(&"แผนที่".to_string()), "{query:?}");
-        for filler in ["อย่างไร", "ครับ", "ต้อง"] {
-            assert!(!query.terms.contains(&filler.to_string()), "{filler} dropped: {query:?}");
-        }
-        assert!(query.to_fts5().contains(" OR ") && query.to_tsquery().contains(" | "));
-        assert!(ParsedQuery::from_title("ได้ไหมครับ").is_empty(), "nothing but particles");
-    }
-
-    #[test]
-    fn punctuation_only_queries_are_empty() {
-        assert!(ParsedQuery::parse("  ?!… \"\" ** ").is_empty());
-        assert!(ParsedQuery::parse("").is_empty());
-    }
-
-    #[test]
-    fn quoted_words_become_a_phrase() {
-        let q = ParsedQuery::parse("\"after action\" review");
-        assert_eq!(q.terms, vec!["review"]);
-        assert_eq!(q.phrases, vec![vec!["after".to_string(), "action".to_string()]]);
-        assert_eq!(q.to_fts5(), "\"review\" AND \"after action\"");
-        assert_eq!(q.to_tsquery(), "'review' & ('after' <-> 'action')");
+    fn spellings_that_read_the_same_search_the_same() {
+        assert_eq!(terms("ทํางาน"), terms("ทำงาน"), "sara am as nikhahit and sara aa");
+        assert_eq!(terms("น่ํา"), terms("น่ำ"), "the tone mark before the nikhahit");
+        assert_eq!(terms("เเผน"), terms("แผน"), "sara ae as two sara e");
+        assert_eq!(terms("ดีมากกกกก"), terms("ดีมาก"), "a letter repeated for emphasis");
+        assert_eq!(terms("งบปี ๒๕๖๙"), terms("งบปี 2569"), "Thai digits");
+        assert_eq!(terms("ห้อง\u{200B}ประชุม"), terms("ห้องประชุม"), "a zero-width space");
     }
 
     #[test]

@@ -40,10 +40,11 @@ pub enum Flash {
     SignedIn,
     SparedAQuestion,
     TagsRenamed,
+    SearchWordsChanged,
 }
 
 impl Flash {
-    const ALL: [Flash; 21] = [
+    const ALL: [Flash; 22] = [
         Flash::Registered,
         Flash::Joined,
         Flash::Left,
@@ -65,6 +66,7 @@ impl Flash {
         Flash::SignedIn,
         Flash::SparedAQuestion,
         Flash::TagsRenamed,
+        Flash::SearchWordsChanged,
     ];
 
     pub fn word(self) -> &'static str {
@@ -90,6 +92,7 @@ impl Flash {
             Flash::SignedIn => "signed-in",
             Flash::SparedAQuestion => "spared-a-question",
             Flash::TagsRenamed => "tags-renamed",
+            Flash::SearchWordsChanged => "search-words-changed",
         }
     }
 

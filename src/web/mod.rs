@@ -62,6 +62,11 @@ impl AppState {
         let listings = fragments::FragmentCache::new(config.page_cache_bytes / 8, FRAGMENT_LOOKUPS);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let store = crate::files::store::Store::open(&config.files, &config.data_dir)?;
+        // Built by older text rules: rebuilt in the background, searchable
+        // meanwhile.
+        if crate::search::rebuild::on_start(&mut *db.conn()?)? {
+            crate::search::rebuild::spawn(db.clone());
+        }
         Ok(AppState {
             db,
             store,

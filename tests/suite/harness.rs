@@ -530,6 +530,7 @@ impl KmFixture {
             format!("/c/{c}/distill"),
             format!("/c/{c}/insights"),
             format!("/c/{c}/recognition"),
+            format!("/c/{c}/search-words"),
             "/settings".into(),
             "/settings/subscriptions".into(),
             "/notifications".into(),

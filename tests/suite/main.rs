@@ -33,6 +33,7 @@ mod privacy;
 mod schema;
 mod search;
 mod search_set;
+mod search_words;
 mod security;
 mod similar;
 mod smtp;

@@ -14,6 +14,7 @@ mod knowledge;
 mod moderation;
 pub mod openapi;
 mod search;
+pub mod search_words;
 mod watches;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     knowledge::routes(cfg);
     moderation::routes(cfg);
     search::routes(cfg);
+    search_words::routes(cfg);
     watches::routes(cfg);
     openapi::routes(cfg);
 }

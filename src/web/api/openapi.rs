@@ -41,6 +41,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
         (path = "/api/v1", api = super::knowledge::Doc),
         (path = "/api/v1", api = super::moderation::Doc),
         (path = "/api/v1", api = super::search::Doc),
+        (path = "/api/v1", api = super::search_words::Doc),
         (path = "/api/v1", api = super::watches::Doc),
     ),
     components(schemas(Problem, FieldMessage)),

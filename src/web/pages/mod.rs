@@ -12,6 +12,7 @@ mod mail;
 mod moderation;
 mod privacy;
 mod search;
+mod search_words;
 mod similar;
 mod sso;
 mod tags;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     moderation::routes(cfg);
     privacy::routes(cfg);
     search::routes(cfg);
+    search_words::routes(cfg);
     similar::routes(cfg);
     sso::routes(cfg);
     tags::routes(cfg);

@@ -42,6 +42,11 @@ async fn search_page(
             again.page = None;
             let extra = serde_urlencoded::to_string(&again).unwrap_or_default();
             ctx.insert("pager_extra", &format!("&{extra}"));
+            if let Some(corrected) = &results.did_you_mean {
+                let suggested = SearchParams { q: corrected.clone(), page: None, ..params.clone() };
+                let query = serde_urlencoded::to_string(&suggested).unwrap_or_default();
+                ctx.insert("did_you_mean_url", &format!("/search?{query}"));
+            }
             ctx.insert("results", &results);
         }
         Some(Err(e)) => {

@@ -1,0 +1,161 @@
+//! The organisation's search dictionary (words kept whole, synonyms) and
+//! "did you mean", on both backends.
+
+use serde_json::{json as body, Value};
+
+use crate::both_backends;
+use crate::harness::{api_thread, json, Backend, TestApp};
+
+/// Waits until every rebuild the dictionary started is done (they run in
+/// the background), returning the last listing.
+async fn rebuilt(app: &TestApp, token: &str) -> Value {
+    for _ in 0..100 {
+        let (status, listing) =
+            json(app.api().get(app.url("/api/v1/search/words")).bearer_auth(token).send().await.unwrap()).await;
+        assert_eq!(status, 200, "{listing}");
+        if listing["rebuilds"].as_array().unwrap().iter().all(|r| r["finished"] == true) {
+            return listing;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the rebuild did not finish");
+}
+
+/// `POST /api/v1/search/words` as the holder of `token`.
+async fn add_words(app: &TestApp, token: &str, entry: Value) -> (u16, Value) {
+    json(app.api().post(app.url("/api/v1/search/words")).bearer_auth(token).json(&entry).send().await.unwrap()).await
+}
+
+async fn total(app: &TestApp, q: &str) -> i64 {
+    let (status, found) = json(app.api().get(app.url("/api/v1/search")).query(&[("q", q)]).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{found}");
+    found["total"].as_i64().unwrap()
+}
+
+async fn a_name_kept_whole_is_found_whole_and_no_longer_by_its_parts(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (community, board) = app.community("km");
+    let admin = app.user("admin", true);
+    let writer = app.user("writer", false);
+    app.join(&writer, &community);
+    let writer_token = app.token(&writer);
+    // A project's name the segmenter cuts into ordinary words.
+    api_thread(&app, &writer_token, board.id, "experience", "สรุปโครงการเพชรน้ำหนึ่งปีนี้", "ทีมงานลงพื้นที่สามจังหวัด").await;
+    api_thread(&app, &writer_token, board.id, "question", "ร้านรับซื้อเพชรในจังหวัด", "มีร้านไหนแนะนำบ้าง").await;
+    assert_eq!(total(&app, "เพชร").await, 2, "before: the name is found by its parts");
+
+    let admin_token = app.token(&admin);
+    let (status, added) = add_words(&app, &admin_token, body!({"kind": "keep", "words": ["เพชรน้ำหนึ่ง"]})).await;
+    assert_eq!(status, 201, "{added}");
+    assert_eq!(added["added"], 1);
+    let listing = rebuilt(&app, &admin_token).await;
+    let rebuild = &listing["rebuilds"][0];
+    assert_eq!(rebuild["words"], body!(["เพชรน้ำหนึ่ง"]), "{listing}");
+    assert_eq!(rebuild["done"], rebuild["total"]);
+    assert!(rebuild["total"].as_i64().unwrap() >= 1, "the post holding the name was indexed again: {listing}");
+
+    assert_eq!(total(&app, "เพชรน้ำหนึ่ง").await, 1, "the name finds its post");
+    assert_eq!(total(&app, "เพชร").await, 1, "a part alone finds only the post that uses the word itself");
+    // Another instance behind the same load balancer cuts text the same way.
+    let other = app.another_instance(|_| {}).await;
+    assert_eq!(total(&other, "เพชร").await, 1);
+    assert_eq!(total(&other, "เพชรน้ำหนึ่ง").await, 1);
+
+    // Only admins keep the site's words; a member is refused.
+    let (status, refused) = add_words(&app, &writer_token, body!({"kind": "keep", "words": ["อะไรก็ได้"]})).await;
+    assert_eq!(status, 403, "{refused}");
+    let (status, invalid) = add_words(&app, &admin_token, body!({"kind": "keep", "words": ["สอง คำ"]})).await;
+    assert_eq!(status, 422, "a word kept whole has no spaces: {invalid}");
+
+    // Removing it makes the parts find the name again.
+    let id = listing["entries"].as_array().unwrap().iter().find(|e| e["words"] == body!(["เพชรน้ำหนึ่ง"])).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let res = app
+        .api()
+        .delete(app.url(&format!("/api/v1/search/words/{id}")))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    rebuilt(&app, &admin_token).await;
+    assert_eq!(total(&app, "เพชร").await, 2);
+}
+both_backends!(a_name_kept_whole_is_found_whole_and_no_longer_by_its_parts);
+
+async fn a_synonym_group_from_a_facilitators_page_finds_either_word(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (community, board) = app.community("it");
+    let facilitator = app.user("facil", false);
+    app.make_facilitator(&facilitator, &community);
+    let token = app.token(&facilitator);
+    api_thread(&app, &token, board.id, "question", "ฝ่ายไอทีแจ้งปิดระบบคืนนี้", "ปิดปรับปรุงสองชั่วโมง").await;
+    api_thread(&app, &token, board.id, "question", "ศูนย์เทคโนโลยีสารสนเทศย้ายห้อง", "ย้ายไปชั้นสาม").await;
+    assert_eq!(total(&app, "ไอที").await, 1);
+
+    let browser = app.signed_in(&facilitator).await;
+    let page = browser.get("/c/it/search-words").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("พจนานุกรมการค้นหา"), "{}", page.body);
+    let saved = browser.submit("/c/it/search-words", &[("entries", "ไอที = เทคโนโลยีสารสนเทศ")]).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let page = browser.get("/c/it/search-words").await;
+    assert!(page.body.contains("ไอที = เทคโนโลยีสารสนเทศ"), "{}", page.body);
+
+    assert_eq!(total(&app, "ไอที").await, 2, "the abbreviation finds the full name");
+    assert_eq!(total(&app, "เทคโนโลยีสารสนเทศ").await, 2, "and the full name the abbreviation");
+
+    // A facilitator keeps their community's words, not the site's.
+    let site = browser.get("/search/words").await;
+    assert_eq!(site.status, 403);
+    // Exported as a text file and imported again: nothing doubles.
+    let file = browser.get("/c/it/search-words?download=1").await;
+    assert!(file.body.contains("ไอที = เทคโนโลยีสารสนเทศ"), "{}", file.body);
+    let (status, again) = json(
+        app.api()
+            .post(app.url("/api/v1/search/words/import"))
+            .bearer_auth(&token)
+            .json(&body!({"community": "it", "file": format!("{}\nสกร.\n", file.body)}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(again["added"], 1, "only the new line is added: {again}");
+}
+both_backends!(a_synonym_group_from_a_facilitators_page_finds_either_word);
+
+async fn did_you_mean_corrects_one_letter_in_thai_and_english(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (community, board) = app.community("km");
+    let writer = app.user("writer", false);
+    app.join(&writer, &community);
+    let token = app.token(&writer);
+    api_thread(&app, &token, board.id, "question", "ลงทะเบียนหนังสือในระบบสารบรรณ", "ใช้เลขรับอัตโนมัติ").await;
+    api_thread(&app, &token, board.id, "question", "ส่งงานผ่าน Moodle ไม่ได้", "ไฟล์ใหญ่เกินไป").await;
+    let (_, private_board) = app.private_community("secret");
+    let admin = app.user("boss", true);
+    api_thread(&app, &app.token(&admin), private_board.id, "question", "แผนควบรวมกิจการลับเฉพาะ", "ห้ามเผยแพร่").await;
+
+    for (typo, meant) in [("สารบรรน", "สารบรรณ"), ("modle", "moodle"), ("ระบบสารบรรน", "ระบบสารบรรณ")]
+    {
+        let (_, found) =
+            json(app.api().get(app.url("/api/v1/search")).query(&[("q", typo)]).send().await.unwrap()).await;
+        assert_eq!(found["total"], 0, "{typo}: {found}");
+        assert_eq!(found["did_you_mean"], meant, "{typo}: {found}");
+    }
+    let page = app.browser().get("/search?q=%E0%B8%AA%E0%B8%B2%E0%B8%A3%E0%B8%9A%E0%B8%A3%E0%B8%A3%E0%B8%99").await;
+    assert!(page.body.contains("หมายถึง"), "{}", page.body);
+    assert!(page.body.contains(">สารบรรณ</a>"), "{}", page.body);
+    // A word only a private community holds is never offered to others.
+    let (_, found) =
+        json(app.api().get(app.url("/api/v1/search")).query(&[("q", "ควบรวมกิจกา")]).send().await.unwrap()).await;
+    assert_eq!(found["did_you_mean"], Value::Null, "{found}");
+    // A word the index holds is not corrected.
+    let (_, found) =
+        json(app.api().get(app.url("/api/v1/search")).query(&[("q", "moodle")]).send().await.unwrap()).await;
+    assert_eq!(found["did_you_mean"], Value::Null, "{found}");
+}
+both_backends!(did_you_mean_corrects_one_letter_in_thai_and_english);
