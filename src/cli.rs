@@ -175,6 +175,8 @@ fn open_database(config: &Config) -> Result<Db> {
         .map_err(|e| Error::setup(format!("cannot create the data directory {}: {e}", config.data_dir.display())))?;
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let applied = db.migrate()?;
+    // Before any command indexes text: Sala's default search dictionary.
+    crate::search::dictionary::install_defaults(&mut *db.conn()?)?;
     if applied > 0 {
         tracing::info!(applied, "applied database migrations");
         let filled = crate::threads::backfill_revision_html(&mut *db.conn()?)?;

@@ -354,6 +354,10 @@ pub fn build(version: i64, entries: &[Entry]) -> Lexicon {
 /// Adds Sala's default list to the site's dictionary the first time the
 /// server starts on a database (an admin may remove any of it later).
 pub fn install_defaults(conn: &mut AnyConnection) -> Result<()> {
+    // Read first: a start-up that changes nothing takes no write lock.
+    if meta(conn, search_meta_names::DEFAULTS)?.is_some() {
+        return Ok(());
+    }
     write_tx(conn, |conn| {
         if meta(conn, search_meta_names::DEFAULTS)?.is_some() {
             return Ok(());

@@ -354,6 +354,32 @@ pub struct Found {
     pub capped: bool,
 }
 
+/// How many documents match, counting no further than `cap`: no ranking,
+/// so a spelling can be tried cheaply even when it is a common word.
+pub fn count_up_to(conn: &mut AnyConnection, query: &ParsedQuery, conditions: &Conditions, cap: i64) -> Result<i64> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let filter = conditions.sql();
+    let found: Count = match conn {
+        AnyConnection::Sqlite(c) => diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM (SELECT 1 FROM search_terms JOIN search_documents d ON d.id = search_terms.rowid \
+             WHERE search_terms MATCH ?{filter} LIMIT {cap})"
+        ))
+        .bind::<Text, _>(query.to_fts5())
+        .get_result(c)?,
+        AnyConnection::Postgresql(c) => diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM (SELECT 1 FROM search_documents d WHERE d.terms @@ CAST($1 AS tsquery){filter} \
+             LIMIT {cap}) AS m"
+        ))
+        .bind::<Text, _>(query.to_tsquery())
+        .get_result(c)?,
+    };
+    Ok(found.n)
+}
+
 pub fn search(
     conn: &mut AnyConnection,
     query: &ParsedQuery,

@@ -122,11 +122,11 @@ fn parse_kind(raw: Option<&str>) -> std::result::Result<Option<&'static str>, ()
 /// Answers a query for a viewer: only what they may read, best first.
 pub fn search(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams) -> Result<SearchResults> {
     let started = std::time::Instant::now();
-    let found = search_uninstrumented(conn, viewer, params).and_then(|mut results| {
+    let found = search_uninstrumented(conn, viewer, params, Hits::Shown).and_then(|mut results| {
         if results.notice.is_none() && results.page == 1 && results.total < suggest::FEW {
             results.did_you_mean = suggest::suggestion(conn, &params.q, results.total, |conn, q| {
                 let corrected = SearchParams { q: q.to_string(), page: None, ..params.clone() };
-                Ok(search_uninstrumented(conn, viewer, &corrected)?.total)
+                Ok(search_uninstrumented(conn, viewer, &corrected, Hits::Counted)?.total)
             })?;
         }
         Ok(results)
@@ -178,7 +178,20 @@ fn log(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams, results:
     }
 }
 
-fn search_uninstrumented(conn: &mut AnyConnection, viewer: Viewer, params: &SearchParams) -> Result<SearchResults> {
+/// Whether a search's hits are read out (snippets, authors) or only counted
+/// (a spelling being tried for "did you mean").
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hits {
+    Shown,
+    Counted,
+}
+
+fn search_uninstrumented(
+    conn: &mut AnyConnection,
+    viewer: Viewer,
+    params: &SearchParams,
+    hits: Hits,
+) -> Result<SearchResults> {
     let mut v = Validator::default();
     v.check(
         params.q.chars().count() <= MAX_QUERY_CHARS,
@@ -237,6 +250,10 @@ fn search_uninstrumented(conn: &mut AnyConnection, viewer: Viewer, params: &Sear
             // Nobody by that name wrote anything.
             None => return Ok(results),
         }
+    }
+    if hits == Hits::Counted {
+        results.total = engine::count_up_to(conn, &query, &conditions, suggest::ENOUGH)?;
+        return Ok(results);
     }
     let found = engine::search(conn, &query, &conditions, PER_PAGE, (page - 1) * PER_PAGE)?;
     results.total = found.total;

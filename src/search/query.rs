@@ -2,12 +2,12 @@
 //! language. Each word or quoted phrase becomes a *unit* that must match
 //! (or any of them, for a title's topic words); a unit may be matched by
 //! alternatives besides what was typed: the other side of a synonym group
-//! of the organisation's dictionary, and a compound's words side by side
-//! (how a document cut in context holds it).
+//! of the organisation's dictionary. (A compound needs none: documents
+//! index the words inside their compounds, and Thai is cut the same alone
+//! as in context.)
 
 use super::lexicon::{self, without_nominalisers, Lexicon};
 use super::text::{terms, MAX_QUERY_TERMS};
-use super::words;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ParsedQuery {
@@ -201,11 +201,6 @@ impl ParsedQuery {
             }
             let term = &rest[0];
             let mut alternatives = vec![Alternative::phrase(vec![term.clone()])];
-            if !lexicon.is_kept(term) {
-                if let Some(compound) = words::compound(term) {
-                    alternatives.push(Alternative::phrase(compound.split));
-                }
-            }
             alternatives.extend(lexicon.synonyms_of(std::slice::from_ref(term)).iter().map(|s| Alternative::all_of(s)));
             units.push(Unit { alternatives });
             at += 1;
@@ -307,13 +302,6 @@ mod tests {
         assert_eq!(q.phrases, vec![vec!["after".to_string(), "action".to_string()]]);
         assert_eq!(q.to_fts5(), "\"review\" AND \"after action\"");
         assert_eq!(q.to_tsquery(), "'review' & ('after' <-> 'action')");
-    }
-
-    #[test]
-    fn a_compound_also_matches_its_words_side_by_side() {
-        let q = ParsedQuery::parse("ปีงบประมาณ");
-        assert_eq!(q.to_tsquery(), "('ปีงบประมาณ' | ('ปี' <-> 'งบ' <-> 'ประมาณ'))");
-        assert_eq!(q.to_fts5(), "(\"ปีงบประมาณ\" OR \"ปี งบ ประมาณ\")");
     }
 
     #[test]

@@ -93,6 +93,9 @@ pub fn recent(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Progress>> {
 /// there is nothing to index yet).
 pub fn on_start(conn: &mut AnyConnection) -> Result<bool> {
     dictionary::install_defaults(conn)?;
+    if dictionary::meta(conn, search_meta_names::TEXT)? == Some(TEXT_VERSION) {
+        return Ok(false);
+    }
     write_tx(conn, |conn| {
         let built_with = dictionary::meta(conn, search_meta_names::TEXT)?.unwrap_or(0);
         if built_with == TEXT_VERSION {

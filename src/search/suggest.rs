@@ -16,8 +16,11 @@ use crate::error::Result;
 
 /// Fewer results than this, and a suggestion is looked for.
 pub const FEW: i64 = 3;
+/// A spelling's results are counted up to this many (more cannot make it
+/// a better suggestion).
+pub const ENOUGH: i64 = 50;
 /// Corrected queries tried at most (each is a search).
-const MAX_TRIES: usize = 6;
+const MAX_TRIES: usize = 4;
 /// Words shorter than this are too easily one letter from anything.
 const MIN_CHARS: usize = 3;
 /// Words of a query tried together as one misspelt word, at most.

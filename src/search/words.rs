@@ -153,10 +153,6 @@ pub struct Compound {
     /// Every word found inside it, in every way of cutting it into as few
     /// words as possible (or one more), the compound itself left out.
     pub parts: Vec<String>,
-    /// The cut into the fewest words: a query for the compound also asks
-    /// for these words side by side, which is how a document cut in context
-    /// holds it.
-    pub split: Vec<String>,
 }
 
 /// The dictionary words a Thai word is made of; `None` when it is not Thai,
@@ -200,8 +196,7 @@ pub fn compound(word: &str) -> Option<Compound> {
             }
         }
     }
-    let split = splits.iter().find(|s| s.len() == fewest[0])?.iter().map(|r| piece(*r)).collect();
-    Some(Compound { parts, split })
+    (!parts.is_empty()).then_some(Compound { parts })
 }
 
 fn collect_splits(
@@ -237,10 +232,9 @@ mod tests {
     fn a_compound_holds_its_words() {
         let e_filing = compound("สารบรรณอิเล็กทรอนิกส์").expect("a compound");
         assert!(e_filing.parts.contains(&"สารบรรณ".to_string()), "{e_filing:?}");
-        assert_eq!(e_filing.split, vec!["สารบรรณ", "อิเล็กทรอนิกส์"]);
         assert!(!e_filing.parts.contains(&"สารบรรณอิเล็กทรอนิกส์".to_string()));
         let hospital = compound("โรงพยาบาล").expect("a compound");
-        assert_eq!(hospital.split, vec!["โรง", "พยาบาล"]);
+        assert_eq!(hospital.parts, vec!["โรง", "พยาบาล"]);
     }
 
     #[test]
