@@ -247,6 +247,25 @@ pub fn export(conn: &mut AnyConnection, scope: &Scope) -> Result<String> {
     Ok(out)
 }
 
+/// Rebuilds shown with a scope's dictionary, newest first: all of them
+/// for the site's; for a community's, full rebuilds and those of its own
+/// words only (another community's words are its own business).
+pub fn rebuilds(conn: &mut AnyConnection, scope: &Scope, limit: usize) -> Result<Vec<rebuild::Progress>> {
+    const LOOK_BACK: i64 = 50;
+    let recent = rebuild::recent(conn, LOOK_BACK)?;
+    let own: Vec<String> = match scope {
+        Scope::Site => return Ok(recent.into_iter().take(limit).collect()),
+        Scope::Community(_) => entries_of(conn, scope)?
+            .into_iter()
+            .filter_map(|e| match e {
+                Entry::Keep(word) => Some(word),
+                Entry::Synonyms(_) => None,
+            })
+            .collect(),
+    };
+    Ok(recent.into_iter().filter(|r| r.words.iter().all(|w| own.contains(w))).take(limit).collect())
+}
+
 /// Reads a dictionary file (see [`export`]).
 pub fn parse_file(file: &str) -> Vec<Entry> {
     file.lines().filter_map(Entry::parse_line).collect()

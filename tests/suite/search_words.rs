@@ -61,6 +61,21 @@ async fn a_name_kept_whole_is_found_whole_and_no_longer_by_its_parts(backend: Ba
     assert_eq!(total(&other, "เพชร").await, 1);
     assert_eq!(total(&other, "เพชรน้ำหนึ่ง").await, 1);
 
+    // A community's facilitator sees the rebuilds of its own words, not the site's.
+    let facilitator = app.user("facil", false);
+    app.make_facilitator(&facilitator, &community);
+    let (status, theirs) = json(
+        app.api()
+            .get(app.url("/api/v1/search/words?community=km"))
+            .bearer_auth(app.token(&facilitator))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{theirs}");
+    assert_eq!(theirs["rebuilds"], body!([]), "{theirs}");
+
     // Only admins keep the site's words; a member is refused.
     let (status, refused) = add_words(&app, &writer_token, body!({"kind": "keep", "words": ["อะไรก็ได้"]})).await;
     assert_eq!(status, 403, "{refused}");

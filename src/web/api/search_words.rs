@@ -15,7 +15,7 @@ use crate::web::session::ApiUser;
 use crate::web::AppState;
 
 /// Rebuilds listed beside the entries.
-const RECENT_REBUILDS: i64 = 5;
+const RECENT_REBUILDS: usize = 5;
 
 pub fn routes(cfg: &mut crate::web::routes::Routes) {
     cfg.get("/search/words", list_api)
@@ -78,7 +78,7 @@ async fn list_api(
             let scope = Scope::for_keeper(conn, viewer, query.community.as_deref())?;
             Ok(Dictionary {
                 entries: dictionary::list(conn, &scope)?,
-                rebuilds: rebuild::recent(conn, RECENT_REBUILDS)?,
+                rebuilds: dictionary::rebuilds(conn, &scope, RECENT_REBUILDS)?,
             })
         })
         .await?;
@@ -122,7 +122,7 @@ async fn change(
         .run(move |conn| {
             let scope = Scope::for_keeper(conn, viewer, community.as_deref())?;
             let added = dictionary::add(conn, viewer, &scope, &entries)?;
-            Ok(Added { added, rebuilds: rebuild::recent(conn, RECENT_REBUILDS)? })
+            Ok(Added { added, rebuilds: dictionary::rebuilds(conn, &scope, RECENT_REBUILDS)? })
         })
         .await?;
     rebuild::spawn(state.db.clone());

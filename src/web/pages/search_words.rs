@@ -69,7 +69,8 @@ async fn render(state: &AppState, session: &Session, slug: Option<String>, downl
             let scope = Scope::for_keeper(conn, viewer, slug.as_deref())?;
             let file = if download { Some(dictionary::export(conn, &scope)?) } else { None };
             let entries = dictionary::list(conn, &scope)?;
-            Ok((scope, entries, rebuild::recent(conn, 5)?, file))
+            let rebuilds = dictionary::rebuilds(conn, &scope, 5)?;
+            Ok((scope, entries, rebuilds, file))
         })
         .await?;
     if let Some(file) = file {
