@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use super::{form_failure, safe_next, see_other};
+use super::{form_failure, safe_next, see_other, EmptyForm};
 use crate::accounts::{self, links, sessions, Client, Registration, User};
 use crate::communities::views as community_views;
 use crate::error::Context as _;
@@ -176,9 +176,6 @@ async fn register(
         }
     }
 }
-
-#[derive(Deserialize)]
-struct EmptyForm {}
 
 /// Ends this browser's session for good (a copy of its cookie stops working
 /// too); the user's other devices stay logged in.

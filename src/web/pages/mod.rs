@@ -109,6 +109,10 @@ fn is_same_site_path(target: &str) -> bool {
 /// Being too quick, or storage that cannot take the write, is said beside
 /// the text (`body`), so the form comes back with what was typed instead of
 /// an error page that loses it.
+/// A form that carries nothing but its CSRF token (a button that acts).
+#[derive(serde::Deserialize)]
+pub struct EmptyForm {}
+
 pub fn form_failure(lang: Lang, err: Error) -> Result<(StatusCode, HashMap<String, String>), AppError> {
     match err {
         Error::StorageUnavailable(reason) => {

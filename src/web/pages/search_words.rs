@@ -6,6 +6,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
+use super::EmptyForm;
 use crate::error::Error;
 use crate::search::dictionary::{self, Scope};
 use crate::search::rebuild;
@@ -37,9 +38,6 @@ struct AddForm {
     #[serde(default)]
     entries: String,
 }
-
-#[derive(Deserialize)]
-struct RemoveForm {}
 
 fn page_of(slug: Option<&str>) -> String {
     match slug {
@@ -136,7 +134,7 @@ async fn site_remove(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,
-    _form: CsrfForm<RemoveForm>,
+    _form: CsrfForm<EmptyForm>,
 ) -> WebResult<HttpResponse> {
     remove(&state, &session, None, path.into_inner()).await
 }
@@ -145,7 +143,7 @@ async fn community_remove(
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<(String, i64)>,
-    _form: CsrfForm<RemoveForm>,
+    _form: CsrfForm<EmptyForm>,
 ) -> WebResult<HttpResponse> {
     let (slug, id) = path.into_inner();
     remove(&state, &session, Some(slug), id).await
