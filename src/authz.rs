@@ -176,3 +176,46 @@ pub fn authorize(viewer: Viewer, standing: Standing, action: Action) -> Result<(
         _ => Err(Error::Forbidden),
     }
 }
+
+/// Site-wide roles beside admin, held in `site_roles`.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct SiteRoles {
+    pub km_officer: bool,
+    pub km_reviewer: bool,
+}
+
+/// What may be done with the organisation's KM plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanAction {
+    /// Any signed-in member of staff reads every plan.
+    Read,
+    /// Write plans, their scopes, areas, activities and indicators; answer
+    /// comments; submit; take reporting rounds.
+    Write,
+    /// Comment on a submitted plan, return it, approve it.
+    Review,
+    /// Appoint KM officers and reviewers.
+    GrantRoles,
+}
+
+pub fn can_plan(viewer: Viewer, roles: SiteRoles, action: PlanAction) -> bool {
+    if viewer.user_id.is_none() {
+        return false;
+    }
+    let admin = viewer.is_admin;
+    match action {
+        PlanAction::Read => true,
+        PlanAction::Write => admin || roles.km_officer,
+        PlanAction::Review => admin || roles.km_reviewer,
+        PlanAction::GrantRoles => admin,
+    }
+}
+
+/// [`can_plan`], as an error a handler can return.
+pub fn authorize_plan(viewer: Viewer, roles: SiteRoles, action: PlanAction) -> Result<()> {
+    match (can_plan(viewer, roles, action), viewer.user_id) {
+        (true, _) => Ok(()),
+        (false, None) => Err(Error::Unauthenticated),
+        (false, Some(_)) => Err(Error::Forbidden),
+    }
+}

@@ -17,6 +17,7 @@ pub mod files;
 pub mod health;
 pub mod i18n;
 pub mod insights;
+pub mod kmplan;
 pub mod knowledge;
 pub mod markdown;
 pub mod memberships;

@@ -189,3 +189,122 @@ text_enum! {
         Declined = "declined",
     }
 }
+
+text_enum! {
+    /// A site-wide role beside admin (`site_roles.role`).
+    SiteRole {
+        /// Writes the organisation's KM plans and reports on them.
+        KmOfficer = "km_officer",
+        /// Sits on the KM committee: comments on plans, returns and approves them.
+        KmReviewer = "km_reviewer",
+    }
+}
+
+text_enum! {
+    /// Where a KM plan is in its review (`km_plans.status`).
+    PlanStatus {
+        Draft = "draft",
+        /// Waiting for the committee; its writers cannot change it meanwhile.
+        Submitted = "submitted",
+        /// Sent back with comments to answer.
+        Returned = "returned",
+        Approved = "approved",
+    }
+}
+
+text_enum! {
+    /// Why a KM scope was chosen: the selection criteria of a Thai KM plan
+    /// (`km_scopes.criteria`, one per line).
+    ScopeCriterion {
+        /// Serves the unit's direction and strategic issues.
+        Strategy = "strategy",
+        /// Brings a clear, visible improvement.
+        VisibleImprovement = "visible_improvement",
+        /// Likely to succeed with the people, budget, technology and time at hand.
+        LikelySuccess = "likely_success",
+        /// Must be done; most staff want it.
+        StaffWantIt = "staff_want_it",
+        /// The executives support it.
+        LeadershipSupport = "leadership_support",
+        /// Knowledge that needs managing urgently.
+        Urgent = "urgent",
+        Other = "other",
+    }
+}
+
+text_enum! {
+    /// Where an activity sits: one of the seven steps of the knowledge
+    /// process, or one of the six change-management elements
+    /// (`km_activities.step`).
+    KmStep {
+        Identify = "identify",
+        Create = "create",
+        Organise = "organise",
+        Codify = "codify",
+        Access = "access",
+        Share = "share",
+        Learn = "learn",
+        Preparation = "preparation",
+        Communication = "communication",
+        ProcessTools = "process_tools",
+        Learning = "learning",
+        Measurement = "measurement",
+        Recognition = "recognition",
+    }
+}
+
+text_enum! {
+    /// How far an activity is (`km_activities.status`).
+    ActivityStatus {
+        Planned = "planned",
+        InProgress = "in_progress",
+        Done = "done",
+        Cancelled = "cancelled",
+    }
+}
+
+text_enum! {
+    /// What an indicator is computed from (`km_indicators.source`).
+    IndicatorSource {
+        /// Entered by hand, with a note and proof.
+        Manual = "manual",
+        /// Knowledge items published in the period with the areas' tags.
+        PublishedItems = "published_items",
+        /// Knowledge items reviewed in the period.
+        ReviewedItems = "reviewed_items",
+        /// Questions with the areas' tags answered in the period.
+        QuestionsAnswered = "questions_answered",
+        /// "I applied this" reports on the areas' knowledge.
+        AppliedReports = "applied_reports",
+        /// Minutes those reports say were saved.
+        MinutesSaved = "minutes_saved",
+        /// People who posted in the areas' threads.
+        Participants = "participants",
+        /// Searches that found nothing and name one of the areas' tags.
+        NoResultSearches = "no_result_searches",
+    }
+}
+
+text_enum! {
+    /// A knowledge area's state on the knowledge map.
+    AreaStatus {
+        /// No knowledge item carries its tags yet.
+        None = "none",
+        /// Only drafts so far.
+        Draft = "draft",
+        Published = "published",
+        /// Published, but a review date has passed.
+        ReviewDue = "review_due",
+    }
+}
+
+text_enum! {
+    /// What a reviewer's comment or a piece of evidence is about.
+    PlanPart {
+        Plan = "plan",
+        Scope = "scope",
+        Area = "area",
+        Activity = "activity",
+        Indicator = "indicator",
+    }
+}

@@ -380,6 +380,9 @@ diesel::joinable!(knowledge_citations -> users (author_id));
 diesel::joinable!(knowledge_contributors -> knowledge_items (item_id));
 diesel::joinable!(knowledge_contributors -> users (user_id));
 diesel::joinable!(knowledge_tags -> knowledge_items (item_id));
+diesel::joinable!(knowledge_applied -> knowledge_items (item_id));
+diesel::joinable!(km_indicator_entries -> km_indicators (indicator_id));
+diesel::joinable!(km_indicators -> km_scopes (scope_id));
 diesel::joinable!(thread_tags -> threads (thread_id));
 diesel::joinable!(user_topics -> users (user_id));
 diesel::joinable!(answer_invitations -> threads (thread_id));
@@ -630,6 +633,146 @@ diesel::joinable!(post_attachments -> posts (post_id));
 diesel::joinable!(revision_attachments -> attachments (attachment_id));
 diesel::joinable!(attachments -> communities (community_id));
 
+diesel::table! {
+    site_roles (user_id, role) {
+        user_id -> BigInt,
+        role -> Text,
+        granted_by -> Nullable<BigInt>,
+        granted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    km_plans (id) {
+        id -> BigInt,
+        fiscal_year -> Integer,
+        unit -> Text,
+        title -> Text,
+        strengths -> Text,
+        weaknesses -> Text,
+        opportunities -> Text,
+        threats -> Text,
+        lessons -> Text,
+        status -> Text,
+        owner_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    km_scopes (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        title -> Text,
+        reason -> Text,
+        criteria -> Text,
+        desired_state -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    km_areas (id) {
+        id -> BigInt,
+        scope_id -> BigInt,
+        title -> Text,
+        tags -> Text,
+        community_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    km_activities (id) {
+        id -> BigInt,
+        scope_id -> BigInt,
+        title -> Text,
+        step -> Text,
+        owner_id -> Nullable<BigInt>,
+        starts_on -> Nullable<Date>,
+        ends_on -> Nullable<Date>,
+        status -> Text,
+        link -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    km_indicators (id) {
+        id -> BigInt,
+        scope_id -> BigInt,
+        title -> Text,
+        source -> Text,
+        area_id -> Nullable<BigInt>,
+        target -> Double,
+        unit -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    km_indicator_entries (id) {
+        id -> BigInt,
+        indicator_id -> BigInt,
+        value -> Double,
+        note -> Text,
+        evidence_url -> Nullable<Text>,
+        entered_by -> Nullable<BigInt>,
+        entered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    km_evidence (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        url -> Text,
+        note -> Text,
+        added_by -> Nullable<BigInt>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    km_comments (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        subject -> Text,
+        subject_id -> BigInt,
+        body -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_by -> Nullable<BigInt>,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    km_plan_events (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        from_status -> Text,
+        to_status -> Text,
+        actor_id -> Nullable<BigInt>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    km_rounds (id) {
+        id -> BigInt,
+        plan_id -> BigInt,
+        label -> Text,
+        snapshot -> Text,
+        taken_by -> Nullable<BigInt>,
+        taken_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     avatars,
     attachments,
@@ -676,4 +819,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     watches,
     user_topics,
     answer_invitations,
+    site_roles,
+    km_plans,
+    km_scopes,
+    km_areas,
+    km_activities,
+    km_indicators,
+    km_indicator_entries,
+    km_evidence,
+    km_comments,
+    km_plan_events,
+    km_rounds,
 );

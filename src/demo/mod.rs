@@ -234,6 +234,87 @@ pub fn load(conn: &mut AnyConnection) -> Result<()> {
             distill_first_thread(conn, as_viewer(t.author), as_viewer("malee"), thread.id, &reply_ids)?;
         }
     }
+    km_plan(conn, admin, find_user(&users, "nipa"))
+}
+
+/// Nipa, the KM officer, has written this fiscal year's KM plan: two
+/// scopes, areas tied to the demo's tags (one already has published
+/// knowledge), activities on the seven steps and indicators.
+fn km_plan(conn: &mut AnyConnection, admin: Viewer, officer: &User) -> Result<()> {
+    use crate::kmplan::{self, ActivityStatus, IndicatorSource, KmStep, NewActivity, NewArea, NewIndicator, NewScope};
+    use crate::vocab::ScopeCriterion;
+    crate::kmplan::roles::grant(conn, admin, &officer.username, crate::vocab::SiteRole::KmOfficer)?;
+    let nipa = officer.viewer();
+    let fiscal_year = crate::insights::period::fiscal_year_of(crate::insights::period::bangkok_today());
+    let plan = kmplan::create(
+        conn,
+        nipa,
+        &kmplan::PlanFields {
+            fiscal_year,
+            title: format!("แผนการจัดการความรู้ ปีงบประมาณ {fiscal_year}"),
+            strengths: "บุคลากรมีประสบการณ์สูง มีชุมชนนักปฏิบัติที่ใช้งานจริง".into(),
+            weaknesses: "ความรู้สำคัญอยู่กับคนไม่กี่คน เอกสารกระจัดกระจาย".into(),
+            opportunities: "ผู้บริหารให้ความสำคัญกับการเป็นองค์กรแห่งการเรียนรู้".into(),
+            threats: "บุคลากรที่มีประสบการณ์จะเกษียณในอีกสามปี".into(),
+            ..Default::default()
+        },
+    )?;
+    let scopes = [
+        (
+            "การบ่งชี้และจัดทำแผนที่ความรู้",
+            "หน่วยงานยังไม่รู้ว่าความรู้ที่จำเป็นอยู่กับใคร",
+            vec![ScopeCriterion::Strategy, ScopeCriterion::Urgent],
+            ("แผนที่ความรู้ของหน่วยงาน", "แผนที่ความรู้"),
+            (KmStep::Identify, "สำรวจความรู้ที่จำเป็นตามประเด็นยุทธศาสตร์"),
+        ),
+        (
+            "งานบริการสารสนเทศ",
+            "ปัญหาเดิมถูกถามซ้ำทุกเดือน",
+            vec![ScopeCriterion::VisibleImprovement, ScopeCriterion::StaffWantIt],
+            ("การแก้ปัญหาเครื่องพิมพ์และเครือข่าย", "เครื่องพิมพ์"),
+            (KmStep::Share, "เวทีเล่าเรื่องวิธีแก้ปัญหาที่เจอบ่อย"),
+        ),
+    ];
+    for (title, reason, criteria, (area, tag), (step, activity)) in scopes {
+        let scope = kmplan::add_scope(
+            conn,
+            nipa,
+            plan.id,
+            &NewScope { title: title.into(), reason: reason.into(), criteria, desired_state: String::new() },
+        )?;
+        let area_id = kmplan::add_area(
+            conn,
+            nipa,
+            scope,
+            &NewArea { title: area.into(), tags: vec![tag.into()], community: None },
+        )?;
+        kmplan::add_activity(
+            conn,
+            nipa,
+            scope,
+            &NewActivity {
+                title: activity.into(),
+                step,
+                owner: Some(officer.username.clone()),
+                starts_on: None,
+                ends_on: None,
+                status: ActivityStatus::InProgress,
+                link: Some(format!("tag:{tag}")),
+            },
+        )?;
+        kmplan::add_indicator(
+            conn,
+            nipa,
+            scope,
+            &NewIndicator {
+                title: format!("ความรู้เรื่อง{area}ที่เผยแพร่"),
+                source: IndicatorSource::PublishedItems,
+                area_id: Some(area_id),
+                target: 3.0,
+                unit: "เรื่อง".into(),
+            },
+        )?;
+    }
     Ok(())
 }
 

@@ -41,10 +41,11 @@ pub enum Flash {
     SparedAQuestion,
     TagsRenamed,
     SearchWordsChanged,
+    KmPlanSaved,
 }
 
 impl Flash {
-    const ALL: [Flash; 22] = [
+    const ALL: [Flash; 23] = [
         Flash::Registered,
         Flash::Joined,
         Flash::Left,
@@ -67,6 +68,7 @@ impl Flash {
         Flash::SparedAQuestion,
         Flash::TagsRenamed,
         Flash::SearchWordsChanged,
+        Flash::KmPlanSaved,
     ];
 
     pub fn word(self) -> &'static str {
@@ -93,6 +95,7 @@ impl Flash {
             Flash::SparedAQuestion => "spared-a-question",
             Flash::TagsRenamed => "tags-renamed",
             Flash::SearchWordsChanged => "search-words-changed",
+            Flash::KmPlanSaved => "km-plan-saved",
         }
     }
 

@@ -590,3 +590,124 @@ async fn a_screenshot_dropped_on_the_reply_box_shows_in_the_reply_in_chromium() 
     screenshot(&c, "e2e-dropped-screenshot").await;
     c.close().await.unwrap();
 }
+
+/// A KM officer builds a plan in Chromium through the pages: the plan, two
+/// scopes with their reasons, knowledge areas tied to tags, activities on
+/// several steps with Thai dates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_km_officer_builds_a_plan_through_the_pages_in_chromium() {
+    let Some((_driver, c, _profile)) = chromium().await else { return };
+    let app = TestApp::start(Backend::Sqlite).await;
+    let admin = app.user("admin", true);
+    let officer = app.user("officer", false);
+    sala::accounts::set_locale(&mut app.conn(), officer.id, "th").unwrap();
+    let granted = app
+        .api()
+        .post(app.url("/api/v1/km-roles"))
+        .bearer_auth(app.token(&admin))
+        .json(&serde_json::json!({"username": "officer", "role": "km_officer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(granted.status(), 204);
+    log_in(&c, &app, "officer").await;
+
+    c.goto(&app.url("/km/plans")).await.unwrap();
+    let year = c.find(Locator::Id("fiscal_year")).await.unwrap();
+    year.clear().await.unwrap();
+    year.send_keys("2570").await.unwrap();
+    c.find(Locator::Id("title")).await.unwrap().send_keys("แผน KM กองคลัง").await.unwrap();
+    c.find(Locator::Css("#new-plan button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".km-scope-form")).await.expect("the new plan's page");
+    let plan_id: i64 = c.current_url().await.unwrap().path().trim_start_matches("/km/plans/").parse().unwrap();
+
+    for (title, reason) in [("งานจัดซื้อจัดจ้าง", "ผิดระเบียบบ่อย"), ("การบริการประชาชน", "ตามยุทธศาสตร์")]
+    {
+        c.find(Locator::Id("scope-title")).await.unwrap().send_keys(title).await.unwrap();
+        c.find(Locator::Css("input[name=criterion_urgent]")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("scope-reason")).await.unwrap().send_keys(reason).await.unwrap();
+        c.find(Locator::Css(".km-scope-form button[type=submit]")).await.unwrap().click().await.unwrap();
+        c.wait().for_element(Locator::XPath(&format!("//h2[contains(., '{title}')]"))).await.expect("the scope");
+    }
+    let scopes: Vec<i64> = {
+        let mut ids = Vec::new();
+        for section in c.find_all(Locator::Css("section.km-scope")).await.unwrap() {
+            let id = section.attr("id").await.unwrap().unwrap();
+            ids.push(id.trim_start_matches("scope-").parse().unwrap());
+        }
+        ids
+    };
+    assert_eq!(scopes.len(), 2);
+
+    for (scope, area, tag, step, activity) in [
+        (scopes[0], "ขั้นตอนจัดซื้อ", "จัดซื้อ", "share", "เวทีแลกเปลี่ยนเรียนรู้"),
+        (scopes[1], "การตอบคำถามประชาชน", "บริการ", "identify", "สำรวจความรู้ที่จำเป็น"),
+    ] {
+        let section = format!("#scope-{scope}");
+        c.find(Locator::Css(&format!("{section} details.km-add:nth-of-type(1) summary")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Id(&format!("area-title-{scope}"))).await.unwrap().send_keys(area).await.unwrap();
+        c.find(Locator::Id(&format!("area-tags-{scope}"))).await.unwrap().send_keys(tag).await.unwrap();
+        c.find(Locator::Css(&format!("{section} .km-area-form button[type=submit]")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .for_element(Locator::XPath(&format!("//tr[contains(@class, 'km-area')]/td[contains(., '{area}')]")))
+            .await
+            .expect("the area");
+
+        c.find(Locator::Css(&format!("{section} details.km-add:nth-of-type(2) summary")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Id(&format!("act-title-{scope}"))).await.unwrap().send_keys(activity).await.unwrap();
+        c.find(Locator::Id(&format!("act-step-{scope}"))).await.unwrap().select_by_value(step).await.unwrap();
+        c.find(Locator::Id(&format!("act-from-{scope}"))).await.unwrap().send_keys("15/11/2569").await.unwrap();
+        c.find(Locator::Id(&format!("act-to-{scope}"))).await.unwrap().send_keys("1/2/2570").await.unwrap();
+        c.find(Locator::Css(&format!("{section} .km-activity-form button[type=submit]")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.wait()
+            .for_element(Locator::XPath(&format!(
+                "//tr[contains(@class, 'km-activity')]/td[contains(., '{activity}')]"
+            )))
+            .await
+            .expect("the activity");
+    }
+    let dates = c.find(Locator::Css(&format!("#scope-{} .km-activity td:nth-child(3)", scopes[0]))).await.unwrap();
+    assert_eq!(dates.text().await.unwrap(), "15 พ.ย. 2569 – 1 ก.พ. 2570");
+    let status = c.find(Locator::Css(&format!("#scope-{} .km-area td:nth-child(2) .badge", scopes[0]))).await.unwrap();
+    assert_eq!(status.text().await.unwrap(), "ยังไม่มีรายการความรู้");
+    screenshot(&c, "e2e-km-plan").await;
+
+    let plan: serde_json::Value = app
+        .api()
+        .get(app.url(&format!("/api/v1/km-plans/{plan_id}")))
+        .bearer_auth(app.token(&admin))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plan["fiscal_year"], 2570);
+    assert_eq!(plan["scopes"][0]["criteria"], serde_json::json!(["urgent"]));
+    assert_eq!(plan["scopes"][0]["areas"][0]["tags"], serde_json::json!(["จัดซื้อ"]));
+    let steps: Vec<&str> =
+        plan["scopes"].as_array().unwrap().iter().map(|s| s["activities"][0]["step"].as_str().unwrap()).collect();
+    assert_eq!(steps, ["share", "identify"]);
+    assert_eq!(plan["scopes"][0]["activities"][0]["starts_on"], "2026-11-15");
+    c.close().await.unwrap();
+}

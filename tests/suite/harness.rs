@@ -460,6 +460,8 @@ pub struct KmFixture {
     pub facilitator: User,
     pub thread_id: i64,
     pub item_id: i64,
+    /// A KM plan the facilitator (also a KM officer) wrote.
+    pub plan_id: i64,
 }
 
 pub fn km_fixture(app: &TestApp) -> KmFixture {
@@ -505,7 +507,56 @@ pub fn km_fixture(app: &TestApp) -> KmFixture {
     knowledge::resolve(conn, asker.viewer(), waiting, Some(answer)).expect("resolve");
     ask(conn, stories.id, "experience", "บทเรียนจากการทำ AAR ครั้งแรก", "ทีมได้เรียนรู้ว่าต้องตั้งคำถามให้ชัด");
     threads::reply(conn, helper.viewer(), thread_id, None, "เพิ่มเติม: ทำแบบสำรวจก่อนก็ได้").expect("reply");
-    KmFixture { community, board, facilitator, thread_id, item_id: item.id }
+    let plan_id = km_plan_fixture(conn, &facilitator);
+    KmFixture { community, board, facilitator, thread_id, item_id: item.id, plan_id }
+}
+
+/// The facilitator, made a KM officer, writes a plan for fiscal year 2570
+/// with a scope, an area tied to the fixture item's tag, an activity and
+/// indicators.
+fn km_plan_fixture(conn: &mut AnyConnection, officer: &User) -> i64 {
+    use diesel::ExpressionMethods;
+    use sala::db::schema::site_roles;
+    use sala::kmplan::{self, IndicatorSource, KmStep, NewActivity, NewArea, NewIndicator, NewScope, PlanFields};
+    diesel::insert_into(site_roles::table)
+        .values((
+            site_roles::user_id.eq(officer.id),
+            site_roles::role.eq(sala::vocab::SiteRole::KmOfficer),
+            site_roles::granted_at.eq(sala::db::now()),
+        ))
+        .execute(conn)
+        .expect("appoint a KM officer");
+    let viewer = officer.viewer();
+    let fields =
+        PlanFields {
+            fiscal_year: 2570, title: "แผนการจัดการความรู้ ปีงบประมาณ 2570".into(), ..Default::default()
+        };
+    let plan = kmplan::create(conn, viewer, &fields).expect("plan");
+    let scope = NewScope {
+        title: "แผนที่ความรู้".into(), reason: "ความรู้อยู่กับคนไม่กี่คน".into(), ..Default::default()
+    };
+    let scope = kmplan::add_scope(conn, viewer, plan.id, &scope).expect("scope");
+    let area = NewArea {
+        title: "การทำแผนที่ความรู้".into(), tags: vec!["แผนที่ความรู้".into()], community: None
+    };
+    kmplan::add_area(conn, viewer, scope, &area).expect("area");
+    let activity = NewActivity {
+        title: "เวทีแลกเปลี่ยนเรียนรู้".into(),
+        step: KmStep::Share,
+        owner: Some(officer.username.clone()),
+        starts_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
+        ends_on: chrono::NaiveDate::from_ymd_opt(2027, 2, 1),
+        status: sala::kmplan::ActivityStatus::Planned,
+        link: Some("tag:แผนที่ความรู้".into()),
+    };
+    kmplan::add_activity(conn, viewer, scope, &activity).expect("activity");
+    for (title, source) in [("ความรู้ที่เผยแพร่", IndicatorSource::PublishedItems), ("ความพึงพอใจ", IndicatorSource::Manual)]
+    {
+        let indicator =
+            NewIndicator { title: title.into(), source, area_id: None, target: 3.0, unit: "เรื่อง".into() };
+        kmplan::add_indicator(conn, viewer, scope, &indicator).expect("indicator");
+    }
+    plan.id
 }
 
 impl KmFixture {
@@ -531,6 +582,9 @@ impl KmFixture {
             format!("/c/{c}/insights"),
             format!("/c/{c}/recognition"),
             format!("/c/{c}/search-words"),
+            "/km/plans".into(),
+            format!("/km/plans/{}", self.plan_id),
+            format!("/km/plans/{}/report", self.plan_id),
             "/settings".into(),
             "/settings/subscriptions".into(),
             "/notifications".into(),

@@ -20,6 +20,7 @@ mod flows;
 mod hardening;
 mod insights;
 mod invitations;
+mod km_plans;
 mod knowledge;
 mod large_threads;
 mod mentions;

@@ -10,6 +10,7 @@ pub mod files;
 pub mod forum;
 mod insights;
 mod invitations;
+mod km_plans;
 mod knowledge;
 mod moderation;
 pub mod openapi;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     forum::routes(cfg);
     insights::routes(cfg);
     invitations::routes(cfg);
+    km_plans::routes(cfg);
     knowledge::routes(cfg);
     moderation::routes(cfg);
     search::routes(cfg);

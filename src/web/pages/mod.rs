@@ -7,6 +7,7 @@ mod communities;
 pub mod files;
 mod insights;
 mod invitations;
+mod km_plans;
 mod knowledge;
 mod mail;
 mod moderation;
@@ -42,6 +43,7 @@ pub fn routes(cfg: &mut crate::web::routes::Routes) {
     moderation::routes(cfg);
     privacy::routes(cfg);
     search::routes(cfg);
+    km_plans::routes(cfg);
     search_words::routes(cfg);
     similar::routes(cfg);
     sso::routes(cfg);

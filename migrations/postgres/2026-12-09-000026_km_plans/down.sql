@@ -1,0 +1,11 @@
+DROP TABLE km_rounds;
+DROP TABLE km_plan_events;
+DROP TABLE km_comments;
+DROP TABLE km_evidence;
+DROP TABLE km_indicator_entries;
+DROP TABLE km_indicators;
+DROP TABLE km_activities;
+DROP TABLE km_areas;
+DROP TABLE km_scopes;
+DROP TABLE km_plans;
+DROP TABLE site_roles;
