@@ -1133,3 +1133,5 @@ error-km-plan-wrong-state = The plan cannot move there from where it is.
 error-km-comment-answered = That comment is already answered.
 km-evidence-add = Attach evidence
 km-evidence-note = What it shows
+km-by-unit = By unit
+km-no-unit = no unit given

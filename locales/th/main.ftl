@@ -1095,3 +1095,5 @@ error-km-plan-wrong-state = เปลี่ยนสถานะแผนจา�
 error-km-comment-answered = ข้อเสนอแนะนี้ตอบไปแล้ว
 km-evidence-add = แนบหลักฐาน
 km-evidence-note = หลักฐานนี้แสดงอะไร
+km-by-unit = แยกตามหน่วยงาน
+km-no-unit = ไม่ระบุหน่วยงาน

@@ -110,10 +110,12 @@ pub fn percent_of_target(target: f64, actual: Option<f64>) -> Option<i64> {
 
 /// A computed indicator's figure over `range`, from the evidence carrying
 /// `tags` in the `reach` communities; `None` for manual indicators.
+/// `unit`, when the plan is one unit's, narrows "participants" to its staff.
 pub fn figure(
     conn: &mut AnyConnection,
     source: IndicatorSource,
     reach: &[i64],
+    unit: Option<&str>,
     tags: &[String],
     (from, to): Range,
 ) -> Result<Option<f64>> {
@@ -170,15 +172,11 @@ pub fn figure(
                 unique.into_iter().flatten().map(f64::from).sum()
             })
         }
-        IndicatorSource::Participants => count(
-            posts::table
-                .inner_join(threads::table.inner_join(boards::table).inner_join(thread_tags::table))
-                .filter(thread_tags::tag.eq_any(tags))
-                .filter(boards::community_id.eq_any(reach))
-                .filter(posts::is_deleted.eq(false))
-                .filter(posts::created_at.ge(from).and(posts::created_at.lt(to)))
-                .select(posts::author_id)
-                .load(conn)?,
+        IndicatorSource::Participants => Some(
+            participants(conn, reach, tags, (from, to))?
+                .into_iter()
+                .filter(|(_, their_unit)| unit.is_none_or(|u| u == their_unit))
+                .count() as f64,
         ),
         IndicatorSource::NoResultSearches => {
             let mut ids = Vec::new();
@@ -195,6 +193,50 @@ pub fn figure(
             count(ids)
         }
     })
+}
+
+/// Everyone who posted in threads carrying `tags` over the range, with
+/// their unit, once each.
+fn participants(
+    conn: &mut AnyConnection,
+    reach: &[i64],
+    tags: &[String],
+    (from, to): Range,
+) -> Result<Vec<(i64, String)>> {
+    let rows: Vec<(i64, String)> = posts::table
+        .inner_join(threads::table.inner_join(boards::table).inner_join(thread_tags::table))
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(thread_tags::tag.eq_any(tags))
+        .filter(boards::community_id.eq_any(reach))
+        .filter(posts::is_deleted.eq(false))
+        .filter(posts::created_at.ge(from).and(posts::created_at.lt(to)))
+        .select((posts::author_id, users::unit))
+        .load(conn)?;
+    let mut seen = HashSet::new();
+    Ok(rows.into_iter().filter(|(id, _)| seen.insert(*id)).collect())
+}
+
+/// How many people of each unit took part, most first (people without a
+/// unit under an empty name).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct UnitCount {
+    pub unit: String,
+    pub people: i64,
+}
+
+pub fn participants_by_unit(
+    conn: &mut AnyConnection,
+    reach: &[i64],
+    tags: &[String],
+    range: Range,
+) -> Result<Vec<UnitCount>> {
+    let mut by_unit: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for (_, unit) in participants(conn, reach, tags, range)? {
+        *by_unit.entry(unit.trim().to_owned()).or_default() += 1;
+    }
+    let mut counts: Vec<UnitCount> = by_unit.into_iter().map(|(unit, people)| UnitCount { unit, people }).collect();
+    counts.sort_by(|a, b| b.people.cmp(&a.people).then_with(|| a.unit.cmp(&b.unit)));
+    Ok(counts)
 }
 
 fn escape_like(text: &str) -> String {

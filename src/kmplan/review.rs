@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::views::{indicator_figure, scope_rows, Context, ScopeParts};
+use super::stored::{indicator_figure, scope_rows, Context, ScopeParts};
 use super::{evidence, part_plan, plan, roles};
 use crate::authz::{authorize_plan, PlanAction, Viewer};
 use crate::db::schema::{
@@ -57,7 +57,7 @@ pub fn move_to(conn: &mut AnyConnection, viewer: Viewer, plan_id: i64, to: PlanS
             .get_result(conn)?;
         match (from, to) {
             (PlanStatus::Draft | PlanStatus::Returned, PlanStatus::Submitted) => {
-                if super::views::scope_rows(conn, plan_id)?.is_empty() {
+                if scope_rows(conn, plan_id)?.is_empty() {
                     return Err(Error::Refused("error-km-plan-empty"));
                 }
                 if open > 0 {

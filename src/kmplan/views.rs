@@ -10,13 +10,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::evidence::{self, AreaItem, LinkProgress, Range};
+use super::evidence::{self, AreaItem, LinkProgress, Range, UnitCount};
 use super::review::{self, Round};
-use super::{roles, ActivityRow, AreaRow, IndicatorRow, Plan, ScopeRow};
+use super::stored::{indicator_figure, indicator_tags, scope_rows, Context, ScopeParts};
+use super::{roles, AreaRow, Plan};
 use crate::authz::{authorize_plan, can_plan, PlanAction, Viewer};
 use crate::db::schema::{
-    communities, km_activities as activities, km_areas as areas, km_comments as comments, km_evidence,
-    km_indicator_entries as entries, km_indicators as indicators, km_plan_events as events, km_scopes as scopes, users,
+    communities, km_comments as comments, km_evidence, km_indicator_entries as entries, km_indicators as indicators,
+    km_plan_events as events, km_scopes as scopes, users,
 };
 use crate::db::AnyConnection;
 use crate::error::Result;
@@ -118,6 +119,8 @@ pub struct IndicatorView {
     /// The figure quarter by quarter (October first), for the trend; none
     /// for quarters still to come.
     pub quarters: Vec<Option<f64>>,
+    /// For "participants": how many people of each unit took part.
+    pub by_unit: Vec<UnitCount>,
     /// A manual indicator's entries, oldest first.
     pub entries: Vec<EntryView>,
     pub evidence: Vec<EvidenceLink>,
@@ -183,100 +186,6 @@ fn people(conn: &mut AnyConnection, ids: impl IntoIterator<Item = Option<i64>>) 
         .select((users::id, users::username, users::display_name))
         .load(conn)?;
     Ok(rows.into_iter().map(|(id, username, display_name)| (id, Person { username, display_name })).collect())
-}
-
-/// What the plan's figures are counted over.
-pub struct Context {
-    pub reach: Vec<i64>,
-    pub range: Range,
-    pub period: Period,
-}
-
-impl Context {
-    pub fn of(conn: &mut AnyConnection, plan: &Plan) -> Result<Context> {
-        let period = Period::fiscal_year(plan.fiscal_year);
-        Ok(Context { reach: evidence::reach_of(conn, plan)?, range: period.utc_range(), period })
-    }
-}
-
-/// An indicator's tags: its area's, or every area's of its scope.
-fn indicator_tags(indicator: &IndicatorRow, scope_areas: &[AreaRow]) -> Vec<String> {
-    let mut tags: Vec<String> = scope_areas
-        .iter()
-        .filter(|a| indicator.area_id.is_none_or(|id| id == a.id))
-        .flat_map(AreaRow::tag_list)
-        .collect();
-    tags.sort();
-    tags.dedup();
-    tags
-}
-
-/// An indicator's figure over `range`: computed, or the latest entry made
-/// before its end.
-pub fn indicator_figure(
-    conn: &mut AnyConnection,
-    ctx: &Context,
-    indicator: &IndicatorRow,
-    scope_areas: &[AreaRow],
-    range: Range,
-) -> Result<Option<f64>> {
-    if indicator.source == IndicatorSource::Manual {
-        return Ok(entries::table
-            .filter(entries::indicator_id.eq(indicator.id))
-            .filter(entries::entered_at.lt(range.1))
-            .order((entries::entered_at.desc(), entries::id.desc()))
-            .select(entries::value)
-            .first(conn)
-            .optional()?);
-    }
-    let tags = indicator_tags(indicator, scope_areas);
-    evidence::figure(conn, indicator.source, &ctx.reach, &tags, range)
-}
-
-/// One scope's rows and the rows of its parts.
-pub struct ScopeParts {
-    pub scope: ScopeRow,
-    pub areas: Vec<AreaRow>,
-    pub activities: Vec<ActivityRow>,
-    pub indicators: Vec<IndicatorRow>,
-}
-
-/// The plan's scopes, each with its areas, activities and indicators as
-/// stored.
-pub fn scope_rows(conn: &mut AnyConnection, plan_id: i64) -> Result<Vec<ScopeParts>> {
-    let scope_list: Vec<ScopeRow> = scopes::table
-        .filter(scopes::plan_id.eq(plan_id))
-        .order(scopes::id.asc())
-        .select(ScopeRow::as_select())
-        .load(conn)?;
-    let ids: Vec<i64> = scope_list.iter().map(|s| s.id).collect();
-    let area_list: Vec<AreaRow> = areas::table
-        .filter(areas::scope_id.eq_any(&ids))
-        .order(areas::id.asc())
-        .select(AreaRow::as_select())
-        .load(conn)?;
-    let activity_list: Vec<ActivityRow> = activities::table
-        .filter(activities::scope_id.eq_any(&ids))
-        .order((activities::starts_on.asc(), activities::id.asc()))
-        .select(ActivityRow::as_select())
-        .load(conn)?;
-    let indicator_list: Vec<IndicatorRow> = indicators::table
-        .filter(indicators::scope_id.eq_any(&ids))
-        .order(indicators::id.asc())
-        .select(IndicatorRow::as_select())
-        .load(conn)?;
-    Ok(scope_list
-        .into_iter()
-        .map(|scope| {
-            let of = |sid: i64| sid == scope.id;
-            ScopeParts {
-                areas: area_list.iter().filter(|r| of(r.scope_id)).cloned().collect(),
-                activities: activity_list.iter().filter(|r| of(r.scope_id)).cloned().collect(),
-                indicators: indicator_list.iter().filter(|r| of(r.scope_id)).cloned().collect(),
-                scope,
-            }
-        })
-        .collect())
 }
 
 fn evidence_of(conn: &mut AnyConnection, plan_id: i64) -> Result<HashMap<(PlanPart, i64), Vec<EvidenceLink>>> {
@@ -439,6 +348,15 @@ pub fn plan_view(conn: &mut AnyConnection, viewer: Viewer, plan_id: i64) -> Resu
                     if *started { indicator_figure(conn, &ctx, &indicator, &area_rows, *quarter)? } else { None };
                 trend.push(figure);
             }
+            let by_unit = match indicator.source {
+                IndicatorSource::Participants => evidence::participants_by_unit(
+                    conn,
+                    &ctx.reach,
+                    &indicator_tags(&indicator, &area_rows),
+                    ctx.range,
+                )?,
+                _ => Vec::new(),
+            };
             let entries = entry_rows
                 .iter()
                 .filter(|e| e.indicator_id == indicator.id)
@@ -460,6 +378,7 @@ pub fn plan_view(conn: &mut AnyConnection, viewer: Viewer, plan_id: i64) -> Resu
                 actual,
                 percent_of_target: evidence::percent_of_target(indicator.target, actual),
                 quarters: trend,
+                by_unit,
                 entries,
                 evidence: evidence_links.get(&(PlanPart::Indicator, indicator.id)).cloned().unwrap_or_default(),
             });

@@ -556,3 +556,49 @@ async fn the_annual_report_straddles_the_calendar_year_in_thai(backend: Backend)
     );
 }
 both_backends!(the_annual_report_straddles_the_calendar_year_in_thai);
+
+async fn participation_counts_the_plans_unit(backend: Backend) {
+    use sala::db::schema::users;
+    let app = TestApp::start(backend).await;
+    let admin = app.user("admin", true);
+    let officer = app.user("officer", false);
+    appoint(&app, &admin, "officer", "km_officer").await;
+    let (finance, board) = app.community("finance");
+    let people = [("somsri", "กองคลัง"), ("manop", "กองคลัง"), ("preecha", "กองการเจ้าหน้าที่")];
+    let mut posters = Vec::new();
+    for (name, unit) in people {
+        let user = app.user(name, false);
+        diesel::update(users::table.find(user.id)).set(users::unit.eq(unit)).execute(&mut app.conn()).unwrap();
+        app.join(&user, &finance);
+        posters.push(user);
+    }
+    let input = NewThread {
+        kind: "question".into(),
+        title: "เบิกค่าเดินทางไปราชการ".into(),
+        body: "ต้องแนบอะไรบ้าง".into(),
+        tags: "จัดซื้อ".into(),
+    };
+    let thread = forum::create_thread(&mut app.conn(), posters[0].viewer(), board.id, &input).unwrap().0;
+    for who in &posters[1..] {
+        forum::reply(&mut app.conn(), who.viewer(), thread.id, None, "แนบใบเสร็จครับ").unwrap();
+    }
+    let mut figures = Vec::new();
+    for unit in ["กองคลัง", ""] {
+        let built = build_plan(&app, &officer, this_fiscal_year(), unit).await;
+        let (status, body) = call(
+            &app,
+            Some(&officer),
+            "POST",
+            &format!("/api/v1/km-scopes/{}/indicators", built.scopes[0]),
+            json!({"title": "ผู้ร่วมแลกเปลี่ยน", "source": "participants", "target": 10, "unit": "คน"}),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let plan = plan_of(&app, &officer, built.plan_id).await;
+        figures.push(indicator(&plan, "ผู้ร่วมแลกเปลี่ยน").clone());
+    }
+    assert_eq!(figures[0]["actual"], 2.0, "a unit's plan counts its own staff: {}", figures[0]);
+    assert_eq!(figures[1]["actual"], 3.0, "the organisation's plan counts everyone");
+    assert_eq!(figures[1]["by_unit"], json!([{"unit": "กองคลัง", "people": 2}, {"unit": "กองการเจ้าหน้าที่", "people": 1}]));
+}
+both_backends!(participation_counts_the_plans_unit);
