@@ -76,6 +76,11 @@ impl Lang {
         LOCALES.lookup(&self.id(), key)
     }
 
+    /// The message `key`, if the translation files have it.
+    pub fn try_t(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.id(), key)
+    }
+
     pub fn t_args(self, key: &str, args: &[(&str, FluentValue<'static>)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue<'static>> =
             args.iter().map(|(k, v)| (Cow::Owned((*k).to_owned()), v.clone())).collect();

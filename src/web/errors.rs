@@ -280,7 +280,16 @@ pub async fn render_errors(
                 ctx.insert("lang", &lang);
                 ctx.insert("status", &status.as_u16());
                 ctx.insert("message", &body.detail);
-                ctx.insert("errors", &body.errors);
+                let labelled: Vec<LabelledField> = body
+                    .errors
+                    .iter()
+                    .map(|e| LabelledField {
+                        label: lang.try_t(&format!("field-{}", e.field)).unwrap_or_else(|| e.field.clone()),
+                        message: e.message.clone(),
+                    })
+                    .collect();
+                ctx.insert("errors", &labelled);
+                ctx.insert("back", &same_site_referer(&http_req, &state.config.base_url));
                 ctx.insert("assets", &state.assets.urls);
                 ctx.insert("user", &Option::<()>::None);
                 ctx.insert("csrf", "");
@@ -290,6 +299,22 @@ pub async fn render_errors(
         builder.content_type("text/html; charset=utf-8").body(html)
     };
     Ok(ServiceResponse::new(http_req, new_res))
+}
+
+/// A field's error as the HTML error page lists it.
+#[derive(Serialize)]
+struct LabelledField {
+    label: String,
+    message: String,
+}
+
+/// The page a failed form came from, when it is one of Sala's: the error
+/// page links back to it (the browser keeps what was typed there).
+fn same_site_referer(req: &actix_web::HttpRequest, base_url: &str) -> Option<String> {
+    let referer = req.headers().get(header::REFERER)?.to_str().ok()?;
+    let path = referer.strip_prefix(base_url.trim_end_matches('/'))?;
+    (path.starts_with('/') && !path.starts_with("//") && req.method() == actix_web::http::Method::POST)
+        .then(|| path.to_owned())
 }
 
 pub fn urlencode(s: &str) -> String {

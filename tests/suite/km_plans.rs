@@ -406,6 +406,25 @@ async fn a_manual_indicator_keeps_its_history(backend: Backend) {
     assert_eq!(activity["evidence"][0]["note"], "ภาพเวที");
     let page = browser.get(&format!("/km/plans/{}", built.plan_id)).await;
     assert!(page.body.contains("photos&#x2F;forum.jpg") && page.body.contains("ภาพเวที"), "the page links the evidence");
+
+    // A figure that is not a number: the error page names the field in
+    // words and leads back to the plan's form.
+    let plan_page = app.url(&format!("/km/plans/{}", built.plan_id));
+    let refused = browser
+        .client
+        .post(app.url(&format!("/km/indicators/{manual}/entries")))
+        .header("referer", &plan_page)
+        .form(&[("csrf", page.csrf().as_str()), ("value", "แปดสิบ"), ("note", "ผลสำรวจ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("<strong>Figure</strong>") || body.contains("<strong>ผล</strong>"), "{body}");
+    assert!(
+        body.contains(&format!("href=\"&#x2F;km&#x2F;plans&#x2F;{}\"", built.plan_id)),
+        "a way back to the form: {body}"
+    );
 }
 both_backends!(a_manual_indicator_keeps_its_history);
 
