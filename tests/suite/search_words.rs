@@ -174,3 +174,98 @@ async fn did_you_mean_corrects_one_letter_in_thai_and_english(backend: Backend) 
     assert_eq!(found["did_you_mean"], Value::Null, "{found}");
 }
 both_backends!(did_you_mean_corrects_one_letter_in_thai_and_english);
+
+/// An index built by older text rules (`rebuild::TEXT_VERSION` moved on) is
+/// rebuilt in the background when a server starts on it, and search finds
+/// again what it had lost.
+async fn a_server_started_on_an_index_of_older_rules_rebuilds_it(backend: Backend) {
+    use diesel::prelude::*;
+    use sala::db::schema::search_meta;
+    use sala::search::{engine, rebuild};
+    /// The version of the text rules the index says it was built with.
+    const TEXT: &str = "text";
+    let app = TestApp::start(backend).await;
+    let (community, board) = app.community("km");
+    let writer = app.user("writer", false);
+    app.join(&writer, &community);
+    api_thread(&app, &app.token(&writer), board.id, "question", "ระบบสารบรรณอิเล็กทรอนิกส์ใช้อย่างไร", "ส่งหนังสือเวียน").await;
+    assert_eq!(total(&app, "สารบรรณ").await, 1);
+    {
+        let conn = &mut app.conn();
+        sala::db::write_tx(conn, engine::clear).unwrap();
+        diesel::update(search_meta::table.filter(search_meta::name.eq(TEXT)))
+            .set(search_meta::value.eq(rebuild::TEXT_VERSION - 1))
+            .execute(conn)
+            .unwrap();
+    }
+    assert_eq!(total(&app, "สารบรรณ").await, 0, "the old index lost the post");
+
+    let restarted = app.another_instance(|_| {}).await;
+    let mut found = 0;
+    for _ in 0..100 {
+        found = total(&restarted, "สารบรรณ").await;
+        if found == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(found, 1, "the rebuild indexed the post again");
+    let conn = &mut restarted.conn();
+    let built_with: i64 =
+        search_meta::table.filter(search_meta::name.eq(TEXT)).select(search_meta::value).first(conn).unwrap();
+    assert_eq!(built_with, rebuild::TEXT_VERSION);
+    let jobs = rebuild::recent(conn, 5).unwrap();
+    assert!(jobs.iter().any(|j| j.words.is_empty() && j.finished && j.done == j.total), "a full rebuild ran: {jobs:?}");
+}
+both_backends!(a_server_started_on_an_index_of_older_rules_rebuilds_it);
+
+/// A rebuild whose instance died (its lease lapsed) is taken over from the
+/// start by the next instance that looks; one still held is left alone.
+async fn a_lapsed_rebuild_lease_is_taken_over(backend: Backend) {
+    use diesel::prelude::*;
+    use sala::db::schema::search_rebuilds;
+    use sala::search::{engine, rebuild};
+    let app = TestApp::start(backend).await;
+    let (community, board) = app.community("km");
+    let writer = app.user("writer", false);
+    app.join(&writer, &community);
+    api_thread(&app, &app.token(&writer), board.id, "question", "ขั้นตอนเบิกจ่ายงบประมาณ", "ต้องใช้เอกสารอะไร").await;
+    let (lapsed, held) = {
+        let conn = &mut app.conn();
+        sala::db::write_tx(conn, engine::clear).unwrap();
+        let lapsed = rebuild::enqueue(conn, &[]).unwrap();
+        let held = rebuild::enqueue(conn, &[]).unwrap();
+        let now = sala::db::now();
+        for (id, until) in [(lapsed, now - chrono::Duration::minutes(1)), (held, now + chrono::Duration::hours(1))] {
+            diesel::update(search_rebuilds::table.find(id))
+                .set((
+                    search_rebuilds::claimed_by.eq("an-instance-that-died"),
+                    search_rebuilds::lease_until.eq(until),
+                    search_rebuilds::done.eq(7),
+                ))
+                .execute(conn)
+                .unwrap();
+        }
+        (lapsed, held)
+    };
+    assert_eq!(total(&app, "เบิกจ่าย").await, 0);
+    assert_eq!(rebuild::run_pending(&app.state.db).unwrap(), 1, "only the lapsed job is taken");
+    assert_eq!(total(&app, "เบิกจ่าย").await, 1, "the job that was taken over indexed the post");
+    let conn = &mut app.conn();
+    let state = |id: i64| -> (String, Option<chrono::NaiveDateTime>) {
+        search_rebuilds::table
+            .find(id)
+            .select((search_rebuilds::claimed_by.assume_not_null(), search_rebuilds::finished_at))
+            .first(&mut app.conn())
+            .unwrap()
+    };
+    let (claimed_by, finished) = state(lapsed);
+    assert_ne!(claimed_by, "an-instance-that-died");
+    assert!(finished.is_some());
+    let jobs = rebuild::recent(conn, 5).unwrap();
+    let taken = jobs.iter().find(|j| j.id == lapsed).unwrap();
+    assert_eq!(taken.done, taken.total, "counted again from the start");
+    let (claimed_by, finished) = state(held);
+    assert_eq!((claimed_by.as_str(), finished), ("an-instance-that-died", None), "a live lease is left alone");
+}
+both_backends!(a_lapsed_rebuild_lease_is_taken_over);
