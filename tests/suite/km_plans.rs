@@ -544,6 +544,7 @@ async fn the_annual_report_straddles_the_calendar_year_in_thai(backend: Backend)
     let report = browser.get(&format!("/km/plans/{}/report", built.plan_id)).await;
     assert_eq!(report.status, 200, "{}", report.body);
     assert!(report.body.contains("รายงานผลการจัดการความรู้ประจำปี"), "Thai heading");
+    assert!(report.body.contains("Annual KM report"), "bilingual: the English heading beside it");
     assert!(report.body.contains("1 ต.ค. 2569 – 30 ก.ย. 2570"), "the fiscal year in Buddhist-era dates");
     assert!(report.body.contains("15 พ.ย. 2569 – 1 ก.พ. 2570"), "an activity across the new year, in BE");
     assert!(report.body.contains("<svg"), "the chart is drawn on the server");
