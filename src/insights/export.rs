@@ -15,13 +15,26 @@ pub fn csv(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>> {
     let mut out = UTF8_BOM.to_vec();
     {
         let mut writer = ::csv::Writer::from_writer(&mut out);
-        writer.write_record(header).context("writing a CSV header")?;
+        writer.write_record(header.iter().map(|cell| inert(cell))).context("writing a CSV header")?;
         for row in rows {
-            writer.write_record(row).context("writing a CSV row")?;
+            writer.write_record(row.iter().map(|cell| inert(cell))).context("writing a CSV row")?;
         }
         writer.flush().context("finishing a CSV")?;
     }
     Ok(out)
+}
+
+/// A cell a spreadsheet will not run: text that starts like a formula
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading
+/// apostrophe, which Excel and LibreOffice show as plain text. Numbers
+/// stay numbers. Search queries and titles are typed by anyone.
+fn inert(cell: &str) -> String {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
 }
 
 /// One bar per label, with the title above; an accessible SVG whose text
@@ -82,5 +95,18 @@ mod tests {
         let svg = bar_chart("คำถามต่อเดือน", &["ต.ค. 2569".into(), "พ.ย. 2569".into()], &[3, 5]).unwrap();
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
         assert!(svg.contains("คำถามต่อเดือน") && svg.contains("ต.ค. 2569"));
+    }
+
+    #[test]
+    fn cells_that_start_like_formulas_stay_text() {
+        let rows = vec![vec![
+            "=HYPERLINK(\"http://x\")".to_owned(),
+            "-12.5".to_owned(),
+            "@SUM(A1)".to_owned(),
+            "งบ".to_owned(),
+        ]];
+        let bytes = csv(&["q".to_owned(), "n".to_owned(), "a".to_owned(), "t".to_owned()], &rows).unwrap();
+        let text = std::str::from_utf8(&bytes[UTF8_BOM.len()..]).unwrap();
+        assert_eq!(text.lines().nth(1).unwrap(), "\"'=HYPERLINK(\"\"http://x\"\")\",-12.5,'@SUM(A1),งบ");
     }
 }
