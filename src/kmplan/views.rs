@@ -45,7 +45,8 @@ pub struct AreaView {
     pub id: i64,
     pub title: String,
     pub tags: Vec<String>,
-    /// The one community it looks in (slug); none for all.
+    /// The one community it looks in (slug); none for all, or when the
+    /// reader may not see that community.
     pub community: Option<String>,
     pub status: AreaStatus,
     /// Knowledge items published (or published and due for review).
@@ -214,9 +215,12 @@ fn area_view(
     found: &[AreaItem],
     area: &AreaRow,
 ) -> Result<AreaView> {
+    // A private community's name stays hidden from readers outside it.
     let community = match area.community_id {
-        Some(id) => communities::table.find(id).select(communities::slug).first(conn).optional()?,
-        None => None,
+        Some(id) if viewer_reach.contains(&id) => {
+            communities::table.find(id).select(communities::slug).first(conn).optional()?
+        }
+        _ => None,
     };
     let mut ranked: Vec<(f64, Person)> = Vec::new();
     for tag in area.tag_list() {

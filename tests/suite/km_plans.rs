@@ -225,6 +225,21 @@ async fn areas_and_indicators_follow_published_knowledge(backend: Backend) {
         area(&plan_of(&app, &staff, insiders.plan_id).await, "ขั้นตอนจัดซื้อ")["items"].as_array().unwrap().is_empty(),
         "a reader outside the private community is not shown its item's title"
     );
+    let (status, body) = call(
+        &app,
+        Some(&insider),
+        "POST",
+        &format!("/api/v1/km-scopes/{}/areas", insiders.scopes[1]),
+        json!({"title": "งานตรวจสอบภายใน", "tags": ["ตรวจสอบ"], "community": "audit"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(area(&plan_of(&app, &insider, insiders.plan_id).await, "งานตรวจสอบภายใน")["community"], "audit");
+    assert_eq!(
+        area(&plan_of(&app, &staff, insiders.plan_id).await, "งานตรวจสอบภายใน")["community"],
+        Value::Null,
+        "a private community stays unnamed to readers outside it"
+    );
 
     // A second plan for the same unit and year is refused.
     let (status, body) =
