@@ -140,6 +140,17 @@ pub struct PlanFields {
     pub lessons: String,
 }
 
+/// The account a typed username (with or without its `@`) names; an error
+/// on `field` when there is none.
+fn user_id(conn: &mut AnyConnection, field: &str, username: &str) -> Result<i64> {
+    crate::db::schema::users::table
+        .filter(crate::db::schema::users::username.eq(username.trim().trim_start_matches('@').to_lowercase()))
+        .select(crate::db::schema::users::id)
+        .first::<i64>(conn)
+        .optional()?
+        .ok_or_else(|| Error::invalid(field, "error-km-no-such-person"))
+}
+
 pub fn plan(conn: &mut AnyConnection, id: i64) -> Result<Plan> {
     Ok(plans::table.find(id).select(Plan::as_select()).first(conn)?)
 }

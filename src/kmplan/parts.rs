@@ -11,7 +11,7 @@ use super::{MAX_TAGS_PER_AREA, MAX_TEXT, MAX_TITLE, MAX_URL};
 use crate::authz::Viewer;
 use crate::db::schema::{
     communities, km_activities as activities, km_areas as areas, km_evidence, km_indicator_entries as entries,
-    km_indicators as indicators, km_scopes as scopes, users,
+    km_indicators as indicators, km_scopes as scopes,
 };
 use crate::db::{now, write_tx, AnyConnection};
 use crate::error::{Error, FieldError, Result, Validator};
@@ -171,14 +171,7 @@ fn checked_link(conn: &mut AnyConnection, raw: &str) -> Result<Option<String>> {
 
 fn user_id_of(conn: &mut AnyConnection, username: Option<&str>) -> Result<Option<i64>> {
     match username.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(name) => Ok(Some(
-            users::table
-                .filter(users::username.eq(name.trim_start_matches('@').to_lowercase()))
-                .select(users::id)
-                .first::<i64>(conn)
-                .optional()?
-                .ok_or_else(|| Error::invalid("owner", "error-km-no-such-person"))?,
-        )),
+        Some(name) => Ok(Some(super::user_id(conn, "owner", name)?)),
         None => Ok(None),
     }
 }

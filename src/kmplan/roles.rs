@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::authz::{authorize_plan, PlanAction, SiteRoles, Viewer};
 use crate::db::schema::{site_roles, users};
 use crate::db::{now, write_tx, AnyConnection};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::vocab::SiteRole;
 
 /// The roles a viewer holds (none for the anonymous).
@@ -40,19 +40,10 @@ pub fn holders(conn: &mut AnyConnection) -> Result<Vec<Holder>> {
         .collect())
 }
 
-fn person(conn: &mut AnyConnection, username: &str) -> Result<i64> {
-    users::table
-        .filter(users::username.eq(username.trim().trim_start_matches('@').to_lowercase()))
-        .select(users::id)
-        .first::<i64>(conn)
-        .optional()?
-        .ok_or_else(|| Error::invalid("username", "error-km-no-such-person"))
-}
-
 /// Gives `username` a role (again is fine).
 pub fn grant(conn: &mut AnyConnection, viewer: Viewer, username: &str, role: SiteRole) -> Result<()> {
     authorize_plan(viewer, of(conn, viewer)?, PlanAction::GrantRoles)?;
-    let user_id = person(conn, username)?;
+    let user_id = super::user_id(conn, "username", username)?;
     write_tx(conn, |conn| {
         let held: i64 = site_roles::table
             .filter(site_roles::user_id.eq(user_id))
@@ -75,7 +66,7 @@ pub fn grant(conn: &mut AnyConnection, viewer: Viewer, username: &str, role: Sit
 
 pub fn revoke(conn: &mut AnyConnection, viewer: Viewer, username: &str, role: SiteRole) -> Result<()> {
     authorize_plan(viewer, of(conn, viewer)?, PlanAction::GrantRoles)?;
-    let user_id = person(conn, username)?;
+    let user_id = super::user_id(conn, "username", username)?;
     diesel::delete(site_roles::table.filter(site_roles::user_id.eq(user_id)).filter(site_roles::role.eq(role)))
         .execute(conn)?;
     Ok(())
